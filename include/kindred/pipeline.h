@@ -1,0 +1,82 @@
+// The batch pipeline: documents in, links and copy families out.
+//
+//   Scanner scanner(params, {.threads = 4});
+//   for (auto& batch : batches) for (auto& r : scanner.add(std::move(batch))) report(r);
+//   ScanResult result = scanner.finish();
+//
+// add() normalises, tokenises, shingles and sketches each batch in parallel and
+// keeps only what later stages need (shingle set, LSH band keys, metadata).
+// finish() generates candidates from the LSH bands, verifies each candidate
+// exactly on the shingle sets and groups verified links into copy families.
+//
+// Thread-safety: a Scanner is used from one thread at a time; it parallelises
+// internally on its own task arena (no global state is touched).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "kindred/document.h"
+#include "kindred/params.h"
+#include "kindred/results.h"
+#include "kindred/status.h"
+
+namespace kindred {
+
+// A record that could not be used, with the reason. Nothing is dropped
+// without one of these reaching the caller.
+struct Rejection {
+  Origin origin;
+  std::string id;  ///< empty when the record had none (e.g. malformed JSON)
+  Status status;
+};
+
+// Receives progress of long stages; implementations decide how (or whether) to show it.
+class ProgressSink {
+ public:
+  virtual ~ProgressSink() = default;
+  // `stage` is a short name ("sketch", "candidates", "verify", "families");
+  // total is 0 when unknown.
+  virtual void update(std::string_view stage, uint64_t done, uint64_t total) = 0;
+};
+
+struct ScanOptions {
+  unsigned threads = 0;        ///< 0 = all hardware threads
+  bool keep_text = false;      ///< keep each document's text in DocInfo (alignment needs it)
+  ProgressSink* progress = nullptr;  ///< not owned; may be null
+};
+
+class Scanner {
+ public:
+  // params must be valid (Params::validate()); an invalid set aborts.
+  explicit Scanner(const Params& params, ScanOptions options = {});
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  // Analyses a batch. Returns the documents that were rejected (empty text,
+  // duplicate id); the others are kept. Order of documents is preserved.
+  std::vector<Rejection> add(std::vector<Document> batch);
+
+  uint64_t size() const;  ///< documents accepted so far
+
+  // Finds links and families among all documents added. Call once.
+  ScanResult finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Similarity of two texts, computed exactly (no sketch involved).
+struct Comparison {
+  Overlap overlap;
+  bool same_text = false;
+  std::optional<Relation> relation;  ///< nullopt: would not be linked
+  uint32_t tokens_a = 0, tokens_b = 0;
+};
+Comparison compare_texts(std::string_view a, std::string_view b, const Params& params);
+
+}  // namespace kindred

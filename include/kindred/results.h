@@ -1,0 +1,87 @@
+// Value types produced by the pipeline: links between documents and copy families.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kindred/document.h"
+#include "kindred/params.h"
+
+namespace kindred {
+
+// How two documents relate, strongest first. A pair is reported with the
+// strongest relation whose test it passes (see classify()).
+enum class Relation : uint8_t {
+  kExact,          ///< identical after normalisation (same token sequence)
+  kNearDuplicate,  ///< Jaccard >= params.near_duplicate
+  kContained,      ///< the smaller document's containment >= params.contained
+  kOverlapping,    ///< max containment >= params.link
+};
+
+const char* relation_name(Relation r);  // "exact", "near_duplicate", "contained", "overlapping"
+
+// Exact set statistics of two shingle sets.
+struct Overlap {
+  uint64_t shared = 0;    ///< |A ∩ B|
+  uint64_t size_a = 0;    ///< |A|
+  uint64_t size_b = 0;    ///< |B|
+  double jaccard() const;            ///< |A∩B| / |A∪B|; 0 for two empty sets
+  double containment_a_in_b() const;  ///< |A∩B| / |A|
+  double containment_b_in_a() const;  ///< |A∩B| / |B|
+};
+
+// The relation a pair is given, or nullopt when it is not linked.
+// `same_text` is true when both token sequences are identical.
+std::optional<Relation> classify(const Overlap& overlap, bool same_text, const Params& params);
+
+struct Link {
+  uint32_t a = 0;  ///< document index (into ScanResult::docs), a < b
+  uint32_t b = 0;
+  Relation relation = Relation::kOverlapping;
+  Overlap overlap;
+};
+
+// A connected group of copies. The root is the member most likely to be the
+// original: the one with the most shingles (ties: earliest added).
+struct Family {
+  uint32_t id = 0;
+  uint32_t root = 0;              ///< document index
+  std::vector<uint32_t> members;  ///< document indices, ascending
+};
+
+// What the pipeline keeps of each document after analysis (the text itself is
+// kept only when ScanOptions::keep_text is set).
+struct DocInfo {
+  std::string id, title, date, url, source;
+  Origin origin;
+  uint32_t tokens = 0;    ///< words after normalisation
+  uint32_t shingles = 0;  ///< distinct shingles
+  uint32_t invalid_utf8 = 0;
+  uint64_t fingerprint = 0;  ///< hash of the normalised token sequence (equal for exact copies)
+  int32_t family = -1;       ///< Family::id, or -1 when the document is in no family
+  std::string text;          ///< empty unless kept
+};
+
+struct ScanStats {
+  uint64_t documents = 0;
+  uint64_t bytes = 0;            ///< UTF-8 bytes of text analysed
+  uint64_t tokens = 0;
+  uint64_t invalid_utf8 = 0;     ///< invalid sequences replaced across all documents
+  uint64_t candidate_pairs = 0;  ///< distinct pairs proposed by LSH and verified
+  uint64_t capped_buckets = 0;   ///< buckets over max_bucket (linked as star + chain)
+  uint64_t links = 0;
+  uint64_t families = 0;
+  uint64_t documents_in_families = 0;
+  double seconds_sketch = 0, seconds_candidates = 0, seconds_verify = 0, seconds_cluster = 0;
+};
+
+struct ScanResult {
+  std::vector<DocInfo> docs;
+  std::vector<Link> links;  ///< sorted by (a, b)
+  std::vector<Family> families;  ///< families of two or more, by id
+  ScanStats stats;
+};
+
+}  // namespace kindred
