@@ -1,0 +1,73 @@
+#include "candidates/pairs.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace kindred::candidates {
+
+namespace {
+
+struct Entry {
+  uint32_t key;
+  uint32_t doc;
+  bool operator<(const Entry& o) const { return key != o.key ? key < o.key : doc < o.doc; }
+};
+
+void emit_bucket(const Entry* first, size_t m, uint32_t max_bucket, std::vector<uint64_t>& out,
+                 CandidateStats& stats) {
+  if (m <= max_bucket) {
+    for (size_t i = 0; i < m; ++i) {
+      for (size_t j = i + 1; j < m; ++j) out.push_back(pack_pair(first[i].doc, first[j].doc));
+    }
+    return;
+  }
+  ++stats.capped_buckets;
+  for (size_t i = 1; i < m; ++i) {
+    out.push_back(pack_pair(first[0].doc, first[i].doc));
+    if (i + 1 < m) out.push_back(pack_pair(first[i].doc, first[i + 1].doc));
+  }
+}
+
+}  // namespace
+
+void sequential_bands(uint32_t bands, const std::function<void(uint32_t)>& body) {
+  for (uint32_t b = 0; b < bands; ++b) body(b);
+}
+
+std::vector<uint64_t> candidate_pairs(const index::BandTable& table, uint32_t max_bucket,
+                                      const BandLoop& parallel_for_bands, CandidateStats* stats) {
+  const uint32_t n = table.size();
+  std::vector<uint64_t> all;
+  CandidateStats total;
+  std::mutex mu;
+  parallel_for_bands(table.bands(), [&](uint32_t band) {
+    std::vector<Entry> entries(n);
+    for (uint32_t d = 0; d < n; ++d) entries[d] = {table.key(d, band), d};
+    std::sort(entries.begin(), entries.end());
+    std::vector<uint64_t> local;
+    CandidateStats s;
+    for (size_t i = 0; i < n;) {
+      size_t j = i + 1;
+      while (j < n && entries[j].key == entries[i].key) ++j;
+      if (j - i > 1) {
+        emit_bucket(&entries[i], j - i, max_bucket, local, s);
+        s.largest_bucket = std::max<uint64_t>(s.largest_bucket, j - i);
+      }
+      i = j;
+    }
+    // Deduplicate per band first: a pair sharing several bands is stored once per band at most.
+    std::sort(local.begin(), local.end());
+    local.erase(std::unique(local.begin(), local.end()), local.end());
+    std::lock_guard<std::mutex> lock(mu);
+    all.insert(all.end(), local.begin(), local.end());
+    total.capped_buckets += s.capped_buckets;
+    total.largest_bucket = std::max(total.largest_bucket, s.largest_bucket);
+  });
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  total.pairs = all.size();
+  if (stats) *stats = total;
+  return all;
+}
+
+}  // namespace kindred::candidates

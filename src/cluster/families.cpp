@@ -1,0 +1,124 @@
+#include "cluster/families.h"
+
+#include <algorithm>
+#include <numeric>
+#include <unordered_set>
+
+namespace kindred::cluster {
+
+namespace {
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n) : parent_(n), root_doc_(n), members_(n) {
+    std::iota(parent_.begin(), parent_.end(), 0u);
+    std::iota(root_doc_.begin(), root_doc_.end(), 0u);
+    for (uint32_t i = 0; i < n; ++i) members_[i] = {i};
+  }
+  uint32_t find(uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];  // path halving
+      x = parent_[x];
+    }
+    return x;
+  }
+  // The family's original (root document), as opposed to the set's representative.
+  uint32_t root_doc(uint32_t rep) const { return root_doc_[rep]; }
+  const std::vector<uint32_t>& members(uint32_t rep) const { return members_[rep]; }
+  void unite(uint32_t ra, uint32_t rb, uint32_t new_root_doc) {
+    if (members_[ra].size() < members_[rb].size()) std::swap(ra, rb);  // small into large
+    parent_[rb] = ra;
+    root_doc_[ra] = new_root_doc;
+    members_[ra].insert(members_[ra].end(), members_[rb].begin(), members_[rb].end());
+    std::vector<uint32_t>().swap(members_[rb]);
+  }
+
+ private:
+  std::vector<uint32_t> parent_;
+  std::vector<uint32_t> root_doc_;
+  std::vector<std::vector<uint32_t>> members_;
+};
+
+double strength(const Link& l) {
+  return std::max(l.overlap.containment_a_in_b(), l.overlap.containment_b_in_a());
+}
+
+}  // namespace
+
+std::vector<Family> copy_families(std::span<const Link> links, std::span<const uint32_t> weight,
+                                  std::vector<int32_t>& family_of, FamilyStats* stats) {
+  const auto n = static_cast<uint32_t>(weight.size());
+  FamilyStats st;
+  std::vector<uint32_t> order(links.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Link& a = links[x];
+    const Link& b = links[y];
+    if (a.relation != b.relation) return a.relation < b.relation;  // enum is strongest first
+    return strength(a) > strength(b);
+  });
+  auto heavier = [&](uint32_t x, uint32_t y) {  // is x the better root?
+    return weight[x] != weight[y] ? weight[x] > weight[y] : x < y;
+  };
+
+  std::unordered_set<uint64_t> linked;  // every verified pair, (min << 32 | max)
+  linked.reserve(links.size() * 2);
+  auto key = [](uint32_t x, uint32_t y) {
+    return x < y ? (uint64_t{x} << 32) | y : (uint64_t{y} << 32) | x;
+  };
+  for (const Link& l : links) linked.insert(key(l.a, l.b));
+  std::vector<bool> exact_follower(n, false);  // joined as an exact copy of a member
+  // Would every member of the family `rep` (other than `root`) link to `root`?
+  auto all_link_to = [&](UnionFind& uf, uint32_t rep, uint32_t root) {
+    for (uint32_t m : uf.members(rep)) {
+      if (m != root && !exact_follower[m] && !linked.count(key(m, root))) return false;
+    }
+    return true;
+  };
+
+  UnionFind uf(n);
+  for (uint32_t idx : order) {
+    const Link& l = links[idx];
+    const uint32_t ra = uf.find(l.a), rb = uf.find(l.b);
+    if (ra == rb) continue;
+    const uint32_t root_a = uf.root_doc(ra), root_b = uf.root_doc(rb);
+    const uint32_t new_root = heavier(root_a, root_b) ? root_a : root_b;
+    if (l.relation == Relation::kExact) {
+      // The lighter family joins through its exact copy; its members need no link to the root.
+      for (uint32_t m : uf.members(new_root == root_a ? rb : ra)) exact_follower[m] = true;
+    } else {
+      const bool joins_roots = l.a == root_a && l.b == root_b;
+      const uint32_t other = new_root == root_a ? rb : ra;  // the family whose root steps down
+      if (!joins_roots || !all_link_to(uf, other, new_root)) {
+        ++st.links_withheld;
+        continue;
+      }
+    }
+    uf.unite(ra, rb, new_root);
+    ++st.links_used;
+  }
+
+  // Number families by their smallest member; singletons are not families.
+  std::vector<uint32_t> size(n, 0);
+  for (uint32_t d = 0; d < n; ++d) ++size[uf.find(d)];
+  std::vector<int32_t> id_of_rep(n, -1);
+  std::vector<Family> families;
+  family_of.assign(n, -1);
+  for (uint32_t d = 0; d < n; ++d) {
+    const uint32_t r = uf.find(d);
+    if (size[r] < 2) continue;
+    if (id_of_rep[r] < 0) {
+      id_of_rep[r] = static_cast<int32_t>(families.size());
+      Family f;
+      f.id = static_cast<uint32_t>(families.size());
+      f.root = uf.root_doc(r);
+      families.push_back(std::move(f));
+    }
+    families[static_cast<size_t>(id_of_rep[r])].members.push_back(d);
+    family_of[d] = id_of_rep[r];
+  }
+  if (stats) *stats = st;
+  return families;
+}
+
+}  // namespace kindred::cluster

@@ -1,0 +1,253 @@
+// The batch pipeline behind include/kindred/pipeline.h.
+//
+// Per document (parallel, in add()): tokenise -> shingle set -> sketch -> band keys.
+// What is kept: metadata, the sorted shingle set (flat array), the band keys.
+// In finish(): candidates from the bands -> exact verification -> families.
+#include "kindred/pipeline.h"
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <unordered_set>
+
+#include "align/overlap.h"
+#include "candidates/pairs.h"
+#include "cluster/families.h"
+#include "core/check.h"
+#include "index/band_table.h"
+#include "normalize/tokenize.h"
+#include "sketch/minhash.h"
+#include "sketch/shingle.h"
+
+namespace kindred {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+unsigned resolve_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw > 0 ? hw : 1;
+}
+
+// What add() computes for one document before it is accepted or rejected.
+struct Analysis {
+  uint32_t tokens = 0;
+  uint64_t fingerprint = 0;
+  std::vector<uint64_t> shingles;  // sorted set
+  std::vector<uint32_t> band_keys;
+};
+
+}  // namespace
+
+struct Scanner::Impl {
+  Impl(const Params& p, ScanOptions o)
+      : params(p),
+        options(o),
+        arena(static_cast<int>(resolve_threads(o.threads))),
+        sketcher(p.sketch_bins, p.seed),
+        bands(p.bands) {
+    shingle_offsets.push_back(0);
+  }
+
+  void analyse(const Document& doc, Analysis& out, std::vector<normalize::Token>& tokens,
+               std::vector<uint32_t>& sketch) const {
+    normalize::tokenize(doc.text, tokens);
+    out.tokens = static_cast<uint32_t>(tokens.size());
+    out.fingerprint = normalize::sequence_fingerprint(tokens);
+    sketch::shingle_set(tokens, params.shingle_size, out.shingles);
+    sketcher.sketch(out.shingles, sketch);
+    out.band_keys.resize(params.bands);
+    index::band_keys(sketch, params.bands, params.rows, out.band_keys);
+  }
+
+  std::span<const uint64_t> shingles_of(uint32_t d) const {
+    return {shingles.data() + shingle_offsets[d], shingles.data() + shingle_offsets[d + 1]};
+  }
+
+  Params params;
+  ScanOptions options;
+  tbb::task_arena arena;
+  sketch::OnePermutationMinHash sketcher;
+
+  std::vector<DocInfo> docs;
+  std::unordered_set<std::string> ids;
+  std::vector<uint64_t> shingles;         // all shingle sets, concatenated
+  std::vector<uint64_t> shingle_offsets;  // doc d's set is [offsets[d], offsets[d+1])
+  index::BandTable bands;
+  ScanStats stats;
+  bool finished = false;
+};
+
+Scanner::Scanner(const Params& params, ScanOptions options) {
+  const Status valid = params.validate();
+  KINDRED_CHECK(valid.is_ok(), valid.message().c_str());
+  impl_ = std::make_unique<Impl>(params, options);
+}
+
+Scanner::~Scanner() = default;
+
+uint64_t Scanner::size() const { return impl_->docs.size(); }
+
+std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
+  Impl& s = *impl_;
+  KINDRED_CHECK(!s.finished, "Scanner::add() after finish()");
+  const auto start = Clock::now();
+  std::vector<Analysis> analyses(batch.size());
+  struct Scratch {
+    std::vector<normalize::Token> tokens;
+    std::vector<uint32_t> sketch;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch([&] {
+    Scratch sc;
+    sc.sketch.resize(s.params.sketch_bins);
+    return sc;
+  });
+  s.arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, batch.size(), 16), [&](const auto& range) {
+      Scratch& sc = scratch.local();
+      for (size_t i = range.begin(); i != range.end(); ++i) {
+        s.analyse(batch[i], analyses[i], sc.tokens, sc.sketch);
+      }
+    });
+  });
+
+  // Accept in input order, so document indices (and ties) are reproducible.
+  std::vector<Rejection> rejected;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Document& doc = batch[i];
+    Analysis& a = analyses[i];
+    if (a.tokens == 0) {
+      rejected.push_back({doc.origin, doc.id,
+                          {StatusCode::kDataError, "document '" + doc.id + "' has no words"}});
+      continue;
+    }
+    if (!s.ids.insert(doc.id).second) {
+      rejected.push_back({doc.origin, doc.id,
+                          {StatusCode::kDuplicate, "document id '" + doc.id + "' seen before"}});
+      continue;
+    }
+    s.stats.bytes += doc.text.size();
+    s.stats.tokens += a.tokens;
+    s.stats.invalid_utf8 += doc.invalid_utf8;
+    DocInfo info;
+    info.id = std::move(doc.id);
+    info.title = std::move(doc.title);
+    info.date = std::move(doc.date);
+    info.url = std::move(doc.url);
+    info.source = std::move(doc.source);
+    info.origin = std::move(doc.origin);
+    info.tokens = a.tokens;
+    info.shingles = static_cast<uint32_t>(a.shingles.size());
+    info.invalid_utf8 = doc.invalid_utf8;
+    info.fingerprint = a.fingerprint;
+    if (s.options.keep_text) info.text = std::move(doc.text);
+    s.docs.push_back(std::move(info));
+    s.shingles.insert(s.shingles.end(), a.shingles.begin(), a.shingles.end());
+    s.shingle_offsets.push_back(s.shingles.size());
+    s.bands.add(a.band_keys);
+  }
+  s.stats.documents = s.docs.size();
+  s.stats.seconds_sketch += seconds_since(start);
+  if (s.options.progress) s.options.progress->update("sketch", s.docs.size(), 0);
+  return rejected;
+}
+
+ScanResult Scanner::finish() {
+  Impl& s = *impl_;
+  KINDRED_CHECK(!s.finished, "Scanner::finish() called twice");
+  s.finished = true;
+  ProgressSink* progress = s.options.progress;
+
+  // Candidates.
+  auto t = Clock::now();
+  candidates::CandidateStats cstats;
+  std::vector<uint64_t> pairs;
+  s.arena.execute([&] {
+    pairs = candidates::candidate_pairs(
+        s.bands, s.params.max_bucket,
+        [](uint32_t n, const std::function<void(uint32_t)>& body) {
+          tbb::parallel_for(0u, n, [&](uint32_t b) { body(b); });
+        },
+        &cstats);
+  });
+  s.stats.candidate_pairs = cstats.pairs;
+  s.stats.capped_buckets = cstats.capped_buckets;
+  s.stats.seconds_candidates = seconds_since(t);
+  if (progress) progress->update("candidates", pairs.size(), pairs.size());
+
+  // Verification, exact on the shingle sets.
+  t = Clock::now();
+  tbb::enumerable_thread_specific<std::vector<Link>> found;
+  std::atomic<uint64_t> verified{0};
+  constexpr size_t kGrain = 4096;
+  s.arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, pairs.size(), kGrain), [&](const auto& r) {
+      auto& out = found.local();
+      for (size_t i = r.begin(); i != r.end(); ++i) {
+        const uint32_t a = candidates::pair_first(pairs[i]);
+        const uint32_t b = candidates::pair_second(pairs[i]);
+        const Overlap o = align::overlap(s.shingles_of(a), s.shingles_of(b));
+        const bool same_text = s.docs[a].fingerprint == s.docs[b].fingerprint &&
+                               s.docs[a].tokens == s.docs[b].tokens;
+        if (auto rel = classify(o, same_text, s.params)) out.push_back({a, b, *rel, o});
+      }
+      const uint64_t done = verified.fetch_add(r.size()) + r.size();
+      // Progress is reported from whichever worker crosses the mark; sinks must be thread-safe.
+      if (progress && (done / kGrain) % 64 == 0) progress->update("verify", done, pairs.size());
+    });
+  });
+  ScanResult result;
+  for (auto& v : found) result.links.insert(result.links.end(), v.begin(), v.end());
+  std::sort(result.links.begin(), result.links.end(),
+            [](const Link& x, const Link& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  s.stats.links = result.links.size();
+  s.stats.seconds_verify = seconds_since(t);
+  if (progress) progress->update("verify", pairs.size(), pairs.size());
+
+  // Families.
+  t = Clock::now();
+  std::vector<uint32_t> weight(s.docs.size());
+  for (size_t d = 0; d < s.docs.size(); ++d) weight[d] = s.docs[d].shingles;
+  std::vector<int32_t> family_of;
+  result.families = cluster::copy_families(result.links, weight, family_of);
+  for (size_t d = 0; d < s.docs.size(); ++d) s.docs[d].family = family_of[d];
+  s.stats.families = result.families.size();
+  for (const Family& f : result.families) s.stats.documents_in_families += f.members.size();
+  s.stats.seconds_cluster = seconds_since(t);
+  if (progress) progress->update("families", result.families.size(), result.families.size());
+
+  result.docs = std::move(s.docs);
+  result.stats = s.stats;
+  // Release what only the analysis needed.
+  std::vector<uint64_t>().swap(s.shingles);
+  return result;
+}
+
+Comparison compare_texts(std::string_view a, std::string_view b, const Params& params) {
+  std::vector<normalize::Token> ta, tb;
+  normalize::tokenize(a, ta);
+  normalize::tokenize(b, tb);
+  std::vector<uint64_t> sa, sb;
+  sketch::shingle_set(ta, params.shingle_size, sa);
+  sketch::shingle_set(tb, params.shingle_size, sb);
+  Comparison c;
+  c.overlap = align::overlap(sa, sb);
+  c.tokens_a = static_cast<uint32_t>(ta.size());
+  c.tokens_b = static_cast<uint32_t>(tb.size());
+  c.same_text = !ta.empty() && ta.size() == tb.size() &&
+                normalize::sequence_fingerprint(ta) == normalize::sequence_fingerprint(tb);
+  c.relation = classify(c.overlap, c.same_text, params);
+  return c;
+}
+
+}  // namespace kindred

@@ -1,0 +1,30 @@
+// Report: the JSON Lines records of a scan (schema in docs/output.md) and the
+// short human summary. Each function appends one complete line, '\n' included,
+// so callers can write records as they come.
+#pragma once
+
+#include <string>
+
+#include "kindred/pipeline.h"
+#include "kindred/results.h"
+
+namespace kindred::report {
+
+// {"type":"run",...}: first record of an output; names version and parameters.
+void append_run_record(std::string& out, const Params& params, const ScanStats& stats);
+// {"type":"link",...}: one verified pair.
+void append_link_record(std::string& out, const Link& link, const ScanResult& result);
+// {"type":"family",...}: one copy family.
+void append_family_record(std::string& out, const Family& family, const ScanResult& result);
+// {"type":"summary",...}: last record; counts and timings.
+void append_summary_record(std::string& out, const ScanResult& result, uint64_t rejected);
+// {"type":"rejected",...}: a record that could not be used, with its reason.
+void append_rejection_record(std::string& out, const Rejection& rejection);
+
+// All records of a result, in order: run, links, families, summary.
+std::string scan_to_jsonl(const Params& params, const ScanResult& result, uint64_t rejected);
+
+// A few lines for a person: counts, relations, largest families, timings.
+std::string summary_text(const ScanResult& result, uint64_t rejected);
+
+}  // namespace kindred::report
