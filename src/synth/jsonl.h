@@ -1,0 +1,31 @@
+// JSON Lines output of a synthetic corpus: one document or truth pair per line.
+//
+//   {"id":"d0000007","title":"...","text":"...","date":"2024-01-03T08:15:00Z","source":"Valley
+//   Courier"}
+//   {"source":"d0000002","copy":"d0000007","kind":"abridged","kept":0.4312}
+//
+// The functions append to a caller's buffer so a writer can batch lines into
+// large writes.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "kindred/document.h"
+#include "synth/generator.h"
+
+namespace kindred::synth {
+
+// Appends `s` as a quoted JSON string. Escapes `"` and `\`; \n, \r and \t by
+// their short forms and every other byte below 0x20 as \u00XX. Other bytes
+// (UTF-8 included) are copied as they are.
+void append_json_string(std::string& out, std::string_view s);
+
+// Appends {"id","title","text","date","source"} and a newline.
+void append_document_jsonl(std::string& out, const Document& doc);
+
+// Appends {"source","copy","kind","kept"} (ids, kind name, kept_fraction to
+// 4 decimals) and a newline.
+void append_truth_jsonl(std::string& out, const TruthPair& pair);
+
+}  // namespace kindred::synth
