@@ -22,6 +22,7 @@ enum class StatusCode {
   kCorrupt,          // truncated or corrupt compressed stream
   kDuplicate,        // a document id seen before
   kTooLarge,         // a document or line over the configured limit
+  kCancelled,        // the caller asked to stop
 };
 
 const char* status_code_name(StatusCode code);

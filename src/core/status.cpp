@@ -17,6 +17,7 @@ const char* status_code_name(StatusCode code) {
     case StatusCode::kCorrupt: return "corrupt input";
     case StatusCode::kDuplicate: return "duplicate id";
     case StatusCode::kTooLarge: return "too large";
+    case StatusCode::kCancelled: return "cancelled";
   }
   return "unknown";
 }

@@ -1,0 +1,192 @@
+#include "ingest/jsonl_reader.h"
+
+#include <simdjson.h>
+
+#include <string_view>
+#include <utility>
+
+#include "util/utf8.h"
+
+namespace kindred::ingest {
+namespace {
+
+static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "LineReader must pad lines for simdjson");
+
+const char* type_name(simdjson::dom::element_type type) {
+  using T = simdjson::dom::element_type;
+  switch (type) {
+    case T::ARRAY:
+      return "an array";
+    case T::OBJECT:
+      return "an object";
+    case T::INT64:
+    case T::UINT64:
+    case T::DOUBLE:
+      return "a number";
+    case T::STRING:
+      return "a string";
+    case T::BOOL:
+      return "a boolean";
+    case T::NULL_VALUE:
+      return "null";
+  }
+  return "an unknown value";
+}
+
+bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
+}
+
+}  // namespace
+
+struct JsonLineParser::Impl {
+  JsonFields fields;
+  simdjson::dom::parser parser;
+  simdjson::padded_string repaired;  // the line after UTF-8 repair, when it needed one
+
+  // "FILE:LINE: what"
+  static Status error(const std::string& file, const Line& line, std::string_view what) {
+    std::string msg = file;
+    msg += ':';
+    msg += std::to_string(line.number);
+    msg += ": ";
+    msg += what;
+    return Status(StatusCode::kDataError, std::move(msg));
+  }
+
+  // An optional string field: absent or null leaves *out empty.
+  Status optional_string(simdjson::dom::object obj, const std::string& key, const std::string& file,
+                         const Line& line, std::string* out) {
+    simdjson::dom::element value;
+    if (key.empty() || obj.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) {
+      return Status::ok();
+    }
+    std::string_view sv;
+    if (value.get_string().get(sv) != simdjson::SUCCESS) {
+      return error(file, line,
+                   "field '" + key + "' must be a string, got " + type_name(value.type()));
+    }
+    out->assign(sv);
+    util::repair_utf8(*out);  // \u0000 escapes decode to NUL; repair drops them
+    return Status::ok();
+  }
+};
+
+JsonLineParser::JsonLineParser(JsonFields fields) : impl_(std::make_unique<Impl>()) {
+  impl_->fields = std::move(fields);
+}
+
+JsonLineParser::~JsonLineParser() = default;
+
+Status JsonLineParser::parse(const Line& line, const std::string& file, Document* doc,
+                             std::string* id) {
+  Impl& im = *impl_;
+  const JsonFields& f = im.fields;
+  simdjson::dom::element root;
+  uint32_t line_repairs = 0;
+  auto err =
+      im.parser.parse(line.bytes.data(), line.bytes.size(), /*realloc_if_needed=*/false).get(root);
+  if (err != simdjson::SUCCESS) {
+    // simdjson refuses invalid UTF-8 (and raw NUL bytes) anywhere in the
+    // document. Such bytes sit inside strings in practice, and a record should
+    // not be lost to them: repair the whole line, count, and parse again.
+    // Repair never touches ASCII, so the JSON structure is unchanged.
+    std::string bytes(line.bytes);
+    line_repairs = util::repair_utf8(bytes);
+    if (line_repairs > 0) {
+      im.repaired = simdjson::padded_string(bytes);
+      err = im.parser.parse(im.repaired).get(root);
+    }
+  }
+  if (err != simdjson::SUCCESS) {
+    return Impl::error(file, line, std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) {
+    return Impl::error(file, line,
+                       std::string("expected a JSON object, got ") + type_name(root.type()));
+  }
+
+  simdjson::dom::element value;
+  if (obj.at_key(f.id).get(value) == simdjson::SUCCESS && !value.is_null()) {
+    std::string_view sv;
+    int64_t i64 = 0;
+    uint64_t u64 = 0;
+    if (value.get_string().get(sv) == simdjson::SUCCESS) {
+      doc->id.assign(sv);
+      util::repair_utf8(doc->id);
+    } else if (value.get_int64().get(i64) == simdjson::SUCCESS) {
+      doc->id = std::to_string(i64);
+    } else if (value.get_uint64().get(u64) == simdjson::SUCCESS) {
+      doc->id = std::to_string(u64);
+    } else {
+      return Impl::error(
+          file, line,
+          "id field '" + f.id + "' must be a string or an integer, got " + type_name(value.type()));
+    }
+    *id = doc->id;
+  } else {
+    doc->id = file + ':' + std::to_string(line.number);  // *id stays empty: the record has none
+  }
+
+  if (obj.at_key(f.text).get(value) != simdjson::SUCCESS || value.is_null()) {
+    return Impl::error(file, line, "missing text field '" + f.text + "'");
+  }
+  std::string_view text;
+  if (value.get_string().get(text) != simdjson::SUCCESS) {
+    return Impl::error(
+        file, line, "text field '" + f.text + "' must be a string, got " + type_name(value.type()));
+  }
+  doc->text.assign(text);
+  // Bad bytes repaired on the whole line are counted here: the text is
+  // nearly always where they were, and the count is per document anyway.
+  doc->invalid_utf8 = line_repairs + util::repair_utf8(doc->text);
+
+  for (auto [key, out] : {std::pair{&f.title, &doc->title}, std::pair{&f.date, &doc->date},
+                          std::pair{&f.url, &doc->url}, std::pair{&f.source, &doc->source}}) {
+    if (Status st = im.optional_string(obj, *key, file, line, out); !st.is_ok()) return st;
+  }
+  doc->origin = Origin{file, line.number, line.offset};
+  return Status::ok();
+}
+
+bool read_jsonl(ByteStream& stream, const std::string& file, ReadContext& ctx) {
+  const uint64_t limit = ctx.options().max_document_bytes;
+  LineReader reader(stream, limit);
+  JsonLineParser parser(ctx.options().fields);
+  Line line;
+  bool go_on = true;
+  while (go_on && reader.next(&line)) {
+    Origin origin{file, line.number, line.offset};
+    if (line.too_long) {
+      go_on =
+          ctx.reject(std::move(origin), {},
+                     Status(StatusCode::kTooLarge, file + ':' + std::to_string(line.number) +
+                                                       ": line of " + std::to_string(line.length) +
+                                                       " bytes exceeds max_document_bytes (" +
+                                                       std::to_string(limit) + ")"));
+      continue;
+    }
+    if (is_blank(line.bytes)) continue;
+    Document doc;
+    std::string id;
+    if (Status st = parser.parse(line, file, &doc, &id); !st.is_ok()) {
+      go_on = ctx.reject(std::move(origin), std::move(id), std::move(st));
+      continue;
+    }
+    go_on = ctx.deliver(std::move(doc));
+  }
+  ctx.stats().bytes += reader.bytes();
+  if (!go_on) return false;
+  if (!reader.status().is_ok()) {
+    // Everything before the damage has been delivered; say how far that was.
+    const Status& st = reader.status();
+    std::string msg = file + ": " + st.message() + " after line " + std::to_string(reader.lines()) +
+                      " (byte " + std::to_string(reader.bytes()) + ")";
+    return ctx.reject(Origin{file, reader.lines() + 1, reader.bytes()}, {},
+                      Status(st.code(), std::move(msg)));
+  }
+  return true;
+}
+
+}  // namespace kindred::ingest
