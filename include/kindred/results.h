@@ -36,6 +36,21 @@ struct Overlap {
 // `same_text` is true when both token sequences are identical.
 std::optional<Relation> classify(const Overlap& overlap, bool same_text, const Params& params);
 
+// A reused passage: aligned spans of two texts, with byte offsets into the
+// original (un-normalised) UTF-8 of each. Produced by align::align_passages().
+struct Passage {
+  uint32_t a_begin = 0, a_end = 0;  ///< [begin, end) bytes in document a's text
+  uint32_t b_begin = 0, b_end = 0;  ///< [begin, end) bytes in document b's text
+  uint32_t a_words = 0, b_words = 0;  ///< words of each span
+  uint32_t matched_words = 0;         ///< words aligned as equal (after normalisation)
+  double score = 0;                   ///< alignment score (see align/passages.h)
+  /// matched_words / max(a_words, b_words): 1 for a verbatim passage
+  double identity() const {
+    const uint32_t n = a_words > b_words ? a_words : b_words;
+    return n == 0 ? 0.0 : double(matched_words) / double(n);
+  }
+};
+
 struct Link {
   uint32_t a = 0;  ///< document index (into ScanResult::docs), a < b
   uint32_t b = 0;
