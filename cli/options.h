@@ -25,6 +25,12 @@ inline void add_params_options(CLI::App* cmd, Params& p) {
   cmd->add_option("--min-shared", p.min_shared, "Shared shingles a non-exact link needs")
       ->group(g)->capture_default_str();
   cmd->add_option("--seed", p.seed, "Hash seed")->group(g)->capture_default_str();
+  cmd->add_option("--story-link", p.story_link, "Story similarity for two articles to join first")
+      ->group(g)->capture_default_str();
+  cmd->add_option("--story-cohesion", p.story_cohesion, "Mean similarity two groups need to merge")
+      ->group(g)->capture_default_str();
+  cmd->add_option("--story-window", p.story_window_days, "Days apart before dates discount stories")
+      ->group(g)->capture_default_str();
 }
 
 inline void add_input_options(CLI::App* cmd, ingest::ReadOptions& o) {

@@ -23,7 +23,7 @@ struct ScanArgs {
   unsigned threads = 0;
   bool skip_bad = false;
   bool quiet = false;
-  bool singletons = false;
+  bool no_stories = false;
   size_t batch = 2048;
   Params params;
   ingest::ReadOptions read;
@@ -49,6 +49,7 @@ void run_scan(ScanArgs& args) {
   ScanOptions options;
   options.threads = args.threads;
   options.progress = &progress;
+  options.stories = !args.no_stories;
   Scanner scanner(args.params, options);
 
   OutputFile rejects_file;
@@ -62,7 +63,9 @@ void run_scan(ScanArgs& args) {
       return false;
     }
     if (rejects_file.path().empty() && !rejects_file.open(args.rejects)) {
-      fatal = Rejection{{}, {}, {StatusCode::kIoError, "cannot write rejects: " + rejects_file.error()}};
+      Rejection io;
+      io.status = Status(StatusCode::kIoError, "cannot write rejects: " + rejects_file.error());
+      fatal = std::move(io);
       return false;
     }
     std::string line;
@@ -114,15 +117,8 @@ void run_scan(ScanArgs& args) {
 
   OutputFile out;
   if (!out.open(args.output)) fail(3, "cannot write output: " + out.error());
-  std::string buf;
-  report::append_run_record(buf, args.params, result.stats);
-  for (const Link& l : result.links) {
-    report::append_link_record(buf, l, result);
-    if (buf.size() > (1 << 20)) out.write(buf), buf.clear();
-  }
-  for (const Family& f : result.families) report::append_family_record(buf, f, result);
-  report::append_summary_record(buf, result, rejected);
-  out.write(buf);
+  report::write_scan_jsonl(args.params, result, rejected,
+                           [&](std::string_view chunk) { out.write(chunk); });
   if (!out.close()) fail(3, out.error());
   if (!rejects_file.close()) fail(3, rejects_file.error());
 
@@ -154,6 +150,8 @@ void register_scan(CLI::App& app) {
   cmd->add_option("--rejects", args->rejects, "Where --skip-bad writes rejected records")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "No summary or progress on stderr");
+  cmd->add_flag("--no-stories", args->no_stories,
+                "Copies only: no stories, quotations or merged accounts (texts are not kept)");
   cmd->add_option("--batch", args->batch, "Documents analysed per parallel batch")
       ->check(CLI::Range(size_t{1}, size_t{1} << 24))
       ->capture_default_str();

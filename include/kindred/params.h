@@ -33,6 +33,11 @@ struct Params {
   double link = 0.5;            ///< max containment >= this: overlapping (weakest reported link)
   uint32_t min_shared = 5;      ///< shared shingles a non-exact link needs (guards tiny texts)
 
+  // --- stories: independent reports of one event (see src/story/stories.h) ---
+  double story_link = 0.33;      ///< story similarity for two articles to be merged first
+  double story_cohesion = 0.30;  ///< mean similarity two groups of articles need to merge
+  double story_window_days = 3;  ///< dates further apart than this discount the similarity
+
   /// Checks ranges and consistency; the message names the offending option.
   Status validate() const;
   /// "shingle:5,bins:128,lsh:64x2,near:0.8,contained:0.8,link:0.5" (for logs and outputs)

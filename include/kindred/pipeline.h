@@ -5,9 +5,12 @@
 //   ScanResult result = scanner.finish();
 //
 // add() normalises, tokenises, shingles and sketches each batch in parallel and
-// keeps only what later stages need (shingle set, LSH band keys, metadata).
+// keeps only what later stages need (shingle set, LSH band keys, metadata, and
+// with stories the text and its story features).
 // finish() generates candidates from the LSH bands, verifies each candidate
-// exactly on the shingle sets and groups verified links into copy families.
+// exactly on the shingle sets, groups verified links into copy families,
+// infers provenance, and (ScanOptions::stories) groups articles into stories
+// with their quotations and merged accounts.
 //
 // Thread-safety: a Scanner is used from one thread at a time; it parallelises
 // internally on its own task arena (no global state is touched).
@@ -44,7 +47,10 @@ class ProgressSink {
 
 struct ScanOptions {
   unsigned threads = 0;        ///< 0 = all hardware threads
-  bool keep_text = false;      ///< keep each document's text in DocInfo (alignment needs it)
+  bool keep_text = false;      ///< keep each document's text in DocInfo (stories imply it)
+  /// Find stories (independent reports of one event), their quotations and
+  /// merged accounts. Needs every text in memory until finish().
+  bool stories = true;
   ProgressSink* progress = nullptr;  ///< not owned; may be null
 };
 
@@ -66,6 +72,7 @@ class Scanner {
   ScanResult finish();
 
  private:
+  void find_stories(ScanResult& result);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

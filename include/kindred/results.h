@@ -76,7 +76,47 @@ struct DocInfo {
   uint32_t invalid_utf8 = 0;
   uint64_t fingerprint = 0;  ///< hash of the normalised token sequence (equal for exact copies)
   int32_t family = -1;       ///< Family::id, or -1 when the document is in no family
+  int32_t story = -1;        ///< Story::id, or -1 when the document is in no story
   std::string text;          ///< empty unless kept
+};
+
+// Which document of a linked pair derives from which.
+struct Provenance {
+  uint32_t source = 0;  ///< document index of the likely original
+  uint32_t copy = 0;    ///< document index of the likely copy
+  double confidence = 0.5;  ///< in [0.5, 1]: 0.5 = a coin toss, 1 = certain
+  std::string evidence;     ///< "containment", "date", "containment+date", "order"
+};
+
+// A quotation as one article words it.
+struct QuoteVariant {
+  uint32_t doc = 0;
+  uint32_t begin = 0, end = 0;  ///< bytes of the quoted words in the document's text (marks excluded)
+  std::string speaker;          ///< as the text names them; empty when not found
+};
+
+// One quotation across a story, however differently each article words it.
+struct Quotation {
+  uint32_t id = 0;
+  uint32_t story = 0;
+  std::string speaker;                ///< the most frequent non-empty speaker of its variants
+  std::vector<QuoteVariant> variants;  ///< at least one; ordered by document
+};
+
+// A sentence of a story's merged account and the documents that carry it.
+struct AccountSentence {
+  uint32_t doc = 0;  ///< the document whose wording is shown
+  uint32_t begin = 0, end = 0;  ///< bytes in that document's text
+  std::vector<uint32_t> sources;  ///< every document carrying this sentence (or a close variant)
+};
+
+// Articles about the same event, copies or independent reports.
+struct Story {
+  uint32_t id = 0;
+  std::vector<uint32_t> members;   ///< document indices, ascending
+  std::vector<uint32_t> families;  ///< copy families inside the story
+  double cohesion = 0;             ///< mean story similarity of member pairs
+  std::vector<AccountSentence> account;  ///< the merged account, in narrative order
 };
 
 struct ScanStats {
@@ -89,13 +129,20 @@ struct ScanStats {
   uint64_t links = 0;
   uint64_t families = 0;
   uint64_t documents_in_families = 0;
+  uint64_t stories = 0;
+  uint64_t quotations = 0;
   double seconds_sketch = 0, seconds_candidates = 0, seconds_verify = 0, seconds_cluster = 0;
+  double seconds_stories = 0;
 };
 
 struct ScanResult {
   std::vector<DocInfo> docs;
   std::vector<Link> links;  ///< sorted by (a, b)
   std::vector<Family> families;  ///< families of two or more, by id
+  std::vector<Provenance> provenance;  ///< one per link, same order
+  std::vector<std::vector<Passage>> passages;  ///< per link when aligned, same order; else empty
+  std::vector<Story> stories;          ///< stories of two or more documents, by id
+  std::vector<Quotation> quotations;   ///< every quotation of every story, by story
   ScanStats stats;
 };
 

@@ -23,6 +23,9 @@ Status Params::validate() const {
   if (!in_unit_interval(contained)) return invalid("--contained must be in (0, 1]");
   if (!in_unit_interval(link)) return invalid("--link must be in (0, 1]");
   if (link > contained) return invalid("--link must not exceed --contained");
+  if (!in_unit_interval(story_link)) return invalid("--story-link must be in (0, 1]");
+  if (!in_unit_interval(story_cohesion)) return invalid("--story-cohesion must be in (0, 1]");
+  if (!(story_window_days > 0)) return invalid("--story-window must be positive");
   return Status::ok();
 }
 
@@ -30,9 +33,9 @@ std::string Params::to_spec() const {
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "shingle:%u,bins:%u,lsh:%ux%u,max_bucket:%u,near:%g,contained:%g,link:%g,"
-                "min_shared:%u",
+                "min_shared:%u,story_link:%g,story_cohesion:%g,story_window:%g",
                 shingle_size, sketch_bins, bands, rows, max_bucket, near_duplicate, contained,
-                link, min_shared);
+                link, min_shared, story_link, story_cohesion, story_window_days);
   return buf;
 }
 

@@ -18,11 +18,15 @@
 #include "align/overlap.h"
 #include "candidates/pairs.h"
 #include "cluster/families.h"
+#include "cluster/provenance.h"
 #include "core/check.h"
 #include "index/band_table.h"
 #include "normalize/tokenize.h"
 #include "sketch/minhash.h"
 #include "sketch/shingle.h"
+#include "story/account.h"
+#include "story/features.h"
+#include "story/stories.h"
 
 namespace kindred {
 
@@ -45,6 +49,7 @@ struct Analysis {
   uint64_t fingerprint = 0;
   std::vector<uint64_t> shingles;  // sorted set
   std::vector<uint32_t> band_keys;
+  story::StoryFeatures story;  // only with ScanOptions::stories
 };
 
 }  // namespace
@@ -68,6 +73,7 @@ struct Scanner::Impl {
     sketcher.sketch(out.shingles, sketch);
     out.band_keys.resize(params.bands);
     index::band_keys(sketch, params.bands, params.rows, out.band_keys);
+    if (options.stories) out.story = story::extract_features(doc.text, tokens, doc.date);
   }
 
   std::span<const uint64_t> shingles_of(uint32_t d) const {
@@ -84,6 +90,7 @@ struct Scanner::Impl {
   std::vector<uint64_t> shingles;         // all shingle sets, concatenated
   std::vector<uint64_t> shingle_offsets;  // doc d's set is [offsets[d], offsets[d+1])
   index::BandTable bands;
+  std::vector<story::StoryFeatures> story_features;  // per document, with stories
   ScanStats stats;
   bool finished = false;
 };
@@ -150,7 +157,8 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     info.shingles = static_cast<uint32_t>(a.shingles.size());
     info.invalid_utf8 = doc.invalid_utf8;
     info.fingerprint = a.fingerprint;
-    if (s.options.keep_text) info.text = std::move(doc.text);
+    if (s.options.keep_text || s.options.stories) info.text = std::move(doc.text);
+    if (s.options.stories) s.story_features.push_back(std::move(a.story));
     s.docs.push_back(std::move(info));
     s.shingles.insert(s.shingles.end(), a.shingles.begin(), a.shingles.end());
     s.shingle_offsets.push_back(s.shingles.size());
@@ -223,14 +231,47 @@ ScanResult Scanner::finish() {
   for (size_t d = 0; d < s.docs.size(); ++d) s.docs[d].family = family_of[d];
   s.stats.families = result.families.size();
   for (const Family& f : result.families) s.stats.documents_in_families += f.members.size();
+  result.provenance = cluster::infer_provenance(result.links, s.docs);
   s.stats.seconds_cluster = seconds_since(t);
   if (progress) progress->update("families", result.families.size(), result.families.size());
 
-  result.docs = std::move(s.docs);
+  if (s.options.stories) {
+    t = Clock::now();
+    find_stories(result);
+    s.stats.seconds_stories = seconds_since(t);
+    if (progress) progress->update("stories", result.stories.size(), result.stories.size());
+  }
+
+  result.docs = std::move(s.docs);  // after stories: they read the texts
   result.stats = s.stats;
   // Release what only the analysis needed.
   std::vector<uint64_t>().swap(s.shingles);
   return result;
+}
+
+void Scanner::find_stories(ScanResult& result) {
+  Impl& s = *impl_;
+  story::StoryParams sp;
+  sp.link = s.params.story_link;
+  sp.cohesion = s.params.story_cohesion;
+  sp.time_window_days = s.params.story_window_days;
+  const story::StoryStats stats(s.story_features);
+  result.stories =
+      story::cluster_stories(s.story_features, stats, result.links, result.families, sp);
+  result.quotations = story::story_quotations(s.story_features, result.stories, sp);
+  std::vector<std::string_view> texts(s.docs.size());
+  for (size_t d = 0; d < s.docs.size(); ++d) texts[d] = s.docs[d].text;
+  s.arena.execute([&] {
+    tbb::parallel_for(size_t{0}, result.stories.size(), [&](size_t i) {
+      result.stories[i].account = story::merged_account(result.stories[i], texts);
+    });
+  });
+  for (const Story& st : result.stories) {
+    for (uint32_t d : st.members) s.docs[d].story = static_cast<int32_t>(st.id);
+  }
+  s.stats.stories = result.stories.size();
+  s.stats.quotations = result.quotations.size();
+  std::vector<story::StoryFeatures>().swap(s.story_features);
 }
 
 Comparison compare_texts(std::string_view a, std::string_view b, const Params& params) {

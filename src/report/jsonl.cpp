@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <map>
 
 #include "kindred/version.h"
 #include "util/json_writer.h"
@@ -76,6 +77,128 @@ void append_family_record(std::string& out, const Family& f, const ScanResult& r
   out.push_back('\n');
 }
 
+void append_provenance_record(std::string& out, size_t i, const ScanResult& r) {
+  const Provenance& p = r.provenance[i];
+  JsonWriter w(out);
+  w.begin_object()
+      .field("type", "provenance")
+      .field("source", doc_id(r, p.source))
+      .field("copy", doc_id(r, p.copy))
+      .field("confidence", p.confidence)
+      .field("evidence", p.evidence)
+      .end_object();
+  out.push_back('\n');
+}
+
+namespace {
+std::string_view span_text(const ScanResult& r, uint32_t doc, uint32_t begin, uint32_t end) {
+  const std::string& text = r.docs[doc].text;
+  if (end > text.size() || begin > end) return {};
+  return std::string_view(text).substr(begin, end - begin);
+}
+}  // namespace
+
+void append_passage_record(std::string& out, size_t i, const Passage& p, const ScanResult& r) {
+  const Link& l = r.links[i];
+  JsonWriter w(out);
+  w.begin_object()
+      .field("type", "passage")
+      .field("a", doc_id(r, l.a))
+      .field("b", doc_id(r, l.b))
+      .field("a_begin", p.a_begin)
+      .field("a_end", p.a_end)
+      .field("b_begin", p.b_begin)
+      .field("b_end", p.b_end)
+      .field("a_words", p.a_words)
+      .field("b_words", p.b_words)
+      .field("matched_words", p.matched_words)
+      .field("identity", p.identity())
+      .field("score", p.score)
+      .field("a_text", span_text(r, l.a, p.a_begin, p.a_end))
+      .field("b_text", span_text(r, l.b, p.b_begin, p.b_end))
+      .end_object();
+  out.push_back('\n');
+}
+
+void append_story_record(std::string& out, const Story& s, const ScanResult& r) {
+  // The headline of the longest member names the story.
+  uint32_t lead = s.members.front();
+  for (uint32_t d : s.members) {
+    if (r.docs[d].text.size() > r.docs[lead].text.size()) lead = d;
+  }
+  std::string first_date, last_date;
+  for (uint32_t d : s.members) {
+    const std::string& date = r.docs[d].date;
+    if (date.empty()) continue;
+    if (first_date.empty() || date < first_date) first_date = date;
+    if (last_date.empty() || date > last_date) last_date = date;
+  }
+  std::map<uint32_t, uint64_t> additions;  // document -> sentences only it carries
+  for (const AccountSentence& a : s.account) {
+    if (a.sources.size() == 1) ++additions[a.sources.front()];
+  }
+  JsonWriter w(out);
+  w.begin_object()
+      .field("type", "story")
+      .field("story", s.id)
+      .field("size", uint64_t{s.members.size()})
+      .field("title", r.docs[lead].title)
+      .field("cohesion", s.cohesion);
+  w.key("first_date");
+  first_date.empty() ? w.null() : w.value(first_date);
+  w.key("last_date");
+  last_date.empty() ? w.null() : w.value(last_date);
+  w.key("members").begin_array();
+  for (uint32_t d : s.members) w.value(doc_id(r, d));
+  w.end_array().key("families").begin_array();
+  for (uint32_t f : s.families) w.value(f);
+  w.end_array().key("account").begin_array();
+  for (const AccountSentence& a : s.account) {
+    w.begin_object()
+        .field("doc", doc_id(r, a.doc))
+        .field("begin", a.begin)
+        .field("end", a.end)
+        .field("text", span_text(r, a.doc, a.begin, a.end))
+        .key("sources")
+        .begin_array();
+    for (uint32_t d : a.sources) w.value(doc_id(r, d));
+    w.end_array().end_object();
+  }
+  w.end_array().key("additions").begin_object();
+  for (uint32_t d : s.members) w.field(doc_id(r, d), additions.count(d) ? additions[d] : 0);
+  w.end_object().end_object();
+  out.push_back('\n');
+}
+
+void append_quotation_record(std::string& out, const Quotation& q, const ScanResult& r) {
+  std::vector<uint32_t> sources;
+  for (const QuoteVariant& v : q.variants) {
+    if (sources.empty() || sources.back() != v.doc) sources.push_back(v.doc);
+  }
+  JsonWriter w(out);
+  w.begin_object()
+      .field("type", "quotation")
+      .field("quotation", q.id)
+      .field("story", q.story);
+  w.key("speaker");
+  q.speaker.empty() ? w.null() : w.value(q.speaker);
+  w.key("sources").begin_array();
+  for (uint32_t d : sources) w.value(doc_id(r, d));
+  w.end_array().key("variants").begin_array();
+  for (const QuoteVariant& v : q.variants) {
+    w.begin_object()
+        .field("doc", doc_id(r, v.doc))
+        .field("begin", v.begin)
+        .field("end", v.end)
+        .field("text", span_text(r, v.doc, v.begin, v.end));
+    w.key("speaker");
+    v.speaker.empty() ? w.null() : w.value(v.speaker);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  out.push_back('\n');
+}
+
 void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejected) {
   const auto counts = relation_counts(r);
   const ScanStats& s = r.stats;
@@ -98,12 +221,15 @@ void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejec
   w.end_object()
       .field("families", s.families)
       .field("documents_in_families", s.documents_in_families)
+      .field("stories", s.stories)
+      .field("quotations", s.quotations)
       .key("seconds")
       .begin_object()
       .field("sketch", s.seconds_sketch)
       .field("candidates", s.seconds_candidates)
       .field("verify", s.seconds_verify)
       .field("families", s.seconds_cluster)
+      .field("stories", s.seconds_stories)
       .end_object()
       .end_object();
   out.push_back('\n');
@@ -123,12 +249,32 @@ void append_rejection_record(std::string& out, const Rejection& rej) {
   out.push_back('\n');
 }
 
+void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
+                      const std::function<void(std::string_view)>& sink) {
+  constexpr size_t kChunk = 1 << 20;
+  std::string out;
+  auto maybe_flush = [&] {
+    if (out.size() >= kChunk) sink(out), out.clear();
+  };
+  append_run_record(out, params, result.stats);
+  for (size_t i = 0; i < result.links.size(); ++i) {
+    append_link_record(out, result.links[i], result);
+    if (i < result.provenance.size()) append_provenance_record(out, i, result);
+    if (i < result.passages.size()) {
+      for (const Passage& p : result.passages[i]) append_passage_record(out, i, p, result);
+    }
+    maybe_flush();
+  }
+  for (const Family& f : result.families) append_family_record(out, f, result), maybe_flush();
+  for (const Story& s : result.stories) append_story_record(out, s, result), maybe_flush();
+  for (const Quotation& q : result.quotations) append_quotation_record(out, q, result), maybe_flush();
+  append_summary_record(out, result, rejected);
+  sink(out);
+}
+
 std::string scan_to_jsonl(const Params& params, const ScanResult& result, uint64_t rejected) {
   std::string out;
-  append_run_record(out, params, result.stats);
-  for (const Link& l : result.links) append_link_record(out, l, result);
-  for (const Family& f : result.families) append_family_record(out, f, result);
-  append_summary_record(out, result, rejected);
+  write_scan_jsonl(params, result, rejected, [&](std::string_view chunk) { out += chunk; });
   return out;
 }
 
@@ -155,6 +301,15 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
                 static_cast<unsigned long long>(s.families),
                 static_cast<unsigned long long>(s.documents_in_families));
   out += buf;
+  if (!r.stories.empty()) {
+    uint64_t in_stories = 0;
+    for (const Story& st : r.stories) in_stories += st.members.size();
+    std::snprintf(buf, sizeof buf, "  %llu stories covering %llu documents, %llu quotations\n",
+                  static_cast<unsigned long long>(r.stories.size()),
+                  static_cast<unsigned long long>(in_stories),
+                  static_cast<unsigned long long>(r.quotations.size()));
+    out += buf;
+  }
   std::vector<const Family*> largest;
   for (const Family& f : r.families) largest.push_back(&f);
   std::partial_sort(largest.begin(), largest.begin() + std::min<size_t>(3, largest.size()),

@@ -3,7 +3,9 @@
 // so callers can write records as they come.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "kindred/pipeline.h"
 #include "kindred/results.h"
@@ -16,12 +18,26 @@ void append_run_record(std::string& out, const Params& params, const ScanStats& 
 void append_link_record(std::string& out, const Link& link, const ScanResult& result);
 // {"type":"family",...}: one copy family.
 void append_family_record(std::string& out, const Family& family, const ScanResult& result);
+// {"type":"provenance",...}: which document of link `i` derives from which.
+void append_provenance_record(std::string& out, size_t link_index, const ScanResult& result);
+// {"type":"passage",...}: one aligned reused passage of link `i`.
+void append_passage_record(std::string& out, size_t link_index, const Passage& passage,
+                           const ScanResult& result);
+// {"type":"story",...}: one story, with its merged account.
+void append_story_record(std::string& out, const Story& story, const ScanResult& result);
+// {"type":"quotation",...}: one quotation of a story with its variants.
+void append_quotation_record(std::string& out, const Quotation& quotation, const ScanResult& result);
 // {"type":"summary",...}: last record; counts and timings.
 void append_summary_record(std::string& out, const ScanResult& result, uint64_t rejected);
 // {"type":"rejected",...}: a record that could not be used, with its reason.
 void append_rejection_record(std::string& out, const Rejection& rejection);
 
-// All records of a result, in order: run, links, families, summary.
+// All records of a result, in order: run, links (each followed by its
+// provenance and passages), families, stories, quotations, summary. They reach
+// `sink` in chunks of about a megabyte.
+void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
+                      const std::function<void(std::string_view)>& sink);
+// The same into one string (small results, tests).
 std::string scan_to_jsonl(const Params& params, const ScanResult& result, uint64_t rejected);
 
 // A few lines for a person: counts, relations, largest families, timings.

@@ -1,0 +1,60 @@
+#include "cluster/provenance.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/date.h"
+
+namespace kindred::cluster {
+
+namespace {
+
+// Containment gap at which asymmetry alone is taken as certain.
+constexpr double kDecisiveGap = 0.4;
+
+Provenance decide(const Link& l, std::span<const DocInfo> docs) {
+  const double cab = l.overlap.containment_a_in_b();  // how much of a lies in b
+  const double cba = l.overlap.containment_b_in_a();
+  const double gap = std::abs(cab - cba);
+  // The copy is the document more contained in the other.
+  const bool a_is_copy_by_content = cab > cba;
+  const double content_conf = 0.5 + 0.5 * std::min(1.0, gap / kDecisiveGap);
+
+  const auto da = util::parse_iso8601(docs[l.a].date);
+  const auto db = util::parse_iso8601(docs[l.b].date);
+  Provenance p;
+  if (da && db && *da != *db) {
+    const bool a_is_copy_by_date = *da > *db;
+    p.copy = a_is_copy_by_date ? l.a : l.b;
+    p.source = a_is_copy_by_date ? l.b : l.a;
+    const bool agree = gap < 0.05 || a_is_copy_by_date == a_is_copy_by_content;
+    p.confidence = agree ? std::max(0.9, content_conf) : 0.6;
+    p.evidence = gap < 0.05 ? "date" : "containment+date";
+    return p;
+  }
+  if (gap >= 0.05) {
+    p.copy = a_is_copy_by_content ? l.a : l.b;
+    p.source = a_is_copy_by_content ? l.b : l.a;
+    p.confidence = content_conf;
+    p.evidence = "containment";
+    return p;
+  }
+  // Symmetric text, no usable dates: the earlier arrival is the source.
+  p.source = l.a;
+  p.copy = l.b;
+  p.confidence = 0.5;
+  p.evidence = "order";
+  return p;
+}
+
+}  // namespace
+
+std::vector<Provenance> infer_provenance(std::span<const Link> links,
+                                         std::span<const DocInfo> docs) {
+  std::vector<Provenance> out;
+  out.reserve(links.size());
+  for (const Link& l : links) out.push_back(decide(l, docs));
+  return out;
+}
+
+}  // namespace kindred::cluster

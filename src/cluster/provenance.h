@@ -1,0 +1,21 @@
+// Provenance: which document of a linked pair derives from which, and how sure
+// that is. Evidence, strongest first:
+//   * containment asymmetry: the copy is the one mostly inside the other (an
+//     abridgement lies inside its source, never the reverse);
+//   * publication dates, when both are known and differ: the source is older;
+//   * order of arrival otherwise: the earlier document is taken as the source.
+// When containment and dates disagree (an older abridgement of a later
+// expanded version), dates win and the confidence drops.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "kindred/results.h"
+
+namespace kindred::cluster {
+
+// One Provenance per link, same order. `docs` gives dates (DocInfo::date).
+std::vector<Provenance> infer_provenance(std::span<const Link> links, std::span<const DocInfo> docs);
+
+}  // namespace kindred::cluster

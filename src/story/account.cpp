@@ -1,0 +1,110 @@
+#include "story/account.h"
+
+#include <algorithm>
+#include <list>
+#include <unordered_map>
+
+#include "normalize/tokenize.h"
+#include "story/features.h"
+#include "util/hash.h"
+
+namespace kindred::story {
+
+namespace {
+
+struct Sentence {
+  uint32_t doc, begin, end;
+  std::vector<uint64_t> stems;  // sorted, unique
+};
+
+std::vector<uint64_t> stems_of(std::string_view text) {
+  std::vector<normalize::Token> tokens;
+  normalize::tokenize(text, tokens);
+  std::vector<uint64_t> out;
+  for (const auto& t : tokens) {
+    out.push_back(util::hash_bytes(
+        stem(normalize::normalize_word(text.substr(t.begin, t.end - t.begin))), 1));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  size_t i = 0, j = 0, shared = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++shared, ++i, ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  const size_t uni = a.size() + b.size() - shared;
+  return uni == 0 ? 0.0 : double(shared) / double(uni);
+}
+
+}  // namespace
+
+std::vector<AccountSentence> merged_account(const Story& story,
+                                            std::span<const std::string_view> texts,
+                                            const AccountParams& params) {
+  // Longest articles first: the backbone is the most complete account.
+  std::vector<uint32_t> order = story.members;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t x, uint32_t y) { return texts[x].size() > texts[y].size(); });
+  if (order.size() > params.max_documents) order.resize(params.max_documents);
+
+  struct Entry {
+    Sentence sentence;
+    std::vector<uint32_t> sources;
+  };
+  std::list<Entry> account;  // insertion in the middle keeps other positions valid
+  std::unordered_map<uint64_t, std::vector<std::list<Entry>::iterator>> by_stem;
+
+  for (uint32_t d : order) {
+    auto previous = account.end();  // where this article's last sentence sits
+    bool placed_any = false;
+    for (const auto& [b, e] : split_sentences(texts[d])) {
+      Sentence s{d, b, e, stems_of(texts[d].substr(b, e - b))};
+      if (s.stems.size() < params.min_words) continue;
+      // Candidates share a stem; take the most similar above the threshold.
+      std::list<Entry>::iterator best = account.end();
+      double best_score = params.same_sentence;
+      std::unordered_map<const Entry*, int> seen;
+      for (uint64_t st : s.stems) {
+        auto it = by_stem.find(st);
+        if (it == by_stem.end()) continue;
+        for (auto entry : it->second) {
+          if (seen[&*entry]++) continue;
+          const double score = jaccard(s.stems, entry->sentence.stems);
+          if (score >= best_score) best_score = score, best = entry;
+        }
+      }
+      if (best != account.end()) {
+        if (std::find(best->sources.begin(), best->sources.end(), d) == best->sources.end()) {
+          best->sources.push_back(d);
+        }
+        previous = best;
+        placed_any = true;
+        continue;
+      }
+      // After this article's previous sentence; at the end when it has none yet.
+      auto at = placed_any ? std::next(previous) : account.end();
+      auto inserted = account.insert(at, Entry{std::move(s), {d}});
+      for (uint64_t st : inserted->sentence.stems) by_stem[st].push_back(inserted);
+      previous = inserted;
+      placed_any = true;
+    }
+  }
+
+  std::vector<AccountSentence> out;
+  for (auto& e : account) {
+    std::sort(e.sources.begin(), e.sources.end());
+    out.push_back({e.sentence.doc, e.sentence.begin, e.sentence.end, std::move(e.sources)});
+  }
+  return out;
+}
+
+}  // namespace kindred::story

@@ -1,0 +1,510 @@
+#include "story/features.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "util/date.h"
+#include "util/hash.h"
+#include "util/utf8.h"
+
+namespace kindred::story {
+
+namespace {
+
+// Function words, reporting verbs, titles and calendar words: frequent in every
+// news story, so evidence of none. Normalised forms (apostrophes dropped).
+const std::unordered_set<std::string_view>& stopwords() {
+  static const std::unordered_set<std::string_view> words = {
+      "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
+      "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between",
+      "both", "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "dont",
+      "down", "during", "each", "even", "few", "for", "from", "further", "had", "has", "have",
+      "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i",
+      "if", "im", "in", "into", "is", "it", "its", "itself", "just", "last", "like", "made",
+      "make", "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself",
+      "new", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or",
+      "other", "our", "ours", "out", "over", "own", "same", "she", "should", "since", "so",
+      "some", "still", "such", "than", "that", "thats", "the", "their", "theirs", "them",
+      "then", "there", "these", "they", "theyre", "this", "those", "through", "to", "too",
+      "two", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when",
+      "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with",
+      "within", "without", "would", "year", "years", "yet", "you", "your", "yours", "week",
+      "weeks", "day", "days", "time", "mr", "mrs", "ms", "dr", "sir",
+      // reporting verbs
+      "said", "says", "say", "saying", "told", "tell", "tells", "added", "adds", "stated",
+      "declared", "wrote", "writes", "explained", "insisted", "warned", "asked", "noted",
+      "argued", "claimed", "replied", "according", "reported", "reports", "announced",
+      // calendar
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+      "february", "march", "april", "june", "july", "august", "september", "october",
+      "november", "december", "today", "yesterday", "tomorrow"};
+  return words;
+}
+
+bool is_reporting_verb(std::string_view w) {
+  static const std::unordered_set<std::string_view> verbs = {
+      "said", "says", "say", "told", "tells", "added", "adds", "stated", "declared", "wrote",
+      "writes", "explained", "insisted", "warned", "asked", "noted", "argued", "claimed",
+      "replied", "according", "continued", "stressed", "recalled", "admitted"};
+  return verbs.count(w) > 0;
+}
+
+bool is_pronoun(std::string_view w) { return w == "he" || w == "she" || w == "they"; }
+
+// Words that may stand between a speaker and the verb: "Lavrov also said".
+bool is_speech_adverb(std::string_view w) {
+  return w == "also" || w == "later" || w == "then" || w == "has" || w == "had" ||
+         w == "previously" || w == "earlier" || w == "again" || w == "further" || w == "once";
+}
+
+bool is_title(std::string_view w) {
+  static const std::unordered_set<std::string_view> titles = {
+      "president", "minister", "foreign", "secretary", "spokesman", "spokeswoman",
+      "spokesperson", "prime", "chancellor", "senator", "general", "chief", "adviser",
+      "advisor", "envoy", "ambassador", "deputy", "mayor", "governor", "state", "national",
+      "security", "vice", "leader", "commissioner", "director", "chairman", "chair", "head"};
+  return titles.count(w) > 0;
+}
+
+bool starts_uppercase(std::string_view text, const normalize::Token& t) {
+  const auto c = static_cast<unsigned char>(text[t.begin]);
+  if (c < 0x80) return c >= 'A' && c <= 'Z';
+  char32_t cp;
+  if (util::decode_utf8(text, t.begin, cp) == 0) return false;
+  const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+}
+
+// True when nothing but spaces and opening marks separate `pos` from the start
+// of its sentence.
+bool sentence_initial(std::string_view text, uint32_t pos) {
+  size_t i = pos;
+  while (i > 0) {
+    const auto c = static_cast<unsigned char>(text[i - 1]);
+    if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '(' || c == '[') {
+      --i;
+      continue;
+    }
+    if (c >= 0x80) {  // skip a multi-byte opening mark such as “ or ‘
+      size_t j = i - 1;
+      while (j > 0 && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) --j;
+      char32_t cp;
+      util::decode_utf8(text, j, cp);
+      if (cp == U'“' || cp == U'‘' || cp == U'«' || cp == U'—' || cp == U'–') {
+        i = j;
+        continue;
+      }
+      return false;
+    }
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == '\n' || c == '\r';
+  }
+  return true;
+}
+
+// True when a sentence ends between two positions of the text.
+bool sentence_break_between(std::string_view text, uint32_t from, uint32_t to) {
+  for (uint32_t i = from; i < to; ++i) {
+    const char c = text[i];
+    if (c == '.' || c == '!' || c == '?' || c == '\n') return true;
+  }
+  return false;
+}
+
+std::string word_of(std::string_view text, const normalize::Token& t) {
+  return normalize::normalize_word(text.substr(t.begin, t.end - t.begin));
+}
+
+uint64_t stem_hash(std::string_view normalized) {
+  return util::hash_bytes(stem(normalized), 0x7374656dull);
+}
+
+struct QuoteSpan {
+  uint32_t begin, end;  // bytes inside the marks
+};
+
+// Finds spans between quotation marks: “…”, «…», "…", and ‘…’ where the
+// single marks stand at word edges (so apostrophes are not taken for quotes).
+std::vector<QuoteSpan> find_quote_spans(std::string_view text) {
+  enum class Open { kNone, kCurly, kStraight, kSingle, kGuillemet };
+  std::vector<QuoteSpan> spans;
+  Open open = Open::kNone;
+  uint32_t start = 0;
+  auto is_letter_at = [&](size_t i) {
+    if (i >= text.size()) return false;
+    char32_t cp;
+    if (util::decode_utf8(text, i, cp) == 0) return false;
+    const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+  };
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    int n = util::decode_utf8(text, i, cp);
+    if (n == 0) n = 1;
+    const size_t next = i + static_cast<size_t>(n);
+    if (cp == '\n' && next < text.size() && (text[next] == '\n' || text[next] == '\r')) {
+      open = Open::kNone;  // quotations do not run across paragraphs here
+    } else if (cp == U'“' || cp == U'„') {
+      open = Open::kCurly;
+      start = static_cast<uint32_t>(next);
+    } else if (cp == U'«') {
+      open = Open::kGuillemet;
+      start = static_cast<uint32_t>(next);
+    } else if ((cp == U'”' && open == Open::kCurly) || (cp == U'»' && open == Open::kGuillemet)) {
+      spans.push_back({start, static_cast<uint32_t>(i)});
+      open = Open::kNone;
+    } else if (cp == '"') {
+      if (open == Open::kStraight) {
+        spans.push_back({start, static_cast<uint32_t>(i)});
+        open = Open::kNone;
+      } else if (open == Open::kNone) {
+        open = Open::kStraight;
+        start = static_cast<uint32_t>(next);
+      }
+    } else if (cp == U'‘' && open == Open::kNone && (i == 0 || !is_letter_at(i - 1))) {
+      open = Open::kSingle;
+      start = static_cast<uint32_t>(next);
+    } else if (cp == U'’' && open == Open::kSingle && !is_letter_at(next)) {
+      spans.push_back({start, static_cast<uint32_t>(i)});
+      open = Open::kNone;
+    }
+    i = next;
+  }
+  return spans;
+}
+
+// The name a run of capitalised tokens [first, last] gives: its last two
+// tokens that are not titles, as written in the text.
+std::string name_from_run(std::string_view text, std::span<const normalize::Token> tokens,
+                          size_t first, size_t last) {
+  size_t end = last;
+  size_t begin = last;
+  int taken = 0;
+  for (size_t k = last + 1; k-- > first && taken < 2;) {
+    if (is_title(word_of(text, tokens[k]))) break;
+    begin = k;
+    ++taken;
+  }
+  if (taken == 0) return {};
+  return std::string(text.substr(tokens[begin].begin, tokens[end].end - tokens[begin].begin));
+}
+
+class SpeakerFinder {
+ public:
+  // The name standing before the reporting verb at token k ("Lavrov said",
+  // "Lavrov also said", "Kirill Dmitriev, the head of the fund, said"), limited
+  // to tokens >= floor; "\x01" for a pronoun, empty when none.
+  std::string subject_of(size_t k, size_t floor) const {
+    size_t j = k;
+    for (int skipped = 0; j > floor && skipped < 2 && is_speech_adverb(word_of(text_, tokens_[j - 1]));
+         ++skipped) {
+      --j;
+    }
+    if (j == floor) return {};
+    if (is_pronoun(word_of(text_, tokens_[j - 1]))) return "\x01";
+    // An appositive between commas: skip back to the comma that opens it.
+    if (comma_between(tokens_[j - 1].end, tokens_[j].begin)) {
+      for (size_t i = j - 1; i > floor; --i) {
+        if (sentence_break_between(text_, tokens_[i - 1].end, tokens_[i].begin)) break;
+        if (comma_between(tokens_[i - 1].end, tokens_[i].begin)) {
+          if (capital(i - 1)) return run_ending_at(i - 1, floor);
+          break;
+        }
+      }
+    }
+    if (!capital(j - 1)) return {};
+    return run_ending_at(j - 1, floor);
+  }
+
+  SpeakerFinder(std::string_view text, std::span<const normalize::Token> tokens)
+      : text_(text), tokens_(tokens) {
+    // Everyone the text has speaking ("Lavrov said on Monday ..."), in order,
+    // so that "he said" can be resolved to the latest of them.
+    for (size_t k = 0; k < tokens_.size(); ++k) {
+      if (!is_reporting_verb(word_of(text_, tokens_[k]))) continue;
+      std::string who = subject_of(k, 0);
+      if (!who.empty() && who != "\x01") attributions_.emplace_back(tokens_[k].begin, who);
+    }
+  }
+
+  // Speaker of the quotation whose words are tokens [qfirst, qlast) and whose
+  // span ends at byte `qend`.
+  std::string find(size_t qfirst, size_t qlast, uint32_t qend, uint32_t qbegin) {
+    // A quotation ending in a full stop ended its sentence: what follows is
+    // another sentence ("... as it takes.” Keter also said ...).
+    size_t last = qend;
+    while (last > qbegin && std::isspace(static_cast<unsigned char>(text_[last - 1]))) --last;
+    const bool closed = last > qbegin && text_[last - 1] == '.';
+    std::string who = closed ? std::string() : after(qlast, qend);
+    if (who.empty()) who = before(qfirst, qbegin);
+    if (who == "\x01") who = latest_before(qbegin);  // a pronoun
+    if (!who.empty()) attributions_.emplace_back(qend, who);
+    return who;
+  }
+
+ private:
+  bool capital(size_t k) const { return starts_uppercase(text_, tokens_[k]); }
+
+  bool comma_between(uint32_t from, uint32_t to) const {
+    return text_.substr(from, to - from).find(',') != std::string_view::npos;
+  }
+
+  std::string run_ending_at(size_t last, size_t floor) const {
+    size_t first = last;
+    while (first > floor && capital(first - 1) &&
+           !sentence_break_between(text_, tokens_[first - 1].end, tokens_[first].begin) &&
+           !comma_between(tokens_[first - 1].end, tokens_[first].begin)) {
+      --first;
+    }
+    return name_from_run(text_, tokens_, first, last);
+  }
+
+  // ", said X." / ", X said." / ", he said."
+  std::string after(size_t k0, uint32_t from) {
+    uint32_t prev_end = from;
+    for (size_t k = k0; k < tokens_.size() && k < k0 + 5; ++k) {
+      if (sentence_break_between(text_, prev_end, tokens_[k].begin)) break;
+      prev_end = tokens_[k].end;
+      if (!is_reporting_verb(word_of(text_, tokens_[k]))) continue;
+      // Name before the verb, between the quote and the verb.
+      if (k > k0) {
+        std::string who = subject_of(k, k0);
+        if (!who.empty()) return who;
+      }
+      // Name after the verb, skipping a few lower-case words ("said the spokesman").
+      for (size_t j = k + 1; j < tokens_.size() && j < k + 6; ++j) {
+        if (sentence_break_between(text_, tokens_[j - 1].end, tokens_[j].begin)) break;
+        if (is_pronoun(word_of(text_, tokens_[j]))) return "\x01";
+        if (!capital(j)) continue;
+        size_t last = j;
+        while (last + 1 < tokens_.size() && capital(last + 1) &&
+               !sentence_break_between(text_, tokens_[last].end, tokens_[last + 1].begin)) {
+          ++last;
+        }
+        return name_from_run(text_, tokens_, j, last);
+      }
+      return {};
+    }
+    return {};
+  }
+
+  // "X said: “…”" / "X told reporters: “…”"
+  std::string before(size_t qfirst, uint32_t qbegin) {
+    uint32_t next_begin = qbegin;
+    for (size_t k = qfirst; k-- > 0 && k + 10 > qfirst;) {
+      if (sentence_break_between(text_, tokens_[k].end, next_begin)) break;
+      next_begin = tokens_[k].begin;
+      if (!is_reporting_verb(word_of(text_, tokens_[k])) || k == 0) continue;
+      return subject_of(k, 0);
+    }
+    return {};
+  }
+
+  std::string latest_before(uint32_t pos) const {
+    std::string who;
+    uint32_t when = 0;
+    for (const auto& [at, name] : attributions_) {
+      if (at < pos && at >= when) {
+        when = at;
+        who = name;
+      }
+    }
+    return who;
+  }
+
+  std::string_view text_;
+  std::span<const normalize::Token> tokens_;
+  std::vector<std::pair<uint32_t, std::string>> attributions_;
+};
+
+}  // namespace
+
+bool is_stopword(std::string_view w) { return stopwords().count(w) > 0; }
+
+namespace {
+bool within_one_edit(const std::string& a, const std::string& b) {
+  if (a.size() > b.size()) return within_one_edit(b, a);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;
+  if (a.size() == b.size()) return a.compare(i + 1, std::string::npos, b, i + 1) == 0;
+  return a.compare(i, std::string::npos, b, i + 1) == 0;
+}
+}  // namespace
+
+bool spelling_variants(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  return std::max(a.size(), b.size()) >= 6 && within_one_edit(a, b);
+}
+
+std::string surname_key(const std::string& speaker) {
+  const size_t space = speaker.rfind(' ');
+  return name_key(normalize::normalize_word(
+      space == std::string::npos ? speaker : std::string_view(speaker).substr(space + 1)));
+}
+
+std::string stem(std::string_view w) {
+  std::string s(w);
+  if (s.size() > 3 && s.back() == 's' && s[s.size() - 2] != 's') s.pop_back();
+  if (s.size() > 6) {
+    size_t cut = 6;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s.resize(cut);
+  }
+  return s;
+}
+
+std::string name_key(std::string_view w) {
+  std::string s;
+  s.reserve(w.size() + 2);
+  auto is_vowel = [](char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+  };
+  for (size_t i = 0; i < w.size(); ++i) {
+    char c = w[i];
+    if (c == 'y') c = 'i';
+    if (c == 'x') {
+      s += "ks";
+      continue;
+    }
+    if (c == 'p' && i + 1 < w.size() && w[i + 1] == 'h') {
+      s += 'f';
+      ++i;
+      continue;
+    }
+    if (c == 'h' && i > 0 && (!is_vowel(s.empty() ? 'a' : s.back()) || i + 1 == w.size())) {
+      continue;  // silent-ish h: "dh", "th", "kh", final h
+    }
+    if (!s.empty() && s.back() == c) continue;  // doubled letters
+    s += c;
+  }
+  return s;
+}
+
+namespace {
+size_t bag_intersection(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  size_t i = 0, j = 0, shared = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++shared, ++i, ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return shared;
+}
+}  // namespace
+
+double quote_similarity(const Quote& a, const Quote& b) {
+  // Decided on content words: function words make any two sentences look alike.
+  const size_t shared = bag_intersection(a.content, b.content);
+  const size_t smaller = std::min(a.content.size(), b.content.size());
+  if (shared < 2 || shared < std::min<size_t>(3, smaller)) return 0.0;
+  const double content = double(shared) / double(smaller);
+  const double all = double(bag_intersection(a.stems, b.stems)) /
+                     double(std::min(a.stems.size(), b.stems.size()));
+  return std::min(content, all);
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  auto push = [&](size_t b, size_t e) {
+    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+    if (e > b) out.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+  };
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      push(start, i);
+      start = i + 1;
+      continue;
+    }
+    if (c != '.' && c != '!' && c != '?') continue;
+    size_t j = i + 1;
+    // Closing marks after the terminator belong to the sentence: .” ." .)
+    while (j < text.size()) {
+      const auto u = static_cast<unsigned char>(text[j]);
+      if (u == '"' || u == '\'' || u == ')') {
+        ++j;
+      } else if (u == 0xE2 && j + 2 < text.size() && static_cast<unsigned char>(text[j + 1]) == 0x80 &&
+                 (static_cast<unsigned char>(text[j + 2]) == 0x9D ||
+                  static_cast<unsigned char>(text[j + 2]) == 0x99)) {
+        j += 3;  // ” or ’
+      } else {
+        break;
+      }
+    }
+    if (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
+      push(start, j);
+      start = j;
+      i = j - 1;
+    }
+  }
+  push(start, text.size());
+  return out;
+}
+
+StoryFeatures extract_features(std::string_view text, std::span<const normalize::Token> tokens,
+                               std::string_view date) {
+  StoryFeatures f;
+  f.time = util::parse_iso8601(date);
+
+  // Content terms and name candidates in one pass.
+  std::unordered_map<uint64_t, uint32_t> counts;
+  std::unordered_map<std::string, bool> capitalised;  // word -> seen capitalised mid-sentence
+  std::vector<std::string> words(tokens.size());
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const normalize::Token& t = tokens[k];
+    words[k] = normalize::normalize_word(text.substr(t.begin, t.end - t.begin));
+    const std::string& w = words[k];
+    if (w.size() < 3 || is_stopword(w)) continue;
+    ++counts[stem_hash(w)];
+    if (starts_uppercase(text, t) &&
+        !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      bool& mid = capitalised[w];
+      mid = mid || !sentence_initial(text, t.begin);
+    }
+  }
+  f.terms.assign(counts.begin(), counts.end());
+  std::sort(f.terms.begin(), f.terms.end());
+  for (const auto& [w, mid] : capitalised) {
+    if (mid) f.names.push_back(name_key(w));
+  }
+  std::sort(f.names.begin(), f.names.end());
+  f.names.erase(std::unique(f.names.begin(), f.names.end()), f.names.end());
+
+  // Quotations and their speakers.
+  SpeakerFinder speakers(text, tokens);
+  for (const QuoteSpan& span : find_quote_spans(text)) {
+    auto first = std::lower_bound(tokens.begin(), tokens.end(), span.begin,
+                                  [](const normalize::Token& t, uint32_t pos) { return t.begin < pos; });
+    auto last = first;
+    while (last != tokens.end() && last->end <= span.end) ++last;
+    const auto k0 = static_cast<size_t>(first - tokens.begin());
+    const auto k1 = static_cast<size_t>(last - tokens.begin());
+    if (k1 - k0 < 4) continue;
+    Quote q;
+    q.begin = span.begin;
+    q.end = span.end;
+    for (size_t k = k0; k < k1; ++k) {
+      q.stems.push_back(stem_hash(words[k]));
+      if (!is_stopword(words[k])) q.content.push_back(q.stems.back());
+    }
+    std::sort(q.stems.begin(), q.stems.end());
+    std::sort(q.content.begin(), q.content.end());
+    q.speaker = speakers.find(k0, k1, span.end, span.begin);
+    f.quotes.push_back(std::move(q));
+  }
+  return f;
+}
+
+}  // namespace kindred::story

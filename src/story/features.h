@@ -1,0 +1,77 @@
+// Story, part 1: per-document evidence that survives rewriting.
+//
+// Independent reports of one event share few word n-grams, but they share
+// content words, rare names (often spelled differently: Riyadh/Riyad,
+// Zelenskyy/Zelensky) and quotations (often worded differently). This file
+// extracts those from a tokenised text:
+//   * content terms: stems of non-stopwords with their counts;
+//   * names: capitalised words seen capitalised mid-sentence, as phonetic-ish
+//     keys so that transliteration variants meet;
+//   * quotations: spans between quotation marks of 4+ words, with the speaker
+//     when the sentence says who spoke ("..., said X", "X said: ...").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "normalize/tokenize.h"
+
+namespace kindred::story {
+
+// True for English function words and reporting verbs ("the", "said", ...),
+// given a normalised word.
+bool is_stopword(std::string_view normalized_word);
+
+// A light stem of a normalised word: a final plural 's' dropped, then cut to
+// six bytes (at a UTF-8 boundary): "negotiations" and "negotiating" -> "negoti".
+std::string stem(std::string_view normalized_word);
+
+// A key under which spelling variants of a name meet: 'y' read as 'i', 'x' as
+// "ks", "ph" as 'f', an 'h' after a consonant or at the end dropped, doubled
+// letters collapsed. "riyadh"/"riyad" -> "riad"; "zelenskyy"/"zelensky" -> "zelenski".
+std::string name_key(std::string_view normalized_word);
+
+// True when two name keys are spelling variants of one name: equal, or (for
+// keys of six letters or more, where one edit is a variant and not another
+// word: "riad" and "road" must stay apart) one insertion, deletion or
+// substitution apart. "wrobel"/"vrobel", "zelenski"/"zelensk".
+bool spelling_variants(const std::string& a, const std::string& b);
+
+// The name key of a speaker's surname (the last word of "Sergey Lavrov").
+std::string surname_key(const std::string& speaker);
+
+struct Quote {
+  uint32_t begin = 0, end = 0;    ///< bytes of the quoted words (marks excluded)
+  std::string speaker;            ///< as written ("Sergey Lavrov"); empty when unknown
+  std::vector<uint64_t> stems;    ///< hashes of the stems of all its words, sorted (a bag)
+  std::vector<uint64_t> content;  ///< the same for its non-stopwords only
+};
+
+struct StoryFeatures {
+  std::vector<std::pair<uint64_t, uint32_t>> terms;  ///< (stem hash, count), sorted by hash
+  std::vector<std::string> names;                    ///< name keys, sorted, unique
+  std::vector<Quote> quotes;
+  std::optional<int64_t> time;  ///< publication time (seconds since 1970) when the date parses
+};
+
+StoryFeatures extract_features(std::string_view text, std::span<const normalize::Token> tokens,
+                               std::string_view date);
+
+// Similarity of two quotations in [0, 1]: the overlap coefficient (shared /
+// smaller) of their content-stem bags, capped by that of all their stems; 0
+// when they share fewer than min(3, smaller) content stems. "I don't know what
+// they would do at the negotiating table" and "I don't know what they have to
+// do at the negotiations table" score 0.83; unrelated remarks that share "the
+// whole ... relations" score 0.
+double quote_similarity(const Quote& a, const Quote& b);
+
+// Sentences of a text as byte ranges: split after . ! ? (and closing quotes)
+// followed by whitespace, and at blank lines.
+std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text);
+
+}  // namespace kindred::story

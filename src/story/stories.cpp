@@ -1,0 +1,356 @@
+#include "story/stories.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <unordered_set>
+
+namespace kindred::story {
+
+namespace {
+
+class DisjointSets {
+ public:
+  explicit DisjointSets(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0u); }
+  uint32_t find(uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void unite(uint32_t a, uint32_t b) { parent_[find(a)] = find(b); }
+
+ private:
+  std::vector<uint32_t> parent_;
+};
+
+double idf(double documents, double background, double df) {
+  return std::log((documents + background) / (df + 1.0));
+}
+
+}  // namespace
+
+StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.size()) {
+  // Name keys, merged with their spelling variants (blocked by first letter).
+  std::map<std::string, uint32_t> key_df;
+  for (const auto& d : docs) {
+    for (const auto& k : d.names) ++key_df[k];
+    for (const auto& [h, c] : d.terms) ++term_df_[h];
+  }
+  std::vector<std::string> keys;
+  for (const auto& [k, df] : key_df) keys.push_back(k);
+  // Spelling variants through a deletion neighbourhood (as in SymSpell): two
+  // keys one edit apart share a key with one letter deleted, so indexing every
+  // such deletion finds all candidate pairs in O(keys x length), whatever
+  // letter differs (Wrobel/Vrobel).
+  DisjointSets sets(keys.size());
+  std::unordered_map<std::string, std::vector<uint32_t>> by_deletion;
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    const std::string& k = keys[i];
+    if (k.size() < 5) continue;
+    std::vector<std::string> variants = {k};
+    for (size_t c = 0; c < k.size(); ++c) variants.push_back(k.substr(0, c) + k.substr(c + 1));
+    for (const std::string& v : variants) {
+      auto& ids = by_deletion[v];
+      for (uint32_t other : ids) {
+        if (sets.find(other) != sets.find(i) && spelling_variants(keys[other], k)) sets.unite(other, i);
+      }
+      ids.push_back(i);
+    }
+  }
+  std::map<uint32_t, uint32_t> canonical;  // set representative -> id
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    const uint32_t rep = sets.find(i);
+    auto [it, fresh] = canonical.emplace(rep, static_cast<uint32_t>(canonical.size()));
+    name_ids_[keys[i]] = it->second;
+  }
+  name_df_.assign(canonical.size(), 0);
+  for (const auto& d : docs) {
+    std::unordered_set<uint32_t> seen;
+    for (const auto& k : d.names) seen.insert(name_ids_[k]);
+    for (uint32_t id : seen) ++name_df_[id];
+  }
+}
+
+double StoryStats::term_idf(uint64_t h) const {
+  auto it = term_df_.find(h);
+  return idf(double(documents_), background_, it == term_df_.end() ? 0.0 : double(it->second));
+}
+
+double StoryStats::name_idf(uint32_t id) const {
+  const double df = id < name_df_.size() ? double(name_df_[id]) : 0.0;
+  return idf(double(documents_), background_, df);
+}
+
+uint32_t StoryStats::name_id(const std::string& key) const {
+  auto it = name_ids_.find(key);
+  if (it != name_ids_.end()) return it->second;
+  // Unknown key: a variant of a known one, or a fresh id past the known ones.
+  for (const auto& [k, id] : name_ids_) {
+    if (spelling_variants(k, key)) return id;
+  }
+  return static_cast<uint32_t>(name_df_.size() + std::hash<std::string>{}(key) % 1000000007u);
+}
+
+namespace {
+
+double words_cosine(const StoryFeatures& a, const StoryFeatures& b, const StoryStats& stats) {
+  auto weight = [&](const std::pair<uint64_t, uint32_t>& t) {
+    return (1.0 + std::log(double(t.second))) * stats.term_idf(t.first);
+  };
+  double dot = 0, na = 0, nb = 0;
+  for (const auto& t : a.terms) na += weight(t) * weight(t);
+  for (const auto& t : b.terms) nb += weight(t) * weight(t);
+  size_t i = 0, j = 0;
+  while (i < a.terms.size() && j < b.terms.size()) {
+    if (a.terms[i].first == b.terms[j].first) {
+      dot += weight(a.terms[i]) * weight(b.terms[j]);
+      ++i, ++j;
+    } else if (a.terms[i].first < b.terms[j].first) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
+}
+
+std::vector<uint32_t> name_ids(const StoryFeatures& f, const StoryStats& stats) {
+  std::vector<uint32_t> ids;
+  for (const auto& k : f.names) ids.push_back(stats.name_id(k));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+double names_dice(const StoryFeatures& a, const StoryFeatures& b, const StoryStats& stats) {
+  const auto ia = name_ids(a, stats), ib = name_ids(b, stats);
+  // Squared IDF: a name in every article of the collection (the city, its
+  // mayor) says almost nothing; one in three articles says a lot.
+  auto weight = [&](uint32_t id) { return std::pow(stats.name_idf(id), 2.0); };
+  double wa = 0, wb = 0, shared = 0;
+  for (uint32_t id : ia) wa += weight(id);
+  for (uint32_t id : ib) wb += weight(id);
+  std::vector<uint32_t> both;
+  std::set_intersection(ia.begin(), ia.end(), ib.begin(), ib.end(), std::back_inserter(both));
+  for (uint32_t id : both) shared += weight(id);
+  return wa + wb > 0 ? 2 * shared / (wa + wb) : 0.0;
+}
+
+// Quotations of the side with fewer that have a match on the other side.
+uint32_t matched_quotes(const StoryFeatures& a, const StoryFeatures& b, double threshold) {
+  const auto& few = a.quotes.size() <= b.quotes.size() ? a.quotes : b.quotes;
+  const auto& many = a.quotes.size() <= b.quotes.size() ? b.quotes : a.quotes;
+  uint32_t matched = 0;
+  for (const Quote& q : few) {
+    for (const Quote& r : many) {
+      if (quote_similarity(q, r) >= threshold) {
+        ++matched;
+        break;
+      }
+    }
+  }
+  return matched;
+}
+
+}  // namespace
+
+StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
+                               const StoryStats& stats, const StoryParams& params,
+                               double copy_containment) {
+  StoryEvidence e;
+  e.words = words_cosine(a, b, stats);
+  e.names = names_dice(a, b, stats);
+  e.quotes = 1.0 - std::pow(0.5, double(matched_quotes(a, b, params.quote_match)));
+  e.copy = copy_containment;
+  if (a.time && b.time) {
+    const double days = std::abs(double(*a.time - *b.time)) / 86400.0;
+    const double w = params.time_window_days;
+    e.time_factor = days <= w ? 1.0 : std::pow(0.5, (days - w) / w);
+  }
+  // Names corroborate more than they prove: the same people and places recur
+  // across unrelated stories, so they count half.
+  const double independent = (1 - e.words) * (1 - 0.5 * e.names) * (1 - e.quotes);
+  e.total = e.time_factor * (1 - (1 - e.copy) * independent);
+  return e;
+}
+
+std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const StoryStats& stats,
+                                   std::span<const Link> links, std::span<const Family> families,
+                                   const StoryParams& params) {
+  const auto n = static_cast<uint32_t>(docs.size());
+  // Units: a copy family is one unit represented by its root; other documents stand alone.
+  std::vector<uint32_t> unit_of(n);
+  std::iota(unit_of.begin(), unit_of.end(), 0u);
+  std::vector<uint32_t> rep(n);
+  std::iota(rep.begin(), rep.end(), 0u);
+  for (const Family& f : families) {
+    for (uint32_t m : f.members) unit_of[m] = f.root;
+  }
+  auto pair_key = [](uint32_t x, uint32_t y) {
+    return x < y ? (uint64_t{x} << 32) | y : (uint64_t{y} << 32) | x;
+  };
+  std::unordered_map<uint64_t, double> copy_of;  // links the family guard kept apart still count
+  for (const Link& l : links) {
+    copy_of[pair_key(unit_of[l.a], unit_of[l.b])] = std::max(
+        {copy_of[pair_key(unit_of[l.a], unit_of[l.b])], l.overlap.containment_a_in_b(),
+         l.overlap.containment_b_in_a()});
+  }
+
+  // Candidate unit pairs: sharing two features that are rare enough (names,
+  // and each unit's most weighty content stems).
+  constexpr size_t kTermsPerDoc = 16;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> postings;
+  for (uint32_t d = 0; d < n; ++d) {
+    if (unit_of[d] != d) continue;  // family members speak through their root
+    std::vector<std::pair<double, uint64_t>> top;
+    for (const auto& t : docs[d].terms) {
+      top.emplace_back(-(1.0 + std::log(double(t.second))) * stats.term_idf(t.first), t.first);
+    }
+    const size_t keep = std::min(kTermsPerDoc, top.size());
+    std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
+    for (size_t i = 0; i < keep; ++i) postings[top[i].second & ~(uint64_t{1} << 63)].push_back(d);
+    for (uint32_t id : name_ids(docs[d], stats)) postings[(uint64_t{1} << 63) | id].push_back(d);
+  }
+  std::unordered_map<uint64_t, uint32_t> shared_features;
+  for (auto& [feature, list] : postings) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    if (list.size() < 2 || list.size() > params.max_postings) continue;
+    for (size_t i = 0; i < list.size(); ++i) {
+      for (size_t j = i + 1; j < list.size(); ++j) ++shared_features[pair_key(list[i], list[j])];
+    }
+  }
+
+  std::unordered_map<uint64_t, double> sim;  // unit pair -> story similarity
+  auto similarity = [&](uint32_t x, uint32_t y) {
+    const uint64_t k = pair_key(x, y);
+    auto it = sim.find(k);
+    if (it != sim.end()) return it->second;
+    auto c = copy_of.find(k);
+    const double s = story_similarity(docs[x], docs[y], stats, params,
+                                      c == copy_of.end() ? 0.0 : c->second)
+                         .total;
+    sim.emplace(k, s);
+    return s;
+  };
+  struct Edge {
+    double s;
+    uint32_t x, y;
+  };
+  std::vector<Edge> edges;
+  for (const auto& [k, count] : shared_features) {
+    if (count < 2 && !copy_of.count(k)) continue;
+    const auto x = static_cast<uint32_t>(k >> 32), y = static_cast<uint32_t>(k);
+    const double s = similarity(x, y);
+    if (s >= params.link) edges.push_back({s, x, y});
+  }
+  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+    return a.s != b.s ? a.s > b.s : std::tie(a.x, a.y) < std::tie(b.x, b.y);
+  });
+
+  // Average-linkage agglomeration over units.
+  std::vector<uint32_t> group(n);
+  std::iota(group.begin(), group.end(), 0u);
+  std::vector<std::vector<uint32_t>> units_in(n);
+  for (uint32_t d = 0; d < n; ++d) {
+    if (unit_of[d] == d) units_in[d] = {d};
+  }
+  for (const Edge& e : edges) {
+    const uint32_t gx = group[e.x], gy = group[e.y];
+    if (gx == gy) continue;
+    double total = 0;
+    for (uint32_t u : units_in[gx]) {
+      for (uint32_t v : units_in[gy]) total += similarity(u, v);
+    }
+    const double mean = total / double(units_in[gx].size() * units_in[gy].size());
+    if (mean < params.cohesion) continue;
+    const uint32_t into = units_in[gx].size() >= units_in[gy].size() ? gx : gy;
+    const uint32_t from = into == gx ? gy : gx;
+    for (uint32_t u : units_in[from]) group[u] = into;
+    units_in[into].insert(units_in[into].end(), units_in[from].begin(), units_in[from].end());
+    units_in[from].clear();
+  }
+
+  // Stories: groups covering two or more documents, numbered by smallest member.
+  std::vector<int32_t> family_of_root(n, -1);
+  for (const Family& f : families) family_of_root[f.root] = static_cast<int32_t>(f.id);
+  std::vector<std::vector<uint32_t>> members(n);
+  for (uint32_t d = 0; d < n; ++d) members[group[unit_of[d]]].push_back(d);
+  std::vector<Story> stories;
+  for (uint32_t d = 0; d < n; ++d) {
+    const uint32_t g = group[unit_of[d]];
+    if (members[g].size() < 2 || members[g].front() != d) continue;
+    Story s;
+    s.id = static_cast<uint32_t>(stories.size());
+    s.members = members[g];
+    const auto& units = units_in[g];
+    double total = 0;
+    size_t pairs = 0;
+    for (size_t i = 0; i < units.size(); ++i) {
+      if (family_of_root[units[i]] >= 0) s.families.push_back(uint32_t(family_of_root[units[i]]));
+      for (size_t j = i + 1; j < units.size(); ++j, ++pairs) total += similarity(units[i], units[j]);
+    }
+    std::sort(s.families.begin(), s.families.end());
+    s.cohesion = pairs > 0 ? total / double(pairs) : 1.0;  // one family alone: copies
+    stories.push_back(std::move(s));
+  }
+  return stories;
+}
+
+std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
+                                        std::span<const Story> stories, const StoryParams& params) {
+  std::vector<Quotation> out;
+  for (const Story& story : stories) {
+    std::vector<std::pair<uint32_t, uint32_t>> quotes;  // (doc, quote index)
+    for (uint32_t d : story.members) {
+      for (uint32_t q = 0; q < docs[d].quotes.size(); ++q) quotes.emplace_back(d, q);
+    }
+    DisjointSets sets(quotes.size());
+    for (size_t i = 0; i < quotes.size(); ++i) {
+      const Quote& qi = docs[quotes[i].first].quotes[quotes[i].second];
+      for (size_t j = i + 1; j < quotes.size(); ++j) {
+        const Quote& qj = docs[quotes[j].first].quotes[quotes[j].second];
+        // Two named speakers who differ said two different things.
+        if (!qi.speaker.empty() && !qj.speaker.empty() &&
+            !spelling_variants(surname_key(qi.speaker), surname_key(qj.speaker))) {
+          continue;
+        }
+        if (quote_similarity(qi, qj) >= params.quote_match) {
+          sets.unite(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
+        }
+      }
+    }
+    std::map<uint32_t, Quotation> groups;  // ordered by first occurrence
+    for (size_t i = 0; i < quotes.size(); ++i) {
+      const Quote& q = docs[quotes[i].first].quotes[quotes[i].second];
+      Quotation& g = groups[sets.find(static_cast<uint32_t>(i))];
+      g.variants.push_back({quotes[i].first, q.begin, q.end, q.speaker});
+    }
+    std::vector<Quotation> story_quotes;
+    for (auto& [rep, g] : groups) story_quotes.push_back(std::move(g));
+    std::sort(story_quotes.begin(), story_quotes.end(), [](const Quotation& a, const Quotation& b) {
+      return std::tie(a.variants[0].doc, a.variants[0].begin) <
+             std::tie(b.variants[0].doc, b.variants[0].begin);
+    });
+    for (Quotation& g : story_quotes) {
+      // The speaker: the surname most variants agree on, in its longest written form.
+      std::map<std::string, std::pair<int, std::string>> by_surname;
+      for (const QuoteVariant& v : g.variants) {
+        if (v.speaker.empty()) continue;
+        auto& [count, longest] = by_surname[surname_key(v.speaker)];
+        ++count;
+        if (v.speaker.size() > longest.size()) longest = v.speaker;
+      }
+      int best = 0;
+      for (const auto& [key, entry] : by_surname) {
+        if (entry.first > best) best = entry.first, g.speaker = entry.second;
+      }
+      g.story = story.id;
+      g.id = static_cast<uint32_t>(out.size());
+      out.push_back(std::move(g));
+    }
+  }
+  return out;
+}
+
+}  // namespace kindred::story

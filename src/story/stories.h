@@ -1,0 +1,84 @@
+// Story, part 2: which articles report the same event.
+//
+// Story similarity of two articles, in [0, 1] (1 = the same story), combines
+// evidence that survives independent rewriting:
+//   words   cosine of TF-IDF vectors of content stems;
+//   names   IDF-weighted Dice overlap of name keys, spelling variants merged;
+//   quotes  shared quotations, matched approximately (quote_similarity);
+//   copy    the larger shingle containment when the two are copies;
+// as 1 - (1 - copy)(1 - words)(1 - names)(1 - quotes)^2 ... see story_similarity().
+// It is discounted when both dates are known and further apart than the time
+// window. IDF comes from the collection, smoothed by a background of
+// pseudo-documents so that two articles alone still get meaningful weights.
+//
+// Stories are built over copy families (a family is one unit, represented by
+// its root) by average-linkage agglomeration: units are merged strongest pair
+// first, and only while the mean similarity between the two groups stays above
+// the threshold, so a few shared names cannot chain unrelated stories together.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "kindred/results.h"
+#include "story/features.h"
+
+namespace kindred::story {
+
+struct StoryParams {
+  double link = 0.33;             ///< story similarity for two units to be merged first
+  double cohesion = 0.30;         ///< mean similarity two groups need to merge
+  double time_window_days = 3.0;  ///< no discount within; halves every window beyond
+  double background_docs = 20.0;  ///< IDF prior, in pseudo-documents
+  double quote_match = 0.6;       ///< quote_similarity for two quotations to be the same
+  uint32_t max_postings = 1000;   ///< features in more documents propose no candidates
+};
+
+// The parts of a story similarity, for explanations and tests.
+struct StoryEvidence {
+  double words = 0, names = 0, quotes = 0, copy = 0;
+  double time_factor = 1;
+  double total = 0;
+};
+
+// Collection statistics: document frequencies of stems and (variant-merged)
+// names. Thread-safety: immutable after construction.
+class StoryStats {
+ public:
+  explicit StoryStats(std::span<const StoryFeatures> docs);
+  StoryStats() = default;  ///< no collection: background weights only
+
+  double term_idf(uint64_t stem_hash) const;
+  double name_idf(uint32_t name_id) const;
+  // The id of a name key, merged with its spelling variants; new keys get fresh ids.
+  uint32_t name_id(const std::string& key) const;
+  size_t documents() const { return documents_; }
+  double background() const { return background_; }
+  void set_background(double b) { background_ = b; }
+
+ private:
+  size_t documents_ = 0;
+  double background_ = 20.0;
+  std::unordered_map<uint64_t, uint32_t> term_df_;
+  std::unordered_map<std::string, uint32_t> name_ids_;  // key -> canonical id
+  std::vector<uint32_t> name_df_;                       // by canonical id
+};
+
+StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
+                               const StoryStats& stats, const StoryParams& params,
+                               double copy_containment = 0);
+
+// Stories of two or more documents. `docs[d]` are the features of document d;
+// `links` and `families` come from the copy stage. Sets Story::members,
+// families and cohesion (not the account), numbered by smallest member.
+std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const StoryStats& stats,
+                                   std::span<const Link> links, std::span<const Family> families,
+                                   const StoryParams& params);
+
+// The quotations of each story: quotes of its members grouped by similarity.
+std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
+                                        std::span<const Story> stories, const StoryParams& params);
+
+}  // namespace kindred::story

@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include "normalize/tokenize.h"
+#include "story/features.h"
+
+namespace kindred::story {
+namespace {
+
+StoryFeatures features_of(const std::string& text, std::string_view date = "") {
+  std::vector<normalize::Token> tokens;
+  normalize::tokenize(text, tokens);
+  return extract_features(text, tokens, date);
+}
+
+std::string quoted(const std::string& text, const Quote& q) {
+  return text.substr(q.begin, q.end - q.begin);
+}
+
+TEST(NameKey, TransliterationVariantsMeet) {
+  EXPECT_EQ(name_key("riyadh"), name_key("riyad"));
+  EXPECT_EQ(name_key("zelenskyy"), name_key("zelensky"));
+  EXPECT_EQ(name_key("kether"), name_key("keter"));
+  EXPECT_EQ(name_key("benedetti"), name_key("benedeti"));
+  EXPECT_EQ(name_key("olexander"), "oleksander");
+  EXPECT_NE(name_key("lavrov"), name_key("rubio"));
+}
+
+TEST(Stem, InflectionsMeet) {
+  EXPECT_EQ(stem("negotiations"), stem("negotiating"));
+  EXPECT_EQ(stem("talks"), stem("talk"));
+  EXPECT_EQ(stem("class"), "class");  // a double s is not a plural
+  EXPECT_EQ(stem("žžžžžžž").size() % 2, 0u);  // never cut inside a UTF-8 character
+}
+
+TEST(Stopwords, FunctionWordsAndReportingVerbs) {
+  EXPECT_TRUE(is_stopword("the"));
+  EXPECT_TRUE(is_stopword("said"));
+  EXPECT_TRUE(is_stopword("tuesday"));
+  EXPECT_FALSE(is_stopword("ceasefire"));
+}
+
+TEST(Quotes, SpeakersAfterBeforeAndByPronoun) {
+  const std::string text =
+      "The talks opened in Marrowick. “We will not sign anything this week,” said Foreign "
+      "Minister Anna Keter. Union leader Tomasz Wrobel said: “Our members are ready to strike "
+      "for as long as it takes.” Keter also said the offer stood.\n"
+      "“Nobody wins a strike that lasts all winter,” she said.";
+  const StoryFeatures f = features_of(text);
+  ASSERT_EQ(f.quotes.size(), 3u);
+  EXPECT_EQ(quoted(text, f.quotes[0]), "We will not sign anything this week,");
+  EXPECT_EQ(f.quotes[0].speaker, "Anna Keter");
+  EXPECT_EQ(f.quotes[1].speaker, "Tomasz Wrobel");
+  EXPECT_EQ(f.quotes[2].speaker, "Keter");  // "she" resolves to the last person speaking
+}
+
+TEST(Quotes, AppositiveBetweenCommas) {
+  const std::string text =
+      "Ilse Brandt, the head of the Northern Port Authority, said: “The cranes will stay idle "
+      "until the ministry answers our letter.”";
+  const StoryFeatures f = features_of(text);
+  ASSERT_EQ(f.quotes.size(), 1u);
+  EXPECT_EQ(f.quotes[0].speaker, "Ilse Brandt");
+}
+
+TEST(Quotes, ApostrophesAreNotQuotationMarks) {
+  const std::string text = "It’s the union’s view that ‘the port cannot run on goodwill alone’ today.";
+  const StoryFeatures f = features_of(text);
+  ASSERT_EQ(f.quotes.size(), 1u);
+  EXPECT_EQ(quoted(text, f.quotes[0]), "the port cannot run on goodwill alone");
+}
+
+TEST(Quotes, ShortQuotesAreIgnored) {
+  EXPECT_TRUE(features_of("He called the offer “realistic” and left.").quotes.empty());
+}
+
+TEST(QuoteSimilarity, RewordedQuoteMatchesUnrelatedRemarkDoesNot) {
+  const std::string a = "“I don’t know what they would do at the negotiating table,” he said.";
+  const std::string b = "\"I don't know what they have to do at the negotiations table.\"";
+  const std::string c = "\"Good relations between our ports are very important for the whole region.\"";
+  const std::string d = "\"We are restoring the whole range of relations between the two ports.\"";
+  const auto fa = features_of(a), fb = features_of(b), fc = features_of(c), fd = features_of(d);
+  ASSERT_EQ(fa.quotes.size(), 1u);
+  ASSERT_EQ(fb.quotes.size(), 1u);
+  EXPECT_GE(quote_similarity(fa.quotes[0], fb.quotes[0]), 0.8);
+  EXPECT_LT(quote_similarity(fc.quotes[0], fd.quotes[0]), 0.6);
+  EXPECT_EQ(quote_similarity(fa.quotes[0], fc.quotes[0]), 0.0);
+}
+
+TEST(Names, CapitalisedMidSentenceOnly) {
+  const StoryFeatures f =
+      features_of("Talks began. The delegation met Sergei Lavrov in Riyadh on Tuesday.");
+  EXPECT_NE(std::find(f.names.begin(), f.names.end(), name_key("lavrov")), f.names.end());
+  EXPECT_NE(std::find(f.names.begin(), f.names.end(), name_key("riyadh")), f.names.end());
+  EXPECT_EQ(std::find(f.names.begin(), f.names.end(), name_key("talks")), f.names.end());
+  EXPECT_EQ(std::find(f.names.begin(), f.names.end(), name_key("tuesday")), f.names.end());
+}
+
+TEST(Sentences, SplitKeepsClosingQuotesAndParagraphs) {
+  const std::string text = "First one. “Second,” he said. Third?\n\nFourth para “ends.” Fifth";
+  const auto s = split_sentences(text);
+  std::vector<std::string> got;
+  for (auto [b, e] : s) got.push_back(text.substr(b, e - b));
+  EXPECT_EQ(got, (std::vector<std::string>{"First one.", "“Second,” he said.", "Third?",
+                                           "Fourth para “ends.”", "Fifth"}));
+}
+
+TEST(Features, DateParsesToTime) {
+  EXPECT_TRUE(features_of("Some words here.", "2025-02-17T09:30:00Z").time.has_value());
+  EXPECT_FALSE(features_of("Some words here.", "last week").time.has_value());
+}
+
+}  // namespace
+}  // namespace kindred::story

@@ -1,0 +1,132 @@
+#include <gtest/gtest.h>
+
+#include "normalize/tokenize.h"
+#include "story/account.h"
+#include "story/stories.h"
+
+namespace kindred::story {
+namespace {
+
+// Two events in one city, sharing its mayor; three reports of the first
+// (two of them copies), two of the second.
+const std::vector<std::string> kTexts = {
+    // 0: strike, wire
+    "Dock workers in Velmora walked out on Monday after talks over night-shift pay collapsed. "
+    "The union leader Tomasz Wrobel said the port authority had refused every proposal. "
+    "“We will stay out until the night shifts are paid fairly,” Wrobel said outside the "
+    "container terminal. Mayor Edda Morlund urged both sides to return to mediation. Cranes at "
+    "the container terminal stood idle and ships queued in the bay.",
+    // 1: strike, an abridged copy of 0
+    "Dock workers in Velmora walked out on Monday after talks over night-shift pay collapsed. "
+    "The union leader Tomasz Wrobel said the port authority had refused every proposal.",
+    // 2: strike, an independent report
+    "Ships are waiting in Velmora bay as the dockers' strike enters its second day. Tomasz "
+    "Vrobel, who leads the dockers' union, told reporters: “We will stay out until night shifts "
+    "are paid fairly.” The port authority says the pay offer is final. Container cranes remain "
+    "idle at the terminal and mediation has not resumed.",
+    // 3: library fire, same city and mayor
+    "A fire destroyed the east wing of the Velmora public library on Thursday night. Mayor Edda "
+    "Morlund said the archive of old maps was lost. Firefighters fought the blaze for six hours "
+    "and investigators suspect faulty wiring in the reading room.",
+    // 4: library fire, an independent report
+    "Investigators believe faulty wiring started the blaze that gutted the library's east wing in "
+    "Velmora. Six hours of firefighting could not save the map archive, Mayor Morlund told "
+    "reporters, calling the loss of the old maps a wound to the city.",
+};
+
+std::vector<StoryFeatures> features(const std::vector<std::string>& texts) {
+  std::vector<StoryFeatures> out;
+  for (const auto& t : texts) {
+    std::vector<normalize::Token> tokens;
+    normalize::tokenize(t, tokens);
+    out.push_back(extract_features(t, tokens, ""));
+  }
+  return out;
+}
+
+TEST(StoryStats, SpellingVariantsShareAnId) {
+  const auto f = features(kTexts);
+  const StoryStats stats(f);
+  EXPECT_EQ(stats.name_id(name_key("wrobel")), stats.name_id(name_key("vrobel")));
+  EXPECT_NE(stats.name_id(name_key("wrobel")), stats.name_id(name_key("morlund")));
+  EXPECT_GT(stats.name_idf(stats.name_id(name_key("wrobel"))),
+            stats.name_idf(stats.name_id(name_key("velmora"))));  // rarer, weightier
+}
+
+TEST(StorySimilarity, SameEventScoresAboveSameCity) {
+  const auto f = features(kTexts);
+  const StoryStats stats(f);
+  const StoryParams p;
+  const auto same = story_similarity(f[0], f[2], stats, p);
+  const auto other = story_similarity(f[0], f[3], stats, p);
+  EXPECT_GT(same.total, other.total + 0.15) << same.total << " vs " << other.total;
+  EXPECT_GT(same.quotes, 0.0);  // the reworded quotation is found
+  EXPECT_LE(same.total, 1.0);
+  EXPECT_GE(other.total, 0.0);
+  EXPECT_DOUBLE_EQ(same.total, story_similarity(f[2], f[0], stats, p).total);  // symmetric
+}
+
+TEST(StorySimilarity, DistantDatesDiscount) {
+  std::vector<StoryFeatures> f = features({kTexts[0], kTexts[2]});
+  const StoryStats stats(f);
+  const StoryParams p;
+  const double undated = story_similarity(f[0], f[1], stats, p).total;
+  f[0].time = 0;
+  f[1].time = 86400 * 30;  // a month apart
+  const auto dated = story_similarity(f[0], f[1], stats, p);
+  EXPECT_LT(dated.time_factor, 0.01);
+  EXPECT_LT(dated.total, undated * 0.01);
+}
+
+TEST(StorySimilarity, NeedsNoCollection) {
+  const auto f = features({kTexts[0], kTexts[2], kTexts[3]});
+  const StoryStats none;  // two articles alone, background weights only
+  const StoryParams p;
+  EXPECT_GT(story_similarity(f[0], f[1], none, p).total, story_similarity(f[0], f[2], none, p).total);
+}
+
+TEST(ClusterStories, FamiliesInsideStoriesAndSameCityKeptApart) {
+  const auto f = features(kTexts);
+  const StoryStats stats(f);
+  const std::vector<Link> links = {{0, 1, Relation::kContained, {30, 80, 30}}};
+  const std::vector<Family> families = {{0, 0, {0, 1}}};
+  const auto stories = cluster_stories(f, stats, links, families, StoryParams{});
+  ASSERT_EQ(stories.size(), 2u);
+  EXPECT_EQ(stories[0].members, (std::vector<uint32_t>{0, 1, 2}));
+  EXPECT_EQ(stories[0].families, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(stories[1].members, (std::vector<uint32_t>{3, 4}));
+  EXPECT_GT(stories[0].cohesion, 0.0);
+}
+
+TEST(Quotations, RewordedQuoteIsOneQuotationWithItsSpeaker) {
+  const auto f = features(kTexts);
+  Story s;
+  s.members = {0, 2};
+  const auto quotes = story_quotations(f, std::vector<Story>{s}, StoryParams{});
+  ASSERT_EQ(quotes.size(), 1u);
+  EXPECT_EQ(quotes[0].variants.size(), 2u);
+  EXPECT_EQ(quotes[0].speaker, "Tomasz Vrobel");  // the longest written form of the surname
+}
+
+TEST(MergedAccount, SharedSentencesListEverySourceAndAdditionsStandAlone) {
+  const std::vector<std::string_view> texts = {kTexts[0], kTexts[1], kTexts[2]};
+  Story s;
+  s.members = {0, 1, 2};
+  const auto account = merged_account(s, texts);
+  ASSERT_FALSE(account.empty());
+  size_t shared_by_copy = 0, only_independent = 0;
+  for (const auto& a : account) {
+    if (a.sources == std::vector<uint32_t>{0, 1}) ++shared_by_copy;
+    if (a.sources == std::vector<uint32_t>{2}) ++only_independent;
+    EXPECT_LE(a.end, texts[a.doc].size());
+    EXPECT_LT(a.begin, a.end);
+  }
+  EXPECT_EQ(shared_by_copy, 2u);    // both sentences of the abridged copy
+  EXPECT_GE(only_independent, 2u);  // what the independent report adds
+  // The wire, the longest, gives the order: its first sentence comes first.
+  EXPECT_EQ(account.front().doc, 0u);
+  EXPECT_EQ(account.front().begin, 0u);
+}
+
+}  // namespace
+}  // namespace kindred::story
