@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
   double min_kept = 0.5;
   size_t batch = 4096;
+  bool stories = false;
   app.add_option("--docs", spec.documents, "Documents to generate")->capture_default_str();
   app.add_option("--copy-fraction", spec.copy_fraction)->capture_default_str();
   app.add_option("--mean-words", spec.mean_words)->capture_default_str();
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "0 = all cores")->capture_default_str();
   app.add_option("--min-kept", min_kept, "Recall counts copies keeping at least this share")
       ->capture_default_str();
+  app.add_flag("--stories", stories, "Also find stories (keeps every text in memory)");
   CLI11_PARSE(app, argc, argv);
 
   using Clock = std::chrono::steady_clock;
@@ -62,7 +64,7 @@ int main(int argc, char** argv) {
   const double rss_corpus = current_rss_mb();
 
   t0 = Clock::now();
-  kindred::Scanner scanner(kindred::Params{}, {.threads = threads});
+  kindred::Scanner scanner(kindred::Params{}, {.threads = threads, .stories = stories});
   for (size_t i = 0; i < corpus.documents.size(); i += batch) {
     const size_t end = std::min(corpus.documents.size(), i + batch);
     std::vector<kindred::Document> part(corpus.documents.begin() + long(i),
@@ -109,6 +111,7 @@ int main(int argc, char** argv) {
   row("candidates", s.seconds_candidates);
   row("verify", s.seconds_verify);
   row("families", s.seconds_cluster);
+  if (stories) row("stories", s.seconds_stories);
   row("end-to-end", total_s);
   std::printf("candidates %llu, links %llu, families %llu\n",
               static_cast<unsigned long long>(s.candidate_pairs),

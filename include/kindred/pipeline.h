@@ -83,6 +83,13 @@ struct Comparison {
   bool same_text = false;
   std::optional<Relation> relation;  ///< nullopt: would not be linked
   uint32_t tokens_a = 0, tokens_b = 0;
+  /// Graded story similarity in [0, 1] (1 = the same story), meaningful for any
+  /// two articles, rewrites that share no n-gram included; computed from the two
+  /// texts alone (no collection statistics). Its parts, each in [0, 1]:
+  double story = 0;
+  double story_words = 0;   ///< TF-IDF cosine of content stems
+  double story_names = 0;   ///< weighted overlap of names, spelling variants merged
+  double story_quotes = 0;  ///< 1 - 0.5^(shared quotations)
 };
 Comparison compare_texts(std::string_view a, std::string_view b, const Params& params);
 

@@ -288,6 +288,18 @@ Comparison compare_texts(std::string_view a, std::string_view b, const Params& p
   c.same_text = !ta.empty() && ta.size() == tb.size() &&
                 normalize::sequence_fingerprint(ta) == normalize::sequence_fingerprint(tb);
   c.relation = classify(c.overlap, c.same_text, params);
+  const story::StoryFeatures fa = story::extract_features(a, ta, "");
+  const story::StoryFeatures fb = story::extract_features(b, tb, "");
+  story::StoryParams sp;
+  sp.time_window_days = params.story_window_days;
+  const double copy = c.relation ? std::max(c.overlap.containment_a_in_b(),
+                                            c.overlap.containment_b_in_a())
+                                 : 0.0;
+  const story::StoryEvidence e = story::story_similarity(fa, fb, story::StoryStats(), sp, copy);
+  c.story = e.total;
+  c.story_words = e.words;
+  c.story_names = e.names;
+  c.story_quotes = e.quotes;
   return c;
 }
 

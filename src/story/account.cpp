@@ -14,20 +14,24 @@ namespace {
 
 struct Sentence {
   uint32_t doc, begin, end;
-  std::vector<uint64_t> stems;  // sorted, unique
+  std::vector<uint64_t> stems;    // sorted, unique
+  std::vector<uint64_t> content;  // the stems of non-stopwords: what candidates are found by
 };
 
-std::vector<uint64_t> stems_of(std::string_view text) {
+Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_view text) {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
-  std::vector<uint64_t> out;
+  Sentence s{doc, begin, end, {}, {}};
   for (const auto& t : tokens) {
-    out.push_back(util::hash_bytes(
-        stem(normalize::normalize_word(text.substr(t.begin, t.end - t.begin))), 1));
+    const std::string w = normalize::normalize_word(text.substr(t.begin, t.end - t.begin));
+    s.stems.push_back(util::hash_bytes(stem(w), 1));
+    if (!is_stopword(w)) s.content.push_back(s.stems.back());
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  for (auto* v : {&s.stems, &s.content}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  return s;
 }
 
 double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
@@ -67,13 +71,13 @@ std::vector<AccountSentence> merged_account(const Story& story,
     auto previous = account.end();  // where this article's last sentence sits
     bool placed_any = false;
     for (const auto& [b, e] : split_sentences(texts[d])) {
-      Sentence s{d, b, e, stems_of(texts[d].substr(b, e - b))};
+      Sentence s = make_sentence(d, b, e, texts[d].substr(b, e - b));
       if (s.stems.size() < params.min_words) continue;
-      // Candidates share a stem; take the most similar above the threshold.
+      // Candidates share a content stem; take the most similar above the threshold.
       std::list<Entry>::iterator best = account.end();
       double best_score = params.same_sentence;
       std::unordered_map<const Entry*, int> seen;
-      for (uint64_t st : s.stems) {
+      for (uint64_t st : s.content) {
         auto it = by_stem.find(st);
         if (it == by_stem.end()) continue;
         for (auto entry : it->second) {
@@ -93,7 +97,7 @@ std::vector<AccountSentence> merged_account(const Story& story,
       // After this article's previous sentence; at the end when it has none yet.
       auto at = placed_any ? std::next(previous) : account.end();
       auto inserted = account.insert(at, Entry{std::move(s), {d}});
-      for (uint64_t st : inserted->sentence.stems) by_stem[st].push_back(inserted);
+      for (uint64_t st : inserted->sentence.content) by_stem[st].push_back(inserted);
       previous = inserted;
       placed_any = true;
     }

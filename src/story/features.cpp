@@ -123,6 +123,16 @@ uint64_t stem_hash(std::string_view normalized) {
   return util::hash_bytes(stem(normalized), 0x7374656dull);
 }
 
+// The stem bags of a quotation from its normalised words.
+void fill_stems(std::span<const std::string> words, Quote& q) {
+  for (const std::string& w : words) {
+    q.stems.push_back(stem_hash(w));
+    if (!is_stopword(w)) q.content.push_back(q.stems.back());
+  }
+  std::sort(q.stems.begin(), q.stems.end());
+  std::sort(q.content.begin(), q.content.end());
+}
+
 struct QuoteSpan {
   uint32_t begin, end;  // bytes inside the marks
 };
@@ -402,6 +412,17 @@ size_t bag_intersection(const std::vector<uint64_t>& a, const std::vector<uint64
 }
 }  // namespace
 
+Quote make_quote(std::string_view text) {
+  std::vector<normalize::Token> tokens;
+  normalize::tokenize(text, tokens);
+  std::vector<std::string> words;
+  for (const auto& t : tokens) words.push_back(word_of(text, t));
+  Quote q;
+  q.end = static_cast<uint32_t>(text.size());
+  fill_stems(words, q);
+  return q;
+}
+
 double quote_similarity(const Quote& a, const Quote& b) {
   // Decided on content words: function words make any two sentences look alike.
   const size_t shared = bag_intersection(a.content, b.content);
@@ -495,12 +516,7 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     Quote q;
     q.begin = span.begin;
     q.end = span.end;
-    for (size_t k = k0; k < k1; ++k) {
-      q.stems.push_back(stem_hash(words[k]));
-      if (!is_stopword(words[k])) q.content.push_back(q.stems.back());
-    }
-    std::sort(q.stems.begin(), q.stems.end());
-    std::sort(q.content.begin(), q.content.end());
+    fill_stems(std::span<const std::string>(words).subspan(k0, k1 - k0), q);
     q.speaker = speakers.find(k0, k1, span.end, span.begin);
     f.quotes.push_back(std::move(q));
   }

@@ -62,6 +62,9 @@ struct StoryFeatures {
 StoryFeatures extract_features(std::string_view text, std::span<const normalize::Token> tokens,
                                std::string_view date);
 
+// A whole text taken as one quotation (no speaker): for matching sentences.
+Quote make_quote(std::string_view text);
+
 // Similarity of two quotations in [0, 1]: the overlap coefficient (shared /
 // smaller) of their content-stem bags, capped by that of all their stems; 0
 // when they share fewer than min(3, smaller) content stems. "I don't know what

@@ -93,47 +93,57 @@ uint32_t StoryStats::name_id(const std::string& key) const {
 
 namespace {
 
-double words_cosine(const StoryFeatures& a, const StoryFeatures& b, const StoryStats& stats) {
-  auto weight = [&](const std::pair<uint64_t, uint32_t>& t) {
-    return (1.0 + std::log(double(t.second))) * stats.term_idf(t.first);
-  };
-  double dot = 0, na = 0, nb = 0;
-  for (const auto& t : a.terms) na += weight(t) * weight(t);
-  for (const auto& t : b.terms) nb += weight(t) * weight(t);
+// A document's evidence weighted once against the collection: what
+// story_similarity() compares, so that pairs cost merges, not look-ups.
+struct PreparedDoc {
+  std::vector<std::pair<uint64_t, double>> terms;  // (stem hash, TF-IDF weight), by hash
+  double norm = 0;                                 // Euclidean norm of the term weights
+  std::vector<std::pair<uint32_t, double>> names;  // (name id, squared IDF), by id
+  double name_weight = 0;                          // sum of the name weights
+  const StoryFeatures* features = nullptr;
+};
+
+PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
+  PreparedDoc p;
+  p.features = &f;
+  p.terms.reserve(f.terms.size());
+  for (const auto& [h, tf] : f.terms) {
+    const double w = (1.0 + std::log(double(tf))) * stats.term_idf(h);
+    p.terms.emplace_back(h, w);
+    p.norm += w * w;
+  }
+  p.norm = std::sqrt(p.norm);
+  // Squared IDF: a name in every article of the collection (the city, its
+  // mayor) says almost nothing; one in three articles says a lot.
+  for (const auto& k : f.names) {
+    const uint32_t id = stats.name_id(k);
+    p.names.emplace_back(id, std::pow(stats.name_idf(id), 2.0));
+  }
+  std::sort(p.names.begin(), p.names.end());
+  p.names.erase(std::unique(p.names.begin(), p.names.end(),
+                            [](const auto& x, const auto& y) { return x.first == y.first; }),
+                p.names.end());
+  for (const auto& [id, w] : p.names) p.name_weight += w;
+  return p;
+}
+
+// Sum over keys present in both sorted lists of f(weight_a, weight_b).
+template <typename Key, typename F>
+double merge_sum(const std::vector<std::pair<Key, double>>& a,
+                 const std::vector<std::pair<Key, double>>& b, F f) {
+  double sum = 0;
   size_t i = 0, j = 0;
-  while (i < a.terms.size() && j < b.terms.size()) {
-    if (a.terms[i].first == b.terms[j].first) {
-      dot += weight(a.terms[i]) * weight(b.terms[j]);
+  while (i < a.size() && j < b.size()) {
+    if (a[i].first == b[j].first) {
+      sum += f(a[i].second, b[j].second);
       ++i, ++j;
-    } else if (a.terms[i].first < b.terms[j].first) {
+    } else if (a[i].first < b[j].first) {
       ++i;
     } else {
       ++j;
     }
   }
-  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
-}
-
-std::vector<uint32_t> name_ids(const StoryFeatures& f, const StoryStats& stats) {
-  std::vector<uint32_t> ids;
-  for (const auto& k : f.names) ids.push_back(stats.name_id(k));
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
-}
-
-double names_dice(const StoryFeatures& a, const StoryFeatures& b, const StoryStats& stats) {
-  const auto ia = name_ids(a, stats), ib = name_ids(b, stats);
-  // Squared IDF: a name in every article of the collection (the city, its
-  // mayor) says almost nothing; one in three articles says a lot.
-  auto weight = [&](uint32_t id) { return std::pow(stats.name_idf(id), 2.0); };
-  double wa = 0, wb = 0, shared = 0;
-  for (uint32_t id : ia) wa += weight(id);
-  for (uint32_t id : ib) wb += weight(id);
-  std::vector<uint32_t> both;
-  std::set_intersection(ia.begin(), ia.end(), ib.begin(), ib.end(), std::back_inserter(both));
-  for (uint32_t id : both) shared += weight(id);
-  return wa + wb > 0 ? 2 * shared / (wa + wb) : 0.0;
+  return sum;
 }
 
 // Quotations of the side with fewer that have a match on the other side.
@@ -152,18 +162,17 @@ uint32_t matched_quotes(const StoryFeatures& a, const StoryFeatures& b, double t
   return matched;
 }
 
-}  // namespace
-
-StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
-                               const StoryStats& stats, const StoryParams& params,
-                               double copy_containment) {
+StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const StoryParams& params,
+                         double copy_containment) {
   StoryEvidence e;
-  e.words = words_cosine(a, b, stats);
-  e.names = names_dice(a, b, stats);
-  e.quotes = 1.0 - std::pow(0.5, double(matched_quotes(a, b, params.quote_match)));
+  const double dot = merge_sum(a.terms, b.terms, [](double x, double y) { return x * y; });
+  e.words = a.norm > 0 && b.norm > 0 ? dot / (a.norm * b.norm) : 0.0;
+  const double shared = merge_sum(a.names, b.names, [](double x, double) { return x; });
+  e.names = a.name_weight + b.name_weight > 0 ? 2 * shared / (a.name_weight + b.name_weight) : 0.0;
+  e.quotes = 1.0 - std::pow(0.5, double(matched_quotes(*a.features, *b.features, params.quote_match)));
   e.copy = copy_containment;
-  if (a.time && b.time) {
-    const double days = std::abs(double(*a.time - *b.time)) / 86400.0;
+  if (a.features->time && b.features->time) {
+    const double days = std::abs(double(*a.features->time - *b.features->time)) / 86400.0;
     const double w = params.time_window_days;
     e.time_factor = days <= w ? 1.0 : std::pow(0.5, (days - w) / w);
   }
@@ -172,6 +181,14 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
   const double independent = (1 - e.words) * (1 - 0.5 * e.names) * (1 - e.quotes);
   e.total = e.time_factor * (1 - (1 - e.copy) * independent);
   return e;
+}
+
+}  // namespace
+
+StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
+                               const StoryStats& stats, const StoryParams& params,
+                               double copy_containment) {
+  return similarity(prepare(a, stats), prepare(b, stats), params, copy_containment);
 }
 
 std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const StoryStats& stats,
@@ -196,20 +213,24 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
          l.overlap.containment_b_in_a()});
   }
 
+  // Each unit's evidence, weighted once.
+  std::vector<PreparedDoc> prepared(n);
+  for (uint32_t d = 0; d < n; ++d) {
+    if (unit_of[d] == d) prepared[d] = prepare(docs[d], stats);  // members speak through roots
+  }
+
   // Candidate unit pairs: sharing two features that are rare enough (names,
   // and each unit's most weighty content stems).
   constexpr size_t kTermsPerDoc = 16;
   std::unordered_map<uint64_t, std::vector<uint32_t>> postings;
   for (uint32_t d = 0; d < n; ++d) {
-    if (unit_of[d] != d) continue;  // family members speak through their root
+    if (unit_of[d] != d) continue;
     std::vector<std::pair<double, uint64_t>> top;
-    for (const auto& t : docs[d].terms) {
-      top.emplace_back(-(1.0 + std::log(double(t.second))) * stats.term_idf(t.first), t.first);
-    }
+    for (const auto& [h, w] : prepared[d].terms) top.emplace_back(-w, h);
     const size_t keep = std::min(kTermsPerDoc, top.size());
     std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
     for (size_t i = 0; i < keep; ++i) postings[top[i].second & ~(uint64_t{1} << 63)].push_back(d);
-    for (uint32_t id : name_ids(docs[d], stats)) postings[(uint64_t{1} << 63) | id].push_back(d);
+    for (const auto& [id, w] : prepared[d].names) postings[(uint64_t{1} << 63) | id].push_back(d);
   }
   std::unordered_map<uint64_t, uint32_t> shared_features;
   for (auto& [feature, list] : postings) {
@@ -222,14 +243,13 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
   }
 
   std::unordered_map<uint64_t, double> sim;  // unit pair -> story similarity
-  auto similarity = [&](uint32_t x, uint32_t y) {
+  auto unit_similarity = [&](uint32_t x, uint32_t y) {
     const uint64_t k = pair_key(x, y);
     auto it = sim.find(k);
     if (it != sim.end()) return it->second;
     auto c = copy_of.find(k);
-    const double s = story_similarity(docs[x], docs[y], stats, params,
-                                      c == copy_of.end() ? 0.0 : c->second)
-                         .total;
+    const double s =
+        similarity(prepared[x], prepared[y], params, c == copy_of.end() ? 0.0 : c->second).total;
     sim.emplace(k, s);
     return s;
   };
@@ -241,7 +261,7 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
   for (const auto& [k, count] : shared_features) {
     if (count < 2 && !copy_of.count(k)) continue;
     const auto x = static_cast<uint32_t>(k >> 32), y = static_cast<uint32_t>(k);
-    const double s = similarity(x, y);
+    const double s = unit_similarity(x, y);
     if (s >= params.link) edges.push_back({s, x, y});
   }
   std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
@@ -260,7 +280,7 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
     if (gx == gy) continue;
     double total = 0;
     for (uint32_t u : units_in[gx]) {
-      for (uint32_t v : units_in[gy]) total += similarity(u, v);
+      for (uint32_t v : units_in[gy]) total += unit_similarity(u, v);
     }
     const double mean = total / double(units_in[gx].size() * units_in[gy].size());
     if (mean < params.cohesion) continue;
@@ -288,7 +308,9 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
     size_t pairs = 0;
     for (size_t i = 0; i < units.size(); ++i) {
       if (family_of_root[units[i]] >= 0) s.families.push_back(uint32_t(family_of_root[units[i]]));
-      for (size_t j = i + 1; j < units.size(); ++j, ++pairs) total += similarity(units[i], units[j]);
+      for (size_t j = i + 1; j < units.size(); ++j, ++pairs) {
+        total += unit_similarity(units[i], units[j]);
+      }
     }
     std::sort(s.families.begin(), s.families.end());
     s.cohesion = pairs > 0 ? total / double(pairs) : 1.0;  // one family alone: copies

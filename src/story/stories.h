@@ -33,7 +33,7 @@ struct StoryParams {
   double time_window_days = 3.0;  ///< no discount within; halves every window beyond
   double background_docs = 20.0;  ///< IDF prior, in pseudo-documents
   double quote_match = 0.6;       ///< quote_similarity for two quotations to be the same
-  uint32_t max_postings = 1000;   ///< features in more documents propose no candidates
+  uint32_t max_postings = 200;    ///< features in more documents propose no candidates
 };
 
 // The parts of a story similarity, for explanations and tests.
