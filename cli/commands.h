@@ -13,6 +13,7 @@ struct CommandExit {
 };
 
 void register_scan(CLI::App& app);
+void register_report(CLI::App& app);
 void register_compare(CLI::App& app);
 void register_synth(CLI::App& app);
 

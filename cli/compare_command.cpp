@@ -1,9 +1,18 @@
-// kindred compare A B : exact similarity of two documents.
-#include <cstdio>
-#include <string>
+// kindred compare A B : exact similarity of two documents, then their reused
+// passages side by side (align/passages.h finds them; this file only shows them).
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "align/passages.h"
 #include "commands.h"
 #include "kindred/pipeline.h"
+#include "normalize/tokenize.h"
 #include "options.h"
 #include "output.h"
 #include "util/json_writer.h"
@@ -15,8 +24,225 @@ namespace {
 struct CompareArgs {
   std::string a, b;
   bool json = false;
+  bool no_passages = false;
   Params params;
 };
+
+// --- passages, side by side ---
+
+// Columns of the terminal stdout is on, else $COLUMNS, else 100.
+size_t output_width(bool tty) {
+  winsize ws{};
+  if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const long v = std::strtol(columns, nullptr, 10);
+    if (v > 0) return static_cast<size_t>(v);
+  }
+  return 100;
+}
+
+// Display width, counted in code points (wide scripts are not measured).
+size_t width(std::string_view s) {
+  size_t w = 0;
+  for (char c : s) w += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return w;
+}
+
+// Text shown in one style: plain, or highlighted as a word that differs.
+struct Piece {
+  std::string text;
+  bool highlight = false;
+};
+using Pieces = std::vector<Piece>;
+
+void append(Pieces& to, std::string_view text, bool highlight) {
+  if (text.empty()) return;
+  if (to.empty() || to.back().highlight != highlight) to.push_back({std::string(), highlight});
+  to.back().text += text;
+}
+
+size_t width(const Pieces& ps) {
+  size_t w = 0;
+  for (const Piece& p : ps) w += width(p.text);
+  return w;
+}
+
+// One side of a passage: its text, its tokens, and which of them the
+// alignment did not match.
+struct Side {
+  std::string_view text;
+  std::span<const normalize::Token> tokens;
+  std::vector<bool> differs;
+
+  bool space(size_t at) const {
+    return text[at] == ' ' || text[at] == '\n' || text[at] == '\r' || text[at] == '\t';
+  }
+  // Where the text between tokens t - 1 and t is cut when a segment starts at
+  // token t: at its first whitespace (closing punctuation stays behind).
+  size_t cut_before(size_t t) const {
+    size_t at = tokens[t - 1].end;
+    while (at < tokens[t].begin && !space(at)) ++at;
+    return at;
+  }
+  // Whether a sentence ends between tokens t - 1 and t: a full stop, question
+  // or exclamation mark followed by whitespace ("2 a.m." does not end one).
+  bool sentence_before(size_t t) const {
+    const size_t stop = text.find_first_of(".!?", tokens[t - 1].end);
+    if (stop >= tokens[t].begin) return false;
+    for (size_t at = stop + 1; at < tokens[t].begin; ++at) {
+      if (space(at)) return true;
+    }
+    return false;
+  }
+};
+
+// Tokens [t0, t1) of a side as display words (whitespace runs become single
+// breaks). Tokens that differ are highlighted when `colour`, else each run of
+// them is wrapped in the plain markers open ... close.
+std::vector<Pieces> display_words(const Side& side, size_t t0, size_t t1, bool colour,
+                                  const char* open, const char* close) {
+  const auto& tok = side.tokens;
+  Pieces flow;
+  auto text = [&](size_t from, size_t to) { return side.text.substr(from, to - from); };
+  if (t0 > 0) append(flow, text(side.cut_before(t0), tok[t0].begin), false);
+  for (size_t k = t0; k < t1; ++k) {
+    if (k > t0) append(flow, text(tok[k - 1].end, tok[k].begin), false);
+    const bool d = side.differs[k];
+    if (!colour && d && (k == t0 || !side.differs[k - 1])) append(flow, open, false);
+    append(flow, text(tok[k].begin, tok[k].end), d && colour);
+    if (!colour && d && (k + 1 == t1 || !side.differs[k + 1])) append(flow, close, false);
+  }
+  if (t1 < tok.size()) append(flow, text(tok[t1 - 1].end, side.cut_before(t1)), false);
+  std::vector<Pieces> words(1);
+  for (const Piece& p : flow) {
+    for (char c : p.text) {
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+        if (!words.back().empty()) words.emplace_back();
+      } else {
+        append(words.back(), std::string_view(&c, 1), p.highlight);
+      }
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  return words;
+}
+
+// The first `n` code points of `word`, removed from it.
+Pieces take_prefix(Pieces& word, size_t n) {
+  Pieces head, tail;
+  bool to_head = true;
+  for (const Piece& p : word) {
+    for (const char& c : p.text) {
+      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {  // a character starts here
+        to_head = n > 0;
+        n -= to_head;
+      }
+      append(to_head ? head : tail, std::string_view(&c, 1), p.highlight);
+    }
+  }
+  word = std::move(tail);
+  return head;
+}
+
+// Greedy word wrap to `cols` code points a line; a longer word is cut.
+std::vector<Pieces> wrap(std::vector<Pieces> words, size_t cols) {
+  std::vector<Pieces> lines(1);
+  size_t used = 0;
+  auto put = [&](const Pieces& ps) {
+    for (const Piece& p : ps) append(lines.back(), p.text, p.highlight);
+  };
+  for (Pieces& word : words) {
+    size_t w = width(word);
+    if (used > 0 && used + 1 + w > cols) lines.emplace_back(), used = 0;
+    if (used > 0) append(lines.back(), " ", false), ++used;
+    for (; used + w > cols; w = width(word)) {  // only on a fresh line
+      put(take_prefix(word, cols));
+      lines.emplace_back();
+    }
+    put(word);
+    used += w;
+  }
+  if (lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+std::string render(const Pieces& line, const char* colour) {
+  std::string out;
+  for (const Piece& p : line) {
+    if (p.highlight && colour) {
+      out += colour + p.text + "\033[0m";
+    } else {
+      out += p.text;
+    }
+  }
+  return out;
+}
+
+// Each passage as two columns, A left and B right. The columns are cut into
+// segments at sentence starts (or every kSegmentWords aligned words) and
+// re-synchronised there, so matching text stays side by side.
+void print_side_by_side(const std::string& text_a, std::span<const normalize::Token> ta,
+                        const std::string& text_b, std::span<const normalize::Token> tb,
+                        const std::vector<align::WordAlignment>& found) {
+  constexpr size_t kSegmentWords = 60;
+  const bool tty = isatty(STDOUT_FILENO) == 1;
+  const size_t cols = (std::max<size_t>(output_width(tty), 23) - 3) / 2;
+  if (found.empty()) {
+    std::printf("\nNo reused passages.\n");
+    return;
+  }
+  std::printf("\n%zu reused passage%s%s\n", found.size(), found.size() == 1 ? "" : "s",
+              tty ? "" : "; [-A only or replaced-] {+B only or replacing+}");
+  for (size_t k = 0; k < found.size(); ++k) {
+    const align::WordAlignment& w = found[k];
+    const Passage p = align::to_passage(w, ta, tb);
+    std::printf(
+        "\n#%zu  A bytes %u-%u (%u words) | B bytes %u-%u (%u words) | %u matched, "
+        "identity %.2f, score %.0f\n",
+        k + 1, p.a_begin, p.a_end, p.a_words, p.b_begin, p.b_end, p.b_words, p.matched_words,
+        p.identity(), p.score);
+    Side a{text_a, ta.subspan(w.a_begin, w.a_end - w.a_begin), {}};
+    Side b{text_b, tb.subspan(w.b_begin, w.b_end - w.b_begin), {}};
+    for (char op : w.ops) {
+      if (op != 'b') a.differs.push_back(op != '=');
+      if (op != 'a') b.differs.push_back(op != '=');
+    }
+    auto print_segment = [&](size_t a0, size_t a1, size_t b0, size_t b1) {
+      const auto left = wrap(display_words(a, a0, a1, tty, "[-", "-]"), cols);
+      const auto right = wrap(display_words(b, b0, b1, tty, "{+", "+}"), cols);
+      for (size_t l = 0; l < std::max(left.size(), right.size()); ++l) {
+        const Pieces none;
+        const Pieces& x = l < left.size() ? left[l] : none;
+        const Pieces& y = l < right.size() ? right[l] : none;
+        std::string out = render(x, tty ? "\033[31m" : nullptr);
+        out.append(cols - std::min(cols, width(x)), ' ');
+        out += " | ";
+        out += render(y, tty ? "\033[32m" : nullptr);
+        while (out.back() == ' ') out.pop_back();
+        std::printf("%s\n", out.c_str());
+      }
+    };
+    size_t i = 0, j = 0, a0 = 0, b0 = 0;
+    for (char op : w.ops) {
+      const bool cut = op == '=' && i > a0 && j > b0 &&
+                       (a.sentence_before(i) || b.sentence_before(j) ||
+                        std::max(i - a0, j - b0) >= kSegmentWords);
+      if (cut) {
+        print_segment(a0, i, b0, j);
+        a0 = i, b0 = j;
+      }
+      i += op != 'b';
+      j += op != 'a';
+    }
+    print_segment(a0, i, b0, j);
+  }
+}
+
+std::vector<uint64_t> hashes(std::span<const normalize::Token> tokens) {
+  std::vector<uint64_t> h(tokens.size());
+  for (size_t k = 0; k < tokens.size(); ++k) h[k] = tokens[k].hash;
+  return h;
+}
 
 void run_compare(CompareArgs& args) {
   if (Status s = args.params.validate(); !s.is_ok()) {
@@ -38,6 +264,13 @@ void run_compare(CompareArgs& args) {
   const Overlap& o = c.overlap;
   const char* relation = c.relation ? relation_name(*c.relation) : nullptr;
   const bool a_in_b = o.containment_a_in_b() >= o.containment_b_in_a();
+  std::vector<normalize::Token> ta, tb;
+  std::vector<align::WordAlignment> found;
+  if (!args.no_passages) {
+    normalize::tokenize(text_a, ta);
+    normalize::tokenize(text_b, tb);
+    found = align::align_words(hashes(ta), hashes(tb));
+  }
   if (args.json) {
     std::string out;
     util::JsonWriter w(out);
@@ -60,8 +293,28 @@ void run_compare(CompareArgs& args) {
     }
     w.field("direction", a_in_b ? "a_in_b" : "b_in_a")
         .field("invalid_utf8_a", bad_a)
-        .field("invalid_utf8_b", bad_b)
-        .end_object();
+        .field("invalid_utf8_b", bad_b);
+    if (!args.no_passages) {
+      w.key("passages").begin_array();
+      for (const align::WordAlignment& found_one : found) {
+        const Passage p = align::to_passage(found_one, ta, tb);
+        w.begin_object()
+            .field("a_begin", p.a_begin)
+            .field("a_end", p.a_end)
+            .field("b_begin", p.b_begin)
+            .field("b_end", p.b_end)
+            .field("a_words", p.a_words)
+            .field("b_words", p.b_words)
+            .field("matched_words", p.matched_words)
+            .field("identity", p.identity())
+            .field("score", p.score)
+            .field("a_text", std::string_view(text_a).substr(p.a_begin, p.a_end - p.a_begin))
+            .field("b_text", std::string_view(text_b).substr(p.b_begin, p.b_end - p.b_begin))
+            .end_object();
+      }
+      w.end_array();
+    }
+    w.end_object();
     out.push_back('\n');
     std::fputs(out.c_str(), stdout);
     return;
@@ -82,6 +335,7 @@ void run_compare(CompareArgs& args) {
   } else {
     std::printf("  relation             none (not linked at these thresholds)\n");
   }
+  if (!args.no_passages) print_side_by_side(text_a, ta, text_b, tb, found);
 }
 
 }  // namespace
@@ -92,6 +346,8 @@ void register_compare(CLI::App& app) {
   cmd->add_option("a", args->a, "First document (file, or - for stdin)")->required();
   cmd->add_option("b", args->b, "Second document (file, or - for stdin)")->required();
   cmd->add_flag("--json", args->json, "Print one JSON object instead of text");
+  cmd->add_flag("--no-passages", args->no_passages,
+                "Skip passage alignment (similarity numbers only)");
   add_params_options(cmd, args->params);
   cmd->callback([args] { run_compare(*args); });
 }

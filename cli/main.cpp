@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", kindred::kVersion);
   app.require_subcommand(1);
   kindred::cli::register_scan(app);
+  kindred::cli::register_report(app);
   kindred::cli::register_compare(app);
   kindred::cli::register_synth(app);
   try {

@@ -51,6 +51,9 @@ struct ScanOptions {
   /// Find stories (independent reports of one event), their quotations and
   /// merged accounts. Needs every text in memory until finish().
   bool stories = true;
+  /// Align the reused passages of every link (ScanResult::passages), with
+  /// byte offsets into both texts. Needs every text in memory until finish().
+  bool passages = true;
   ProgressSink* progress = nullptr;  ///< not owned; may be null
 };
 
@@ -76,6 +79,10 @@ class Scanner {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The reused passages of two texts, with byte offsets into each, sorted by
+// their start in `a` (see src/align/passages.h for the method).
+std::vector<Passage> align_texts(std::string_view a, std::string_view b);
 
 // Similarity of two texts, computed exactly (no sketch involved).
 struct Comparison {

@@ -59,7 +59,8 @@ struct Link {
 };
 
 // A connected group of copies. The root is the member most likely to be the
-// original: the one with the most shingles (ties: earliest added).
+// original: the earliest dated member, else the one with the most shingles
+// (ties: earliest added).
 struct Family {
   uint32_t id = 0;
   uint32_t root = 0;              ///< document index
@@ -133,6 +134,7 @@ struct ScanStats {
   uint64_t quotations = 0;
   double seconds_sketch = 0, seconds_candidates = 0, seconds_verify = 0, seconds_cluster = 0;
   double seconds_stories = 0;
+  double seconds_passages = 0;
 };
 
 struct ScanResult {

@@ -11,11 +11,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <numeric>
+#include <optional>
 #include <chrono>
 #include <thread>
 #include <unordered_set>
 
 #include "align/overlap.h"
+#include "align/passages.h"
 #include "candidates/pairs.h"
 #include "cluster/families.h"
 #include "cluster/provenance.h"
@@ -27,6 +30,7 @@
 #include "story/account.h"
 #include "story/features.h"
 #include "story/stories.h"
+#include "util/date.h"
 
 namespace kindred {
 
@@ -157,7 +161,9 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     info.shingles = static_cast<uint32_t>(a.shingles.size());
     info.invalid_utf8 = doc.invalid_utf8;
     info.fingerprint = a.fingerprint;
-    if (s.options.keep_text || s.options.stories) info.text = std::move(doc.text);
+    if (s.options.keep_text || s.options.stories || s.options.passages) {
+      info.text = std::move(doc.text);
+    }
     if (s.options.stories) s.story_features.push_back(std::move(a.story));
     s.docs.push_back(std::move(info));
     s.shingles.insert(s.shingles.end(), a.shingles.begin(), a.shingles.end());
@@ -222,10 +228,37 @@ ScanResult Scanner::finish() {
   s.stats.seconds_verify = seconds_since(t);
   if (progress) progress->update("verify", pairs.size(), pairs.size());
 
+  // Passages of every link, aligned on the words of both texts. Tokens are
+  // recomputed per link rather than kept for every document: memory stays
+  // bounded by the texts.
+  if (s.options.passages) {
+    t = Clock::now();
+    result.passages.resize(result.links.size());
+    s.arena.execute([&] {
+      tbb::parallel_for(size_t{0}, result.links.size(), [&](size_t i) {
+        result.passages[i] = align_texts(s.docs[result.links[i].a].text,
+                                         s.docs[result.links[i].b].text);
+      });
+    });
+    s.stats.seconds_passages = seconds_since(t);
+    if (progress) progress->update("passages", result.links.size(), result.links.size());
+  }
+
   // Families.
   t = Clock::now();
+  // Root preference: the earliest dated document, then the most complete
+  // (most shingles), then the first in input order.
+  std::vector<uint32_t> order(s.docs.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<std::optional<int64_t>> time(s.docs.size());
+  for (size_t d = 0; d < s.docs.size(); ++d) time[d] = util::parse_iso8601(s.docs[d].date);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    if (time[x] && time[y] && *time[x] != *time[y]) return *time[x] < *time[y];
+    if (time[x].has_value() != time[y].has_value()) return time[x].has_value();
+    return s.docs[x].shingles > s.docs[y].shingles;
+  });
   std::vector<uint32_t> weight(s.docs.size());
-  for (size_t d = 0; d < s.docs.size(); ++d) weight[d] = s.docs[d].shingles;
+  for (size_t i = 0; i < order.size(); ++i) weight[order[i]] = static_cast<uint32_t>(order.size() - i);
   std::vector<int32_t> family_of;
   result.families = cluster::copy_families(result.links, weight, family_of);
   for (size_t d = 0; d < s.docs.size(); ++d) s.docs[d].family = family_of[d];
@@ -272,6 +305,13 @@ void Scanner::find_stories(ScanResult& result) {
   s.stats.stories = result.stories.size();
   s.stats.quotations = result.quotations.size();
   std::vector<story::StoryFeatures>().swap(s.story_features);
+}
+
+std::vector<Passage> align_texts(std::string_view a, std::string_view b) {
+  std::vector<normalize::Token> ta, tb;
+  normalize::tokenize(a, ta);
+  normalize::tokenize(b, tb);
+  return align::align_passages(a, ta, b, tb);
 }
 
 Comparison compare_texts(std::string_view a, std::string_view b, const Params& params) {

@@ -229,6 +229,7 @@ void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejec
       .field("candidates", s.seconds_candidates)
       .field("verify", s.seconds_verify)
       .field("families", s.seconds_cluster)
+      .field("passages", s.seconds_passages)
       .field("stories", s.seconds_stories)
       .end_object()
       .end_object();

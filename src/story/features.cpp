@@ -442,9 +442,28 @@ std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text
     if (e > b) out.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
   };
   size_t start = 0;
+  // A line break ends a sentence unless it only wraps one: in hard-wrapped
+  // text the line goes on in lower case, or the line before stops mid-phrase.
+  auto wraps = [&](size_t newline) {
+    size_t prev = newline;
+    while (prev > start && std::isspace(static_cast<unsigned char>(text[prev - 1]))) --prev;
+    size_t next = newline + 1;
+    while (next < text.size() && (text[next] == ' ' || text[next] == '\t')) ++next;
+    if (next >= text.size() || text[next] == '\n' || text[next] == '\r') return false;  // blank line
+    if (std::islower(static_cast<unsigned char>(text[next]))) return true;
+    if (prev == start) return false;
+    const char last = text[prev - 1];
+    const bool closes = last == '.' || last == '!' || last == '?' || last == ':' || last == '"' ||
+                        static_cast<unsigned char>(last) >= 0x80;  // ” ’ and other marks
+    // A short line not closed by punctuation is a headline; a long one wraps.
+    const size_t nl = newline == 0 ? std::string_view::npos : text.rfind('\n', newline - 1);
+    const size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
+    return !closes && prev > line_start && prev - line_start >= 60;
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') {
+      if (wraps(i)) continue;
       push(start, i);
       start = i + 1;
       continue;

@@ -104,6 +104,23 @@ TEST(Sentences, SplitKeepsClosingQuotesAndParagraphs) {
                                            "Fourth para “ends.”", "Fifth"}));
 }
 
+TEST(Sentences, HardWrappedLinesAreNotSentences) {
+  const std::string text =
+      "Port strike spreads\n"
+      "Dock workers in Velmora walked out on Monday after talks over night-shift\n"
+      "pay collapsed, the union said. Cranes stood idle at the container\n"
+      "Terminal while ships queued in the bay.\n"
+      "A second paragraph starts here.";
+  std::vector<std::string> got;
+  for (auto [b, e] : split_sentences(text)) got.push_back(text.substr(b, e - b));
+  ASSERT_EQ(got.size(), 4u) << ::testing::PrintToString(got);
+  EXPECT_EQ(got[0], "Port strike spreads");
+  EXPECT_EQ(got[1].substr(0, 12), "Dock workers");
+  EXPECT_EQ(got[2].substr(0, 6), "Cranes");
+  EXPECT_NE(got[2].find("Terminal while ships"), std::string::npos);
+  EXPECT_EQ(got[3], "A second paragraph starts here.");
+}
+
 TEST(Features, DateParsesToTime) {
   EXPECT_TRUE(features_of("Some words here.", "2025-02-17T09:30:00Z").time.has_value());
   EXPECT_FALSE(features_of("Some words here.", "last week").time.has_value());

@@ -1,0 +1,139 @@
+#include "input.h"
+
+#include <cstdio>
+#include <optional>
+
+#include "commands.h"
+#include "options.h"
+#include "report/jsonl.h"
+
+namespace kindred::cli {
+
+namespace {
+
+std::string describe(const Rejection& r) {
+  std::string where = r.origin.file;
+  if (r.origin.line > 0) where += ":" + std::to_string(r.origin.line);
+  // Reader messages already name the file; pipeline messages name the document.
+  const std::string& msg = r.status.message();
+  if (!where.empty() && msg.find(r.origin.file) == std::string::npos) return where + ": " + msg;
+  return msg;
+}
+
+}  // namespace
+
+void fail(const char* command, int code, const std::string& message) {
+  std::fprintf(stderr, "kindred %s: %s\n", command, message.c_str());
+  throw CommandExit{code};
+}
+
+void add_input_args(CLI::App* cmd, InputArgs& args) {
+  cmd->add_option("paths", args.paths,
+                  "Folders or files (.txt, .html, .jsonl, .warc; gzip or zstd too; "
+                  "docs/input.md), or - for stdin")
+      ->required();
+  cmd->add_flag("--skip-bad", args.skip_bad,
+                "Continue past bad records, writing each with its reason to --rejects");
+  cmd->add_option("--rejects", args.rejects, "Where --skip-bad writes rejected records")
+      ->capture_default_str();
+  cmd->add_option("--batch", args.batch, "Documents analysed per parallel batch")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 24))
+      ->capture_default_str();
+  add_input_options(cmd, args.read);
+}
+
+InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& scanner,
+                        TerminalProgress& progress, OutputFile& rejects_file) {
+  InputCounts counts;
+  std::optional<Rejection> fatal;  // strict mode: the first bad record ends the run
+  // Every rejection passes here: stop (default), or record it and go on (--skip-bad).
+  auto on_reject = [&](Rejection&& r) {
+    ++counts.rejected;
+    if (!args.skip_bad) {
+      fatal = std::move(r);
+      return false;
+    }
+    if (rejects_file.path().empty() && !rejects_file.open(args.rejects)) {
+      Rejection io;
+      io.status = Status(StatusCode::kIoError, "cannot write rejects: " + rejects_file.error());
+      fatal = std::move(io);
+      return false;
+    }
+    std::string line;
+    report::append_rejection_record(line, r);
+    rejects_file.write(line);
+    return true;
+  };
+  auto stop_if_fatal = [&] {
+    if (!fatal) return;
+    progress.clear();
+    if (fatal->status.code() == StatusCode::kIoError && fatal->origin.file.empty()) {
+      fail(command, 3, fatal->status.message());
+    }
+    fail(command, 1,
+         "error: " + describe(*fatal) + " (use --skip-bad to continue past bad records)");
+  };
+
+  std::vector<Document> batch;
+  auto flush = [&] {
+    for (Rejection& r : scanner.add(std::move(batch))) {
+      if (!on_reject(std::move(r))) break;
+    }
+    batch.clear();
+  };
+  for (const std::string& path : args.paths) {
+    ingest::read_path(
+        path, args.read,
+        [&](Document&& d) {
+          batch.push_back(std::move(d));
+          if (batch.size() < args.batch) return true;
+          flush();
+          progress.note_bytes(counts.read.bytes);
+          return !fatal;
+        },
+        on_reject, &counts.read);
+    stop_if_fatal();
+  }
+  flush();
+  stop_if_fatal();
+  if (scanner.size() == 0) {
+    progress.clear();
+    fail(command, 1,
+         "no documents to scan (" + std::to_string(counts.read.files) + " files read, " +
+             std::to_string(counts.read.files_skipped) + " skipped, " +
+             std::to_string(counts.rejected) + " records rejected)");
+  }
+  return counts;
+}
+
+std::string input_summary_text(const InputArgs& args, const InputCounts& counts) {
+  std::string text;
+  if (counts.read.files_skipped > 0) {
+    text += "  " + std::to_string(counts.read.files_skipped) +
+            " files skipped (unsupported extension)\n";
+  }
+  if (counts.rejected > 0) text += "  rejected records written to " + args.rejects + "\n";
+  return text;
+}
+
+void add_analysis_args(CLI::App* cmd, AnalysisArgs& args) {
+  cmd->add_option("-t,--threads", args.threads, "Worker threads (0 = all cores)")
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", args.quiet, "No summary or progress on stderr");
+  cmd->add_flag("--no-stories", args.no_stories,
+                "No stories, quotations or merged accounts");
+  cmd->add_flag("--no-passages", args.no_passages, "No passage alignment of linked pairs");
+  add_params_options(cmd, args.params);
+}
+
+ScanOptions scan_options(const char* command, const AnalysisArgs& args, ProgressSink* progress) {
+  if (Status s = args.params.validate(); !s.is_ok()) fail(command, 2, s.message());
+  ScanOptions options;
+  options.threads = args.threads;
+  options.progress = progress;
+  options.stories = !args.no_stories;
+  options.passages = !args.no_passages;
+  return options;
+}
+
+}  // namespace kindred::cli
