@@ -292,6 +292,13 @@ void run_compare(CompareArgs& args) {
       w.null();
     }
     w.field("direction", a_in_b ? "a_in_b" : "b_in_a")
+        .field("story_similarity", c.story)
+        .key("story_evidence")
+        .begin_object()
+        .field("words", c.story_words)
+        .field("names", c.story_names)
+        .field("quotes", c.story_quotes)
+        .end_object()
         .field("invalid_utf8_a", bad_a)
         .field("invalid_utf8_b", bad_b);
     if (!args.no_passages) {
@@ -335,6 +342,8 @@ void run_compare(CompareArgs& args) {
   } else {
     std::printf("  relation             none (not linked at these thresholds)\n");
   }
+  std::printf("  story similarity     %.4f (words %.2f, names %.2f, quotes %.2f; 1 = same story)\n",
+              c.story, c.story_words, c.story_names, c.story_quotes);
   if (!args.no_passages) print_side_by_side(text_a, ta, text_b, tb, found);
 }
 

@@ -130,10 +130,24 @@ TEST(Compare, ReportsBothContainmentsAndTheRelation) {
   ASSERT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find("contained (A in B)"), std::string::npos) << text.out;
 
+  const double copy_story = double(parser.parse(r.out)["story_similarity"]);
   const RunResult unrelated = run_kindred("compare --json " + quote(kCorpus / "misc" / "recipe_column.txt") +
                                           " " + quote(b));
   ASSERT_EQ(unrelated.exit_code, 0);
   EXPECT_TRUE(parser.parse(unrelated.out)["relation"].is_null());
+  const double unrelated_story = double(parser.parse(unrelated.out)["story_similarity"]);
+  // An independent report of the same strike shares almost no 5-gram but is the same story.
+  const RunResult independent = run_kindred(
+      "compare --json " + quote(kCorpus / "strike" / "independent_a.txt") + " " + quote(b));
+  ASSERT_EQ(independent.exit_code, 0);
+  simdjson::dom::element ind = parser.parse(independent.out);
+  EXPECT_TRUE(ind["relation"].is_null());
+  const double independent_story = double(ind["story_similarity"]);
+  EXPECT_GT(copy_story, independent_story);
+  EXPECT_GT(independent_story, unrelated_story + 0.2)
+      << independent_story << " vs " << unrelated_story;
+  EXPECT_GE(unrelated_story, 0.0);
+  EXPECT_LE(copy_story, 1.0);
 
   const RunResult missing = run_kindred("compare " + quote(a) + " /nonexistent/file.txt");
   EXPECT_EQ(missing.exit_code, 1);
