@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   double min_kept = 0.5;
   size_t batch = 4096;
   bool stories = false;
+  bool passages = false;
   app.add_option("--docs", spec.documents, "Documents to generate")->capture_default_str();
   app.add_option("--copy-fraction", spec.copy_fraction)->capture_default_str();
   app.add_option("--mean-words", spec.mean_words)->capture_default_str();
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   app.add_option("--min-kept", min_kept, "Recall counts copies keeping at least this share")
       ->capture_default_str();
   app.add_flag("--stories", stories, "Also find stories (keeps every text in memory)");
+  app.add_flag("--passages", passages, "Also align the passages of every link (keeps texts)");
   CLI11_PARSE(app, argc, argv);
 
   using Clock = std::chrono::steady_clock;
@@ -64,7 +66,7 @@ int main(int argc, char** argv) {
   const double rss_corpus = current_rss_mb();
 
   t0 = Clock::now();
-  kindred::Scanner scanner(kindred::Params{}, {.threads = threads, .stories = stories});
+  kindred::Scanner scanner(kindred::Params{}, {.threads = threads, .stories = stories, .passages = passages});
   for (size_t i = 0; i < corpus.documents.size(); i += batch) {
     const size_t end = std::min(corpus.documents.size(), i + batch);
     std::vector<kindred::Document> part(corpus.documents.begin() + long(i),
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
   row("candidates", s.seconds_candidates);
   row("verify", s.seconds_verify);
   row("families", s.seconds_cluster);
+  if (passages) row("passages", s.seconds_passages);
   if (stories) row("stories", s.seconds_stories);
   row("end-to-end", total_s);
   std::printf("candidates %llu, links %llu, families %llu\n",
