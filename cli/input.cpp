@@ -108,10 +108,14 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
 
 std::string input_summary_text(const InputArgs& args, const InputCounts& counts) {
   std::string text;
-  if (counts.read.files_skipped > 0) {
-    text += "  " + std::to_string(counts.read.files_skipped) +
-            " files skipped (unsupported extension)\n";
-  }
+  auto line = [&](uint64_t n, const char* what) {
+    if (n > 0) text += "  " + std::to_string(n) + " " + what + "\n";
+  };
+  line(counts.read.files_skipped, "files skipped (no recognisable format)");
+  line(counts.read.warc_skipped, "WARC records skipped (request, metadata, warcinfo ...)");
+  line(counts.read.warc_non_html, "WARC responses skipped (not HTML)");
+  line(counts.read.warc_not_ok, "WARC responses skipped (HTTP status not 2xx)");
+  line(counts.read.charset_unknown, "pages with an unknown charset, read as UTF-8");
   if (counts.rejected > 0) text += "  rejected records written to " + args.rejects + "\n";
   return text;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
+#include <string>
 
 #include "ingest/reader.h"
 #include "kindred/params.h"
@@ -41,6 +43,11 @@ inline void add_input_options(CLI::App* cmd, ingest::ReadOptions& o) {
   cmd->add_option("--date-field", o.fields.date, "JSON Lines date field")->group(g)->capture_default_str();
   cmd->add_option("--url-field", o.fields.url, "JSON Lines URL field")->group(g)->capture_default_str();
   cmd->add_option("--source-field", o.fields.source, "JSON Lines source field")->group(g)->capture_default_str();
+  cmd->add_option("--warc-id", o.warc_id, "WARC document ids: record (WARC-Record-ID) or uri")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ingest::WarcId>{{"record", ingest::WarcId::kRecordId},
+                                                {"uri", ingest::WarcId::kTargetUri}}))
+      ->group(g);
   cmd->add_option("--max-doc-bytes", o.max_document_bytes, "Documents larger than this are rejected")
       ->group(g)->capture_default_str();
 }

@@ -6,8 +6,10 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libsimdjson-dev libxxhash-dev libutf8proc-dev libzstd-dev zlib1g-dev
-  libcli11-dev libtbb-dev
+  libcli11-dev libtbb-dev libgumbo-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-dev
+  chromium fonts-dejavu-core  # the HTML report's browser test (ctest -L browser)
 )
 
 missing=()

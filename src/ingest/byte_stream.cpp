@@ -83,7 +83,81 @@ class FdStream final : public ByteStream {
   size_t prefix_pos_ = 0;
 };
 
+class MemoryStream final : public ByteStream {
+ public:
+  explicit MemoryStream(std::string_view bytes) : bytes_(bytes) {}
+  Status read(char* buffer, size_t capacity, size_t* got) override {
+    const size_t n = std::min(capacity, bytes_.size() - pos_);
+    if (n > 0) std::memcpy(buffer, bytes_.data() + pos_, n);
+    pos_ += n;
+    *got = n;
+    return Status::ok();
+  }
+
+ private:
+  std::string_view bytes_;
+  size_t pos_ = 0;
+};
+
 }  // namespace
+
+Status read_up_to(ByteStream& stream, uint64_t max_bytes, std::string* out) {
+  constexpr size_t kChunk = size_t{1} << 20;
+  out->clear();
+  while (out->size() <= max_bytes) {
+    const uint64_t room = max_bytes - out->size();  // room + 1 bytes may still be read
+    const size_t want = room >= kChunk ? kChunk : static_cast<size_t>(room) + 1;
+    const size_t old = out->size();
+    out->resize(old + want);
+    size_t got = 0;
+    Status st = stream.read(out->data() + old, want, &got);
+    out->resize(old + got);
+    if (!st.is_ok()) return st;
+    if (got == 0) break;
+  }
+  return Status::ok();
+}
+
+std::unique_ptr<ByteStream> make_memory_stream(std::string_view bytes) {
+  return std::make_unique<MemoryStream>(bytes);
+}
+
+Status PeekStream::peek(size_t n, std::string_view* out) {
+  while (buffered_.size() - pos_ < n && !at_end_ && error_.is_ok()) {
+    const size_t old = buffered_.size();
+    const size_t want = std::max<size_t>(n - (old - pos_), 4096);
+    buffered_.resize(old + want);
+    size_t got = 0;
+    Status st = inner_.read(buffered_.data() + old, want, &got);
+    buffered_.resize(old + got);
+    if (!st.is_ok()) {
+      error_ = std::move(st);
+    } else if (got == 0) {
+      at_end_ = true;
+    }
+  }
+  *out = std::string_view(buffered_).substr(pos_);
+  return error_;
+}
+
+Status PeekStream::read(char* buffer, size_t capacity, size_t* got) {
+  if (pos_ < buffered_.size()) {
+    const size_t n = std::min(capacity, buffered_.size() - pos_);
+    std::memcpy(buffer, buffered_.data() + pos_, n);
+    pos_ += n;
+    *got = n;
+    if (pos_ == buffered_.size()) {
+      buffered_.clear();
+      buffered_.shrink_to_fit();
+      pos_ = 0;
+    }
+    return Status::ok();
+  }
+  *got = 0;
+  if (!error_.is_ok()) return error_;
+  if (at_end_) return Status::ok();
+  return inner_.read(buffer, capacity, got);
+}
 
 const char* codec_name(Codec codec) {
   switch (codec) {

@@ -14,13 +14,22 @@ uint64_t saturating_add(uint64_t a, uint64_t b) {
                                                       : a + b;
 }
 
+// A buffer of `capacity` bytes plus the padding. PERF: only the padding is
+// zeroed (the rest is written before it is read as a line); clearing a MiB per
+// file was most of the time of the JSON Lines fuzz target.
+std::unique_ptr<char[]> make_buffer(size_t capacity) {
+  auto buf = std::make_unique_for_overwrite<char[]>(capacity + kLinePadding);
+  std::memset(buf.get() + capacity, 0, kLinePadding);
+  return buf;
+}
+
 }  // namespace
 
 LineReader::LineReader(ByteStream& stream, uint64_t max_line_bytes, size_t chunk_bytes)
     : stream_(stream),
       max_line_bytes_(max_line_bytes),
       chunk_bytes_(std::max<size_t>(chunk_bytes, 1)),
-      buf_(std::make_unique<char[]>(chunk_bytes_ + kLinePadding)),
+      buf_(make_buffer(chunk_bytes_)),
       capacity_(chunk_bytes_) {}
 
 bool LineReader::next(Line* line) {
@@ -122,7 +131,7 @@ void LineReader::make_room() {
   const uint64_t bound = saturating_add(saturating_add(max_line_bytes_, 1), chunk_bytes_);
   const uint64_t doubled = std::min<uint64_t>(uint64_t{capacity_} * 2, bound);
   const size_t new_capacity = static_cast<size_t>(std::max<uint64_t>(end_ + chunk_bytes_, doubled));
-  auto bigger = std::make_unique<char[]>(new_capacity + kLinePadding);
+  auto bigger = make_buffer(new_capacity);
   std::memcpy(bigger.get(), buf_.get(), end_);
   buf_ = std::move(bigger);
   capacity_ = new_capacity;

@@ -7,44 +7,55 @@
 #include <vector>
 
 #include "ingest/byte_stream.h"
+#include "ingest/html_reader.h"
 #include "ingest/jsonl_reader.h"
 #include "ingest/read_context.h"
+#include "ingest/sniff.h"
 #include "ingest/text_reader.h"
+#include "ingest/warc_reader.h"
 
 namespace kindred::ingest {
 namespace fs = std::filesystem;
 
 namespace {
 
-enum class Format { kUnknown, kText, kJsonLines };
-
-// The format a file name announces once one compression suffix is set aside;
-// whether the file really is compressed is decided by its magic number.
-Format format_of(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  std::string_view s = lower;
-  for (std::string_view suffix : {".gz", ".zst", ".zstd"}) {
-    if (s.ends_with(suffix)) {
-      s.remove_suffix(suffix.size());
-      break;
-    }
-  }
-  if (s.ends_with(".txt")) return Format::kText;
-  if (s.ends_with(".jsonl") || s.ends_with(".json") || s.ends_with(".ndjson")) {
-    return Format::kJsonLines;
-  }
-  return Format::kUnknown;
-}
-
 // Reads an opened file in its format. Returns false when reading must stop.
 bool read_stream(ByteStream& stream, Format format, const std::string& file, std::string id,
                  ReadContext& ctx) {
   ++ctx.stats().files;
-  if (format == Format::kText) return read_text(stream, file, std::move(id), ctx);
+  switch (format) {
+    case Format::kText:
+      return read_text(stream, file, std::move(id), ctx);
+    case Format::kHtml:
+      return read_html(stream, file, std::move(id), ctx);
+    case Format::kWarc:
+      return read_warc(stream, file, ctx);
+    case Format::kJsonLines:
+    case Format::kUnknown:
+      break;
+  }
   return read_jsonl(stream, file, ctx);
+}
+
+bool blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+// The format of a stream (sniff.h), looking at no more bytes than it needs:
+// a pipe delivering one short JSON line is not kept waiting for a full KiB.
+// A read error is left in *error (the reader meets it again).
+Format detect_format(PeekStream& peek, std::string_view name, Status* error) {
+  size_t want = 16;
+  for (;;) {
+    std::string_view prefix;
+    *error = peek.peek(want, &prefix);
+    size_t i = prefix.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    while (i < prefix.size() && blank(prefix[i])) ++i;
+    const bool decided = !error->is_ok() || peek.at_end() || prefix.size() >= kSniffBytes ||
+                         (i < prefix.size() && prefix[i] != '<');
+    if (decided) return choose_format(prefix, name);
+    want = i < prefix.size() ? kSniffBytes : prefix.size() + 64;
+  }
 }
 
 // Walks `dir` (whose entries have ids starting with `rel_prefix`) in sorted
@@ -83,23 +94,44 @@ bool walk(const fs::path& dir, const std::string& rel_prefix, ReadContext& ctx) 
       if (!is_link && !walk(entry.path(), rel, ctx)) return false;
       continue;
     }
-    const Format format = format_of(name);
+    const Format by_name = format_from_name(name);
     // Devices, FIFOs and sockets are not documents (and could block forever).
     const bool readable = fs::is_regular_file(st) || type_ec || link_ec;
-    if (format == Format::kUnknown || !readable) {
+    if (!readable) {
       ++ctx.stats().files_skipped;
       continue;
     }
     const std::string file = entry.path().string();
+    // One document per file: its name is the id.
+    auto id_for = [&](Format f) {
+      return f == Format::kText || f == Format::kHtml ? rel : std::string();
+    };
     auto stream = open_stream(file);
     if (!stream) {
-      // Unreadable or a dangling link: the open error names it precisely. Only
-      // a .txt file's name is a document id; a JSON Lines file holds many.
-      std::string id = format == Format::kText ? rel : std::string();
-      if (!ctx.reject(Origin{file, 0, 0}, std::move(id), stream.status())) return false;
+      // Unreadable or a dangling link: the open error names it precisely. A
+      // file that does not even look like a document by name is only counted.
+      if (by_name == Format::kUnknown) {
+        ++ctx.stats().files_skipped;
+        continue;
+      }
+      if (!ctx.reject(Origin{file, 0, 0}, id_for(by_name), stream.status())) return false;
       continue;
     }
-    if (!read_stream(**stream, format, file, rel, ctx)) return false;
+    PeekStream peek(**stream);
+    Status sniff_error;
+    const Format format = detect_format(peek, name, &sniff_error);
+    if (format == Format::kUnknown) {
+      if (sniff_error.is_ok()) {
+        ++ctx.stats().files_skipped;
+        continue;
+      }
+      if (!ctx.reject(Origin{file, 0, 0}, {},
+                      Status(sniff_error.code(), file + ": " + sniff_error.message()))) {
+        return false;
+      }
+      continue;
+    }
+    if (!read_stream(peek, format, file, id_for(format), ctx)) return false;
   }
   return true;
 }
@@ -118,7 +150,7 @@ Status read_path(std::string_view path, const ReadOptions& options, const Docume
     return ctx.stop_status();
   };
 
-  Format format = Format::kJsonLines;  // stdin is always JSON Lines
+  std::string name;  // stdin has none: JSON Lines unless the content says otherwise
   if (path != "-") {
     std::error_code ec;
     const fs::file_status st = fs::status(file, ec);
@@ -131,16 +163,23 @@ Status read_path(std::string_view path, const ReadOptions& options, const Docume
       walk(fs::path(file), {}, ctx);
       return ctx.stop_status();
     }
-    format = format_of(fs::path(file).filename().string());
-    if (format == Format::kUnknown) {
-      return path_problem(Status(StatusCode::kInvalidArgument,
-                                 file + ": unsupported file type (expected .txt, .jsonl, .json or "
-                                        ".ndjson, optionally compressed as .gz or .zst)"));
-    }
+    name = fs::path(file).filename().string();
   }
   auto stream = open_stream(file);
   if (!stream) return path_problem(stream.status());
-  read_stream(**stream, format, file, file, ctx);
+  PeekStream peek(**stream);
+  Status sniff_error;
+  Format format = detect_format(peek, name, &sniff_error);
+  if (format == Format::kUnknown) {
+    if (path != "-") {
+      return path_problem(Status(StatusCode::kInvalidArgument,
+                                 file + ": unsupported file type (expected .txt, .jsonl, .json, "
+                                        ".ndjson, .html, .htm or .warc, optionally compressed as "
+                                        ".gz or .zst, or content that shows one of them)"));
+    }
+    format = Format::kJsonLines;
+  }
+  read_stream(peek, format, file, file, ctx);
   return ctx.stop_status();
 }
 

@@ -1,10 +1,13 @@
-// Ingest: turns what users have (folders of .txt, JSON Lines, compressed or
-// not, stdin) into Documents, and every record it cannot use into a Rejection.
+// Ingest: turns what users have (folders of .txt, JSON Lines, HTML pages, WARC
+// archives, compressed or not, stdin) into Documents, and every record it
+// cannot use into a Rejection.
 //
 // Formats are chosen by content where the bytes tell (gzip and zstd magic
-// numbers), else by extension: `.txt` is one document per file, `.jsonl` /
-// `.json` / `.ndjson` one per line. A directory is walked recursively in
-// sorted order, so runs are reproducible; files of other extensions are
+// numbers, "WARC/", an HTML doctype), else by extension: `.txt` and
+// `.html`/`.htm` are one document per file, `.jsonl` / `.json` / `.ndjson` one
+// per line, `.warc` one per HTML response record (sniff.h has the order;
+// docs/input.md the details). A directory is walked recursively in sorted
+// order, so runs are reproducible; files of no recognisable format are
 // skipped and counted.
 #pragma once
 
@@ -29,17 +32,29 @@ struct JsonFields {
   std::string source = "source";
 };
 
+// What a WARC document's id is.
+enum class WarcId {
+  kRecordId,   ///< WARC-Record-ID without its angle brackets ("urn:uuid:...")
+  kTargetUri,  ///< WARC-Target-URI (unique only in crawls that fetch each page once)
+};
+
 struct ReadOptions {
   JsonFields fields;
-  uint64_t max_document_bytes = 64ull << 20;  ///< larger documents (and JSON lines) are rejected
+  /// Larger documents, JSON lines and WARC payloads are rejected.
+  uint64_t max_document_bytes = 64ull << 20;
+  WarcId warc_id = WarcId::kRecordId;
 };
 
 struct ReadStats {
-  uint64_t files = 0;          ///< files opened
-  uint64_t files_skipped = 0;  ///< files of an unsupported extension inside directories
-  uint64_t records = 0;        ///< documents delivered
-  uint64_t rejected = 0;       ///< rejections delivered
-  uint64_t bytes = 0;          ///< decompressed bytes read
+  uint64_t files = 0;            ///< files opened
+  uint64_t files_skipped = 0;    ///< files of no recognisable format inside directories
+  uint64_t records = 0;          ///< documents delivered
+  uint64_t rejected = 0;         ///< rejections delivered
+  uint64_t bytes = 0;            ///< decompressed bytes read
+  uint64_t warc_skipped = 0;     ///< WARC records holding no page (request, metadata, warcinfo...)
+  uint64_t warc_non_html = 0;    ///< WARC responses that are not HTML (images, PDF, feeds...)
+  uint64_t warc_not_ok = 0;      ///< WARC responses with a non-2xx HTTP status (redirects, errors)
+  uint64_t charset_unknown = 0;  ///< pages declaring a charset nobody knows (read as UTF-8)
 };
 
 // Receives each document read; returns false to stop reading. Must not throw.
@@ -47,16 +62,18 @@ using DocumentSink = std::function<bool(Document&&)>;
 // Receives each rejected record; returns false to stop reading (fail-fast). Must not throw.
 using RejectSink = std::function<bool(Rejection&&)>;
 
-// Reads one PATH argument: a directory, a file, or "-" (JSON Lines on stdin).
-// Record ids: a .txt file's id is its path relative to the directory argument
-// (or the path as given for a file argument); a JSON line's id is its id field,
-// or "<file>:<line>" when the record has none.
+// Reads one PATH argument: a directory, a file, or "-" (stdin: JSON Lines
+// unless its content is WARC or HTML).
+// Record ids: a .txt or HTML file's id is its path relative to the directory
+// argument (or the path as given for a file argument); a JSON line's id is its
+// id field, or "<file>:<line>" when the record has none; a WARC record's is
+// chosen by ReadOptions::warc_id.
 // Every problem is reported through `on_reject` with the file and line or byte
 // offset in the Status message; reading goes on with the next record or file
 // while on_reject returns true. Returns the Status of the rejection that stopped
 // reading, kCancelled when on_document asked to stop, or ok.
 // That includes a PATH that cannot be read at all (missing: kNotFound;
-// unreadable: kIoError; a file of an unsupported extension: kInvalidArgument).
+// unreadable: kIoError; a file of no recognisable format: kInvalidArgument).
 // `stats` is added to, not reset, so several PATHs can share one. A null
 // on_reject means stop at the first rejection.
 Status read_path(std::string_view path, const ReadOptions& options, const DocumentSink& on_document,

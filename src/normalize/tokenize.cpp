@@ -1,10 +1,12 @@
 #include "normalize/tokenize.h"
 
+#include <unicode/ubrk.h>
 #include <utf8proc.h>
 
 #include <array>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 
 #include "core/check.h"
 #include "util/hash.h"
@@ -20,7 +22,7 @@ enum class CharClass : uint8_t {
   kDigit,      // ASCII digit (a word character that also allows "3.5")
   kJoiner,     // apostrophe: joins two word characters, dropped from the normal form
   kNumberSep,  // '.' or ',': joins two digits, kept
-  kIsolated,   // character of a script written without spaces: a token on its own
+  kUnspaced,   // letter or mark of a script written without spaces: words found by ICU
 };
 
 constexpr std::array<CharClass, 128> make_ascii_classes() {
@@ -37,14 +39,14 @@ constexpr std::array<CharClass, 128> make_ascii_classes() {
 constexpr auto kAsciiClasses = make_ascii_classes();
 
 bool is_unspaced_script(char32_t cp) {
-  return (cp >= 0x0E00 && cp <= 0x0EFF) ||    // Thai, Lao
-         (cp >= 0x1000 && cp <= 0x109F) ||    // Myanmar
-         (cp >= 0x1780 && cp <= 0x17FF) ||    // Khmer
-         (cp >= 0x3040 && cp <= 0x30FF) ||    // Hiragana, Katakana
-         (cp >= 0x3400 && cp <= 0x4DBF) ||    // CJK extension A
-         (cp >= 0x4E00 && cp <= 0x9FFF) ||    // CJK unified ideographs
-         (cp >= 0xF900 && cp <= 0xFAFF) ||    // CJK compatibility ideographs
-         (cp >= 0x20000 && cp <= 0x3FFFF);    // CJK extensions B and later
+  return (cp >= 0x0E00 && cp <= 0x0EFF) ||  // Thai, Lao
+         (cp >= 0x1000 && cp <= 0x109F) ||  // Myanmar
+         (cp >= 0x1780 && cp <= 0x17FF) ||  // Khmer
+         (cp >= 0x3040 && cp <= 0x30FF) ||  // Hiragana, Katakana
+         (cp >= 0x3400 && cp <= 0x4DBF) ||  // CJK extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||  // CJK unified ideographs
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // CJK compatibility ideographs
+         (cp >= 0x20000 && cp <= 0x3FFFF);  // CJK extensions B and later
 }
 
 CharClass classify_non_ascii(char32_t cp) {
@@ -57,11 +59,11 @@ CharClass classify_non_ascii(char32_t cp) {
     case UTF8PROC_CATEGORY_LO:
     case UTF8PROC_CATEGORY_NL:
     case UTF8PROC_CATEGORY_NO:
-      return is_unspaced_script(cp) ? CharClass::kIsolated : CharClass::kWord;
+      return is_unspaced_script(cp) ? CharClass::kUnspaced : CharClass::kWord;
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
     case UTF8PROC_CATEGORY_ME:
-      return is_unspaced_script(cp) ? CharClass::kIsolated : CharClass::kWord;
+      return is_unspaced_script(cp) ? CharClass::kUnspaced : CharClass::kWord;
     case UTF8PROC_CATEGORY_ND:
       return CharClass::kDigit;
     case UTF8PROC_CATEGORY_CF:
@@ -86,11 +88,73 @@ Decoded decode_at(std::string_view text, size_t i) {
   return {classify_non_ascii(cp), n};
 }
 
-bool is_word_class(CharClass c) { return c == CharClass::kWord || c == CharClass::kDigit; }
+bool is_word_class(CharClass c) {
+  return c == CharClass::kWord || c == CharClass::kDigit;
+}
 
-constexpr utf8proc_option_t kNormalizeOptions = static_cast<utf8proc_option_t>(
-    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-    UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+constexpr utf8proc_option_t kNormalizeOptions =
+    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+
+// Letter foldings after NFKC, case folding and mark stripping (which already
+// turn İ into i, ё into е and أ إ آ into ا). Each pair would otherwise split a
+// word in two spellings that real copies mix:
+//   ı (dotless i)   -> i   Turkish: ISTANBUL, İstanbul and istanbul alike
+//   ـ (tatweel)      -> removed   Arabic elongation, pure typography
+//   ٱ (alef wasla)   -> ا
+//   ى (alef maqsura) -> ي   often written for final yeh (Egypt) and back
+//   ة (teh marbuta)  -> ه   often written without its dots
+//   ی ک (Persian)     -> ي ك   same letters from Persian keyboards
+//   ٠-٩ ۰-۹ (Arabic-Indic digits) -> 0-9
+// Only non-ASCII words reach this, and only a few code points change, so the
+// rewrite is done in place when nothing matches.
+void fold_letters(std::string& s) {
+  bool any = false;
+  for (size_t i = 0; i + 1 < s.size() && !any; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    any = c == 0xC4 || (c >= 0xD8 && c <= 0xDB);
+  }
+  if (!any) return;
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp;
+    const int len = util::decode_utf8(s, i, cp);
+    if (len == 0) {
+      out += s[i++];
+      continue;
+    }
+    i += static_cast<size_t>(len);
+    switch (cp) {
+      case 0x0131:
+        cp = U'i';
+        break;
+      case 0x0640:
+        continue;
+      case 0x0671:
+        cp = 0x0627;
+        break;
+      case 0x0649:
+        cp = 0x064A;
+        break;
+      case 0x0629:
+        cp = 0x0647;
+        break;
+      case 0x06CC:
+        cp = 0x064A;
+        break;
+      case 0x06A9:
+        cp = 0x0643;
+        break;
+      default:
+        if (cp >= 0x0660 && cp <= 0x0669) cp = U'0' + (cp - 0x0660);
+        if (cp >= 0x06F0 && cp <= 0x06F9) cp = U'0' + (cp - 0x06F0);
+        break;
+    }
+    util::append_utf8(out, cp);
+  }
+  s = std::move(out);
+}
 
 // Normalises the raw bytes of one word (joiners already removed) into `out`.
 void normalize_into(std::string_view raw, bool ascii, std::string& out) {
@@ -101,16 +165,101 @@ void normalize_into(std::string_view raw, bool ascii, std::string& out) {
     return;
   }
   utf8proc_uint8_t* mapped = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
-                              static_cast<utf8proc_ssize_t>(raw.size()), &mapped,
-                              kNormalizeOptions);
+  const auto n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
+                   static_cast<utf8proc_ssize_t>(raw.size()), &mapped, kNormalizeOptions);
   if (n < 0) {  // cannot happen on valid UTF-8; keep the raw bytes rather than lose the word
     out.assign(raw);
     return;
   }
   out.assign(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
   std::free(mapped);
+  fold_letters(out);
 }
+
+struct BreakIteratorCloser {
+  void operator()(UBreakIterator* it) const { ubrk_close(it); }
+};
+
+// ICU's word break iterator for this thread, or null when ICU cannot open one
+// (no data). Opening one loads the rules and dictionaries (~100 us the first
+// time, a few us after); setting new text is cheap, so each thread keeps one.
+// It holds no state between calls that matters: every use sets its text.
+UBreakIterator* word_breaker() {
+  thread_local std::unique_ptr<UBreakIterator, BreakIteratorCloser> it = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    UBreakIterator* bi = ubrk_open(UBRK_WORD, "", nullptr, 0, &err);
+    if (U_FAILURE(err)) bi = nullptr;
+    return std::unique_ptr<UBreakIterator, BreakIteratorCloser>(bi);
+  }();
+  return it.get();
+}
+
+// Longest run handed to ICU at once, in UTF-16 units (ICU counts in int32_t;
+// a cut inside a run only splits one word).
+constexpr size_t kMaxSegmentUnits = size_t{1} << 20;
+
+// Appends the words of `run`, a stretch of unspaced-script letters starting at
+// byte `base` of the text, as found by ICU's dictionary-based word break.
+class Segmenter {
+ public:
+  void words(std::string_view run, size_t base, std::vector<Token>& out) {
+    size_t start = 0;
+    while (start < run.size()) {
+      units_.clear();
+      offsets_.clear();
+      size_t i = start;
+      while (i < run.size() && units_.size() < kMaxSegmentUnits) {
+        char32_t cp;
+        int len = util::decode_utf8(run, i, cp);
+        if (len == 0) len = 1;  // cannot happen: the run was decoded before
+        const auto at = static_cast<uint32_t>(i);
+        if (cp >= 0x10000) {
+          units_.push_back(static_cast<UChar>(0xD800 + ((cp - 0x10000) >> 10)));
+          offsets_.push_back(at);
+          units_.push_back(static_cast<UChar>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+        } else {
+          units_.push_back(static_cast<UChar>(cp));
+        }
+        offsets_.push_back(at);
+        i += static_cast<size_t>(len);
+      }
+      offsets_.push_back(static_cast<uint32_t>(i));
+      segment(run, base, out);
+      start = i;
+    }
+  }
+
+ private:
+  void emit(std::string_view run, size_t base, size_t b, size_t e, std::vector<Token>& out) {
+    normalize_into(run.substr(b, e - b), false, norm_);
+    if (!norm_.empty()) out.push_back({uint32_t(base + b), uint32_t(base + e), word_hash(norm_)});
+  }
+
+  void segment(std::string_view run, size_t base, std::vector<Token>& out) {
+    UBreakIterator* bi = word_breaker();
+    UErrorCode err = U_ZERO_ERROR;
+    if (bi != nullptr) ubrk_setText(bi, units_.data(), static_cast<int32_t>(units_.size()), &err);
+    if (bi == nullptr || U_FAILURE(err)) {
+      // No ICU data: one token per character, as before segmentation existed.
+      for (size_t u = 0; u + 1 < offsets_.size(); ++u) {
+        if (offsets_[u] != offsets_[u + 1]) emit(run, base, offsets_[u], offsets_[u + 1], out);
+      }
+      return;
+    }
+    int32_t prev = ubrk_first(bi);
+    for (int32_t next = ubrk_next(bi); next != UBRK_DONE; prev = next, next = ubrk_next(bi)) {
+      const size_t b = offsets_[static_cast<size_t>(prev)];
+      const size_t e = offsets_[static_cast<size_t>(next)];
+      if (e > b) emit(run, base, b, e, out);
+    }
+    ubrk_setText(bi, nullptr, 0, &err);  // drop the pointer to units_
+  }
+
+  std::vector<UChar> units_;
+  std::vector<uint32_t> offsets_;  // byte offset in the run of each unit, and of the end
+  std::string norm_;
+};
 
 }  // namespace
 
@@ -123,16 +272,19 @@ void tokenize(std::string_view text, std::vector<Token>& out) {
   out.clear();
   std::string raw;   // the word's bytes without joiners
   std::string norm;  // its normal form
+  Segmenter segmenter;
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
     Decoded d = decode_at(text, i);
-    if (d.cls == CharClass::kIsolated) {
-      normalize_into(text.substr(i, static_cast<size_t>(d.length)), false, norm);
-      if (!norm.empty()) {
-        out.push_back({uint32_t(i), uint32_t(i + static_cast<size_t>(d.length)), word_hash(norm)});
+    if (d.cls == CharClass::kUnspaced) {
+      // The whole run of unspaced-script letters goes to ICU at once.
+      const size_t begin = i;
+      while (i < n && d.cls == CharClass::kUnspaced) {
+        i += static_cast<size_t>(d.length);
+        if (i < n) d = decode_at(text, i);
       }
-      i += static_cast<size_t>(d.length);
+      segmenter.words(text.substr(begin, i - begin), begin, out);
       continue;
     }
     if (!is_word_class(d.cls)) {

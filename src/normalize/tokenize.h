@@ -8,10 +8,24 @@
 // other punctuation separate words, which makes curly and straight quotes and
 // every dash equivalent.
 //
+// Per script, that means (docs/input.md lists the choices):
+//   Latin: accents go with the marks ("café" = "cafe").
+//   Turkish: İ, I, ı and i all fold to "i", so text upper-cased by Turkish or
+//     by English rules matches; the price is merging the few word pairs that
+//     differ only by the dot (kır/kir), harmless for finding copies.
+//   Cyrillic: ё = е (mark stripping; Russian prints ё optionally); й also
+//     becomes и that way, which only merges spellings, never splits them.
+//   Arabic: tashkeel (harakat, shadda, sukun) stripped as marks; tatweel
+//     removed; أ إ آ ٱ → ا; ى → ي; ة → ه; Persian ی ک → ي ك; Arabic-Indic
+//     digits → ASCII.
+//
 // Words are maximal runs of letters, marks and digits; an apostrophe joins two
 // word characters ("don't"), '.' and ',' join two digits ("3.5", "1,000").
-// Scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) yield
-// one token per character, so shingles become character n-grams there.
+// Scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) are
+// split into words by ICU's dictionary-based word break (UAX #29 plus its
+// CJK and Southeast Asian dictionaries): each maximal run of such letters is
+// converted to UTF-16, segmented, and the words mapped back to byte offsets.
+// Everything else takes the fast path above, without ICU.
 #pragma once
 
 #include <cstdint>

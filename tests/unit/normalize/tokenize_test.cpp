@@ -52,23 +52,86 @@ TEST(Tokenize, NumbersKeepDecimalAndThousandsSeparators) {
 }
 
 TEST(Normalize, NfkcCaseFoldingAndMarks) {
-  EXPECT_EQ(normalize_word("ﬁnance"), "finance");      // ligature (compatibility)
-  EXPECT_EQ(normalize_word("ＴＯＫＹＯ"), "tokyo");     // fullwidth
-  EXPECT_EQ(normalize_word("Straße"), "strasse");      // full case folding
-  EXPECT_EQ(normalize_word("Wróbel"), "wrobel");       // marks stripped
-  EXPECT_EQ(normalize_word("ПУТИН"), "путин");         // Cyrillic case folding
-  EXPECT_EQ(normalize_word("don't"), "dont");          // apostrophes dropped
+  EXPECT_EQ(normalize_word("ﬁnance"), "finance");             // ligature (compatibility)
+  EXPECT_EQ(normalize_word("ＴＯＫＹＯ"), "tokyo");           // fullwidth
+  EXPECT_EQ(normalize_word("Straße"), "strasse");             // full case folding
+  EXPECT_EQ(normalize_word("Wróbel"), "wrobel");              // marks stripped
+  EXPECT_EQ(normalize_word("ПУТИН"), "путин");                // Cyrillic case folding
+  EXPECT_EQ(normalize_word("don't"), "dont");                 // apostrophes dropped
   EXPECT_EQ(normalize_word("co\u00ADoperate"), "cooperate");  // soft hyphen ignored
 }
 
-TEST(Tokenize, UnspacedScriptsGiveOneTokenPerCharacter) {
-  EXPECT_EQ(words_of("東京都は晴れ"),
-            (std::vector<std::string>{"東", "京", "都", "は", "晴", "れ"}));
-  EXPECT_EQ(words_of("ok 東京"), (std::vector<std::string>{"ok", "東", "京"}));
+TEST(Tokenize, UnspacedScriptsAreSplitIntoWordsByIcu) {
+  EXPECT_EQ(words_of("東京都は晴れ"), (std::vector<std::string>{"東京", "都", "は", "晴れ"}));
+  EXPECT_EQ(words_of("ok 東京"), (std::vector<std::string>{"ok", "東京"}));
+  EXPECT_EQ(words_of("北京市政府周三宣布，将在明年扩建城市地铁网络。"),
+            (std::vector<std::string>{"北京市", "政府", "周三", "宣布", "将", "在", "明年", "扩建",
+                                      "城市", "地铁", "网络"}));
+  EXPECT_EQ(
+      words_of("ภาษาไทยเป็นภาษาที่ไม่มีการเว้นวรรค"),
+      (std::vector<std::string>{"ภาษา", "ไทย", "เป็น", "ภาษา", "ที่", "ไม่มี", "การ", "เว้น", "วรรค"}));
+}
+
+TEST(Tokenize, UnspacedRunsKeepOffsetsAcrossScriptsAndSupplementaryCharacters) {
+  // Digits and Latin break a run; a CJK extension B character (4 bytes in
+  // UTF-8, a surrogate pair in UTF-16) maps back to its own bytes.
+  const std::string text = "2024年 Kyoto京都 𠮷野家で";
+  std::vector<Token> tokens;
+  tokenize(text, tokens);
+  std::vector<std::string> words;
+  for (const Token& t : tokens) words.emplace_back(text.substr(t.begin, t.end - t.begin));
+  ASSERT_GE(words.size(), 5u);
+  EXPECT_EQ(words[0], "2024");
+  EXPECT_EQ(words[1], "年");
+  EXPECT_EQ(words[2], "Kyoto");
+  EXPECT_EQ(words[3], "京都");
+  std::string rest;
+  for (size_t i = 4; i < words.size(); ++i) rest += words[i];
+  EXPECT_EQ(rest, "𠮷野家で");
+  for (const Token& t : tokens)
+    EXPECT_EQ(t.hash, word_hash(normalize_word(text.substr(t.begin, t.end - t.begin))));
+}
+
+TEST(Tokenize, LongUnspacedRunIsSegmentedWholly) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "政府宣布";
+  std::vector<Token> tokens;
+  tokenize(text, tokens);
+  ASSERT_EQ(tokens.size(), 40000u);
+  EXPECT_EQ(tokens.back().end, text.size());
+}
+
+TEST(Normalize, TurkishDottedAndDotlessIFoldToI) {
+  EXPECT_EQ(normalize_word("İstanbul"), "istanbul");
+  EXPECT_EQ(normalize_word("ISTANBUL"), "istanbul");
+  EXPECT_EQ(normalize_word("ıstanbul"), "istanbul");
+  EXPECT_EQ(normalize_word("IŞIK"), normalize_word("ışık"));
+  EXPECT_EQ(normalize_word("ışık"), "isik");  // ş loses its cedilla with the other marks
+  EXPECT_EQ(normalize_word("DİYARBAKIR"), normalize_word("Diyarbakır"));
+}
+
+TEST(Normalize, ArabicTashkeelTatweelAndLetterVariants) {
+  EXPECT_EQ(normalize_word("كَتَبَ"), normalize_word("كتب"));        // harakat stripped
+  EXPECT_EQ(normalize_word("كتـــاب"), normalize_word("كتاب"));   // tatweel removed
+  EXPECT_EQ(normalize_word("أحمد"), normalize_word("احمد"));      // hamza above
+  EXPECT_EQ(normalize_word("إسلام"), normalize_word("اسلام"));    // hamza below
+  EXPECT_EQ(normalize_word("آخر"), normalize_word("اخر"));        // madda
+  EXPECT_EQ(normalize_word("ٱلله"), normalize_word("الله"));      // alef wasla
+  EXPECT_EQ(normalize_word("مستشفى"), normalize_word("مستشفي"));  // alef maqsura
+  EXPECT_EQ(normalize_word("مدينة"), normalize_word("مدينه"));    // teh marbuta
+  EXPECT_EQ(normalize_word("٢٠٢٤"), "2024");                      // Arabic-Indic digits
+  EXPECT_EQ(normalize_word("کتاب"), normalize_word("كتاب"));      // Persian keheh
+}
+
+TEST(Normalize, CyrillicYoIsYe) {
+  EXPECT_EQ(normalize_word("ЁЛКА"), normalize_word("елка"));
+  EXPECT_EQ(normalize_word("ещё"), "еще");
 }
 
 TEST(Tokenize, InvalidBytesSeparateWordsWithoutCrashing) {
-  EXPECT_EQ(words_of("ab\xff" "cd \xc3"), (std::vector<std::string>{"ab", "cd"}));
+  EXPECT_EQ(words_of("ab\xff"
+                     "cd \xc3"),
+            (std::vector<std::string>{"ab", "cd"}));
 }
 
 TEST(Tokenize, EmptyAndPunctuationOnlyTextsHaveNoTokens) {
