@@ -21,6 +21,14 @@ run_suite() {  # build-dir, extra cmake args...
 }
 
 run_suite build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The Python module and its Dask backend (pytest, with Debian's python3, on the
+# module just built; a real local Dask cluster on loopback).
+if compgen -G "build-test/python/kindred/_kindred*.so" >/dev/null; then
+  PYTHONPATH="$PWD/build-test/python" KINDRED_CLI="$PWD/build-test/cli/kindred" \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
+else
+  echo "kindred: Python module not built (pybind11-dev, python3-dev missing?); pytest skipped" >&2
+fi
 if [ "${1:-}" != "--quick" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DKINDRED_SANITIZE=address,undefined \

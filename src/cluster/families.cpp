@@ -1,5 +1,7 @@
 #include "cluster/families.h"
 
+#include "core/check.h"
+
 #include <algorithm>
 #include <numeric>
 #include <unordered_set>
@@ -119,6 +121,23 @@ std::vector<Family> copy_families(std::span<const Link> links, std::span<const u
   }
   if (stats) *stats = st;
   return families;
+}
+
+std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
+                                   std::span<const uint32_t> shingles) {
+  KINDRED_CHECK(time.size() == shingles.size(), "root_weights: columns of different lengths");
+  std::vector<uint32_t> order(time.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    if (time[x] && time[y] && *time[x] != *time[y]) return *time[x] < *time[y];
+    if (time[x].has_value() != time[y].has_value()) return time[x].has_value();
+    return shingles[x] > shingles[y];
+  });
+  std::vector<uint32_t> weight(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    weight[order[i]] = static_cast<uint32_t>(order.size() - i);
+  }
+  return weight;
 }
 
 }  // namespace kindred::cluster

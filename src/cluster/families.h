@@ -17,12 +17,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "kindred/results.h"
 
 namespace kindred::cluster {
+
+// The root preference: a weight per document, higher for the likelier original:
+// the earliest dated document first, then the most complete (most shingles),
+// then the first in input order. `time[d]` is document d's date in seconds
+// when known. Pass the result as copy_families()'s `weight`.
+std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
+                                   std::span<const uint32_t> shingles);
 
 struct FamilyStats {
   uint64_t links_used = 0;      ///< links that merged two families

@@ -5,6 +5,9 @@
 // In finish(): candidates from the bands -> exact verification -> families.
 #include "kindred/pipeline.h"
 
+#include "kindred/stages.h"
+#include "pipeline/sketch_text.h"
+
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
@@ -49,10 +52,7 @@ unsigned resolve_threads(unsigned requested) {
 
 // What add() computes for one document before it is accepted or rejected.
 struct Analysis {
-  uint32_t tokens = 0;
-  uint64_t fingerprint = 0;
-  std::vector<uint64_t> shingles;  // sorted set
-  std::vector<uint32_t> band_keys;
+  DocumentSketch sketch;       // id and date left empty: the Document has them
   story::StoryFeatures story;  // only with ScanOptions::stories
 };
 
@@ -70,13 +70,7 @@ struct Scanner::Impl {
 
   void analyse(const Document& doc, Analysis& out, std::vector<normalize::Token>& tokens,
                std::vector<uint32_t>& sketch) const {
-    normalize::tokenize(doc.text, tokens);
-    out.tokens = static_cast<uint32_t>(tokens.size());
-    out.fingerprint = normalize::sequence_fingerprint(tokens);
-    sketch::shingle_set(tokens, params.shingle_size, out.shingles);
-    sketcher.sketch(out.shingles, sketch);
-    out.band_keys.resize(params.bands);
-    index::band_keys(sketch, params.bands, params.rows, out.band_keys);
+    pipeline::sketch_text(doc.text, params, sketcher, tokens, sketch, out.sketch);
     if (options.stories) out.story = story::extract_features(doc.text, tokens, doc.date);
   }
 
@@ -137,18 +131,17 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     Document& doc = batch[i];
     Analysis& a = analyses[i];
-    if (a.tokens == 0) {
-      rejected.push_back({doc.origin, doc.id,
-                          {StatusCode::kDataError, "document '" + doc.id + "' has no words"}});
+    const DocumentSketch& sk = a.sketch;
+    if (sk.tokens == 0) {
+      rejected.push_back({doc.origin, doc.id, no_words_status(doc.id)});
       continue;
     }
     if (!s.ids.insert(doc.id).second) {
-      rejected.push_back({doc.origin, doc.id,
-                          {StatusCode::kDuplicate, "document id '" + doc.id + "' seen before"}});
+      rejected.push_back({doc.origin, doc.id, duplicate_id_status(doc.id)});
       continue;
     }
     s.stats.bytes += doc.text.size();
-    s.stats.tokens += a.tokens;
+    s.stats.tokens += sk.tokens;
     s.stats.invalid_utf8 += doc.invalid_utf8;
     DocInfo info;
     info.id = std::move(doc.id);
@@ -157,18 +150,18 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     info.url = std::move(doc.url);
     info.source = std::move(doc.source);
     info.origin = std::move(doc.origin);
-    info.tokens = a.tokens;
-    info.shingles = static_cast<uint32_t>(a.shingles.size());
+    info.tokens = sk.tokens;
+    info.shingles = static_cast<uint32_t>(sk.shingles.size());
     info.invalid_utf8 = doc.invalid_utf8;
-    info.fingerprint = a.fingerprint;
+    info.fingerprint = sk.fingerprint;
     if (s.options.keep_text || s.options.stories || s.options.passages) {
       info.text = std::move(doc.text);
     }
     if (s.options.stories) s.story_features.push_back(std::move(a.story));
     s.docs.push_back(std::move(info));
-    s.shingles.insert(s.shingles.end(), a.shingles.begin(), a.shingles.end());
+    s.shingles.insert(s.shingles.end(), sk.shingles.begin(), sk.shingles.end());
     s.shingle_offsets.push_back(s.shingles.size());
-    s.bands.add(a.band_keys);
+    s.bands.add(sk.band_keys);
   }
   s.stats.documents = s.docs.size();
   s.stats.seconds_sketch += seconds_since(start);
@@ -246,19 +239,13 @@ ScanResult Scanner::finish() {
 
   // Families.
   t = Clock::now();
-  // Root preference: the earliest dated document, then the most complete
-  // (most shingles), then the first in input order.
-  std::vector<uint32_t> order(s.docs.size());
-  std::iota(order.begin(), order.end(), 0u);
   std::vector<std::optional<int64_t>> time(s.docs.size());
-  for (size_t d = 0; d < s.docs.size(); ++d) time[d] = util::parse_iso8601(s.docs[d].date);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    if (time[x] && time[y] && *time[x] != *time[y]) return *time[x] < *time[y];
-    if (time[x].has_value() != time[y].has_value()) return time[x].has_value();
-    return s.docs[x].shingles > s.docs[y].shingles;
-  });
-  std::vector<uint32_t> weight(s.docs.size());
-  for (size_t i = 0; i < order.size(); ++i) weight[order[i]] = static_cast<uint32_t>(order.size() - i);
+  std::vector<uint32_t> shingles(s.docs.size());
+  for (size_t d = 0; d < s.docs.size(); ++d) {
+    time[d] = util::parse_iso8601(s.docs[d].date);
+    shingles[d] = s.docs[d].shingles;
+  }
+  const std::vector<uint32_t> weight = cluster::root_weights(time, shingles);
   std::vector<int32_t> family_of;
   result.families = cluster::copy_families(result.links, weight, family_of);
   for (size_t d = 0; d < s.docs.size(); ++d) s.docs[d].family = family_of[d];

@@ -1,0 +1,236 @@
+// Stages: the batch pipeline one step at a time, for front ends that schedule
+// the steps themselves (the Dask backend, python/kindred/dask.py, runs them as
+// tasks on many machines). Each function wraps the stage a Scanner runs, so the
+// results are the same links and families as Scanner's:
+//
+//   read_input / read_and_sketch   ingest -> tokenize -> shingle_set -> sketch -> band_keys
+//   bucket_pairs                   candidates from complete LSH buckets
+//   verify_pair(s)                 exact overlap + classify
+//   families_from_links            copy families (guarded union-find) of whole components
+//   *_record(s)                    the JSON Lines records of docs/output.md
+//
+// Documents are named across machines by 64-bit keys instead of Scanner's
+// dense indices. Any numbering that follows the input order works (the Dask
+// backend uses shard << 32 | position): every tie Scanner breaks by document
+// index, these functions break by key.
+//
+// Thread-safety: free functions are reentrant; a Sketcher is immutable and may
+// be shared between threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kindred/document.h"
+#include "kindred/params.h"
+#include "kindred/pipeline.h"
+#include "kindred/results.h"
+#include "kindred/status.h"
+
+namespace kindred {
+
+namespace ingest {
+struct ReadOptions;
+struct ReadStats;
+}  // namespace ingest
+
+// ---------------------------------------------------------------------------
+// Sketching
+
+// What the later stages need of one document.
+struct DocumentSketch {
+  std::string id;
+  uint32_t tokens = 0;              ///< words after normalisation (0: the document has none)
+  uint64_t fingerprint = 0;         ///< hash of the normalised token sequence
+  std::vector<uint64_t> shingles;   ///< sorted, distinct shingle hashes
+  std::vector<uint32_t> band_keys;  ///< params.bands LSH keys
+  std::string date;                 ///< as given (Document::date): families prefer the earliest
+};
+
+// tokenize -> shingle_set -> one-permutation MinHash -> band keys, as Scanner::add() does.
+class Sketcher {
+ public:
+  explicit Sketcher(const Params& params);  // params must be valid; an invalid set aborts
+  ~Sketcher();
+  Sketcher(const Sketcher&) = delete;
+  Sketcher& operator=(const Sketcher&) = delete;
+
+  const Params& params() const { return params_; }
+  // Fills everything but out.id and out.date from `text`.
+  void sketch(std::string_view text, DocumentSketch& out) const;
+
+ private:
+  Params params_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+DocumentSketch sketch_document(const Document& doc, const Params& params);
+// Sketches of `docs` in order, computed on `threads` threads (0 = all cores).
+std::vector<DocumentSketch> sketch_documents(std::span<const Document> docs, const Params& params,
+                                             unsigned threads = 0);
+
+// The Status Scanner::add() rejects a document with when it has no words, or an
+// id seen before (the earlier document is kept).
+Status no_words_status(const std::string& id);
+Status duplicate_id_status(const std::string& id);
+
+// ---------------------------------------------------------------------------
+// Input, split for many readers
+
+// One unit of input a reader on any machine can read by itself.
+struct InputPiece {
+  enum class Kind : uint8_t {
+    kPath,        ///< ingest::read_path(file): a PATH argument, read as `kindred scan` reads it
+    kFolderFile,  ///< one file met inside a folder argument; `id` is its path relative to it
+    kJsonlRange,  ///< the JSON Lines records of uncompressed `file` that start in bytes [begin,
+                  ///< end)
+  };
+  Kind kind = Kind::kPath;
+  std::string file;
+  std::string id;         ///< kFolderFile only
+  uint64_t begin = 0;     ///< kJsonlRange only
+  uint64_t end = 0;       ///< kJsonlRange only
+  uint64_t newlines = 0;  ///< kJsonlRange: newlines in bytes [0, begin) (see count_newlines)
+};
+
+// Reads one piece with the semantics of ingest::read_path() over the whole
+// PATH: documents and rejections carry the file, line, offset and id a read of
+// the PATH would give them. A folder file is read with read_path() and renamed
+// as the folder walk names it: a one-document file (text, HTML) gets its
+// relative path as id, and a file of no recognisable format is skipped and
+// counted in stats->files_skipped. (Where the walk and read_path() differ on an
+// unreadable file, the piece reports what read_path() reports.)
+Status read_input(const InputPiece& piece, const ingest::ReadOptions& options,
+                  const std::function<bool(Document&&)>& on_document,
+                  const std::function<bool(Rejection&&)>& on_reject, ingest::ReadStats* stats);
+
+// Newlines in bytes [begin, end) of `file` (read as is, never decompressed).
+Result<uint64_t> count_newlines(const std::string& file, uint64_t begin, uint64_t end);
+
+// Pieces read and sketched by one worker.
+struct ShardSketch {
+  std::vector<DocumentSketch> docs;           ///< documents with words, in input order
+  std::vector<uint64_t> positions;            ///< per doc: its place among the shard's records
+  std::vector<uint64_t> text_bytes;           ///< per doc: UTF-8 bytes of its text
+  std::vector<uint32_t> invalid_utf8;         ///< per doc: invalid sequences replaced at ingest
+  std::vector<Origin> origins;                ///< per doc: where it was read
+  std::vector<Rejection> rejections;          ///< bad records and documents without words
+  std::vector<uint64_t> rejection_positions;  ///< per rejection: its place among the records
+  uint64_t files = 0;                         ///< files opened
+  uint64_t files_skipped = 0;                 ///< files of no recognisable format
+  bool stopped = false;                       ///< a rejection stopped reading (strict mode)
+};
+
+// Reads `pieces` in order and sketches each document. With skip_bad false the
+// first rejection stops reading, as `kindred scan` without --skip-bad does.
+ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& params,
+                            const ingest::ReadOptions& options, bool skip_bad,
+                            unsigned threads = 1);
+
+// ---------------------------------------------------------------------------
+// Candidates and verification
+
+// Candidate pairs (a < b) of complete LSH buckets: entry i says document
+// docs[i] has key keys[i] in band bands[i]. Every entry of a (band, key) must
+// be present (a shuffle on (band, key) guarantees it). The pairs are those
+// candidates::candidate_pairs() proposes for these buckets (all pairs up to
+// max_bucket members, a star and a chain beyond); sorted, distinct.
+std::vector<std::pair<uint64_t, uint64_t>> bucket_pairs(std::span<const uint32_t> bands,
+                                                        std::span<const uint32_t> keys,
+                                                        std::span<const uint64_t> docs,
+                                                        uint32_t max_bucket,
+                                                        uint64_t* capped_buckets = nullptr);
+
+// Exact verification of one candidate pair, as Scanner::finish() does it: the
+// link between a and b (with a = 0, b = 1) or nullopt when they are not linked.
+std::optional<Link> verify_pair(const DocumentSketch& a, const DocumentSketch& b,
+                                const Params& params);
+
+// A link between documents named by keys (a < b).
+struct KeyedLink {
+  uint64_t a = 0, b = 0;
+  Relation relation = Relation::kOverlapping;
+  Overlap overlap;  ///< size_a and size_b are the documents' shingle counts
+};
+
+// verify_pair() of (left[left_index[i]], right[right_index[i]]) for every i;
+// returns the linked ones, their i in `which` (may be null).
+std::vector<KeyedLink> verify_pairs(std::span<const DocumentSketch> left,
+                                    std::span<const uint64_t> left_keys,
+                                    std::span<const DocumentSketch> right,
+                                    std::span<const uint64_t> right_keys,
+                                    std::span<const uint32_t> left_index,
+                                    std::span<const uint32_t> right_index, const Params& params);
+
+// ---------------------------------------------------------------------------
+// Families
+
+struct KeyedFamily {
+  uint64_t root = 0;
+  std::vector<uint64_t> members;  ///< ascending; members.front() orders families
+};
+
+// What the choice of a family's root knows of a document.
+struct FamilyDoc {
+  uint64_t key = 0;
+  uint32_t shingles = 0;
+  std::string date;  ///< as given; ISO 8601 dates are compared, others ignored
+};
+
+// Scanner's root preference as copy_families() weights (higher = preferred):
+// the earliest dated document, then the most shingles, then the first in input
+// order. `time[i]` is parse_iso8601 of document i's date; i orders ties.
+std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
+                                   std::span<const uint32_t> shingles);
+
+// cluster::copy_families() over `links`, documents named by keys, with
+// Scanner's root preference (root_weights()); `docs` describes every document
+// of `links` (in any order). The guard decides inside one connected component
+// and families never span two, so when `links` holds every link of each
+// component it touches, the families are exactly those of a run over all
+// links. Families come ordered by smallest member; `withheld` (may be null)
+// counts the links the guard kept apart.
+std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
+                                             std::span<const FamilyDoc> docs,
+                                             uint64_t* withheld = nullptr);
+
+// ---------------------------------------------------------------------------
+// Output records (report/jsonl.h), for documents named by their ids
+
+// One `link` record per link; family[i] is the family both ends belong to, or -1.
+void append_link_records(std::string& out, std::span<const KeyedLink> links,
+                         std::span<const std::string> a_ids, std::span<const std::string> b_ids,
+                         std::span<const int64_t> family);
+void append_family_record(std::string& out, uint32_t family, const std::string& root,
+                          std::span<const std::string> members);
+// The `run` record, and the `summary` record with the count of links of each relation.
+void append_run_record(std::string& out, const Params& params, const ScanStats& stats);
+void append_summary_record(std::string& out, const ScanStats& stats,
+                           const std::array<uint64_t, 4>& relation_counts, uint64_t rejected);
+
+// ---------------------------------------------------------------------------
+// Whole scans, as `kindred scan` runs them, for front ends without a loop of their own
+
+struct InputScan {
+  ScanResult result;
+  std::vector<Rejection> rejections;  ///< every record left out (with skip_bad), else at most one
+  Status error;                       ///< without skip_bad: the rejection that stopped the run
+  uint64_t files = 0, files_skipped = 0;
+};
+
+// Reads every PATH (ingest::read_path) into a Scanner and finishes it.
+InputScan scan_paths(std::span<const std::string> paths, const Params& params,
+                     const ScanOptions& options, const ingest::ReadOptions& read, bool skip_bad,
+                     size_t batch = 2048);
+// Scans documents already in memory.
+InputScan scan_documents(std::vector<Document> documents, const Params& params,
+                         const ScanOptions& options, bool skip_bad);
+
+}  // namespace kindred

@@ -1,0 +1,618 @@
+// The pipeline's stages one at a time (include/kindred/stages.h). Every
+// function here calls the stage Scanner calls; what is added is only the
+// naming of documents by keys and the reading of input pieces.
+#include "kindred/stages.h"
+#include "pipeline/sketch_text.h"
+
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "align/overlap.h"
+#include "candidates/pairs.h"
+#include "cluster/families.h"
+#include "core/check.h"
+#include "index/band_table.h"
+#include "ingest/byte_stream.h"
+#include "ingest/jsonl_reader.h"
+#include "ingest/line_reader.h"
+#include "ingest/read_context.h"
+#include "ingest/reader.h"
+#include "ingest/text_reader.h"
+#include "normalize/tokenize.h"
+#include "report/jsonl.h"
+#include "sketch/minhash.h"
+#include "sketch/shingle.h"
+#include "util/date.h"
+#include "util/utf8.h"
+
+namespace kindred {
+
+namespace {
+
+unsigned resolve_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw > 0 ? hw : 1;
+}
+
+// Runs body(i) for i in [0, n) on `threads` threads (1: on the caller's thread).
+template <typename Body>
+void parallel_for_n(size_t n, unsigned threads, const Body& body) {
+  threads = resolve_threads(threads);
+  if (threads == 1 || n < 2) {
+    for (size_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+  tbb::task_arena arena(static_cast<int>(threads));
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 16), [&](const auto& r) {
+      for (size_t i = r.begin(); i != r.end(); ++i) body(i);
+    });
+  });
+}
+
+Status file_error(const std::string& file) {
+  const int err = errno;
+  return Status(err == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
+                file + ": " + std::strerror(err));
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+Result<File> open_at(const std::string& file, uint64_t offset) {
+  File f(std::fopen(file.c_str(), "rb"));
+  if (!f) return file_error(file);
+  if (fseeko(f.get(), static_cast<off_t>(offset), SEEK_SET) != 0) return file_error(file);
+  return f;
+}
+
+// The bytes of an open file from where it stands to its end, uncompressed.
+class FileTail : public ingest::ByteStream {
+ public:
+  explicit FileTail(File f) : file_(std::move(f)) {}
+  Status read(char* buffer, size_t capacity, size_t* got) override {
+    *got = std::fread(buffer, 1, capacity, file_.get());
+    if (*got < capacity && std::ferror(file_.get())) {
+      return Status(StatusCode::kIoError, std::strerror(errno));
+    }
+    return Status::ok();
+  }
+
+ private:
+  File file_;
+};
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// The JSON Lines records starting in [begin, end), numbered and placed as a
+// read of the whole file (ingest::read_jsonl) numbers and places them.
+bool read_jsonl_range(const InputPiece& piece, ingest::ReadContext& ctx) {
+  const std::string& file = piece.file;
+  auto opened = open_at(file, piece.begin == 0 ? 0 : piece.begin - 1);
+  if (!opened) return ctx.reject(Origin{file, 0, piece.begin}, {}, opened.status());
+  File f = std::move(*opened);
+  // The first record starts at `start`: `begin` itself when a line ends just
+  // before it, else after the next newline.
+  uint64_t start = piece.begin;
+  uint64_t first_line = piece.newlines + 1;
+  if (piece.begin > 0) {
+    uint64_t at = piece.begin - 1;  // where the newline ending the previous line is sought
+    int c = std::fgetc(f.get());
+    while (c != EOF && c != '\n') {
+      c = std::fgetc(f.get());
+      ++at;
+    }
+    if (c == EOF) return true;  // no line starts in the range
+    start = at + 1;
+    if (at >= piece.begin) ++first_line;  // that newline lies inside the range
+  }
+  if (start >= piece.end) return true;
+  if (fseeko(f.get(), static_cast<off_t>(start), SEEK_SET) != 0) {
+    return ctx.reject(Origin{file, first_line, start}, {}, file_error(file));
+  }
+  // LineReader strips a byte-order mark from the first line it reads, which is
+  // right only at the start of the file.
+  char head[3] = {};
+  const size_t head_got = std::fread(head, 1, sizeof head, f.get());
+  const bool inner_bom = start > 0 && std::string_view(head, head_got) == kBom;
+  if (fseeko(f.get(), static_cast<off_t>(start), SEEK_SET) != 0) {
+    return ctx.reject(Origin{file, first_line, start}, {}, file_error(file));
+  }
+
+  FileTail stream(std::move(f));
+  const uint64_t limit = ctx.options().max_document_bytes;
+  ingest::LineReader reader(stream, limit);
+  ingest::JsonLineParser parser(ctx.options().fields);
+  std::string restored;  // the first line with its byte-order mark put back
+  ingest::Line line;
+  bool go_on = true;
+  bool past_end = false;
+  while (go_on && reader.next(&line)) {
+    if (start + line.offset >= piece.end) {
+      past_end = true;
+      break;
+    }
+    const bool first = line.number == 1;
+    line.number += first_line - 1;
+    line.offset += start;
+    if (first && inner_bom) {
+      line.length += kBom.size();
+      if (!line.too_long) {
+        restored.assign(kBom);
+        restored.append(line.bytes);
+        restored.append(ingest::kLinePadding, '\0');
+        line.bytes = std::string_view(restored.data(), restored.size() - ingest::kLinePadding);
+      }
+      if (line.length > limit) {
+        line.too_long = true;
+        line.bytes = {};
+      }
+    }
+    // From here as ingest::read_jsonl() treats each line.
+    Origin origin{file, line.number, line.offset};
+    if (line.too_long) {
+      go_on =
+          ctx.reject(std::move(origin), {},
+                     Status(StatusCode::kTooLarge, file + ':' + std::to_string(line.number) +
+                                                       ": line of " + std::to_string(line.length) +
+                                                       " bytes exceeds max_document_bytes (" +
+                                                       std::to_string(limit) + ")"));
+      continue;
+    }
+    if (line.bytes.find_first_not_of(" \t\r\f\v") == std::string_view::npos) continue;
+    Document doc;
+    std::string id;
+    if (Status st = parser.parse(line, file, &doc, &id); !st.is_ok()) {
+      go_on = ctx.reject(std::move(origin), std::move(id), std::move(st));
+      continue;
+    }
+    go_on = ctx.deliver(std::move(doc));
+  }
+  ctx.stats().bytes += reader.bytes();
+  if (!go_on) return false;
+  if (!past_end && !reader.status().is_ok()) {
+    const uint64_t lines = first_line - 1 + reader.lines();
+    const uint64_t bytes = start + reader.bytes();
+    const Status& st = reader.status();
+    std::string msg = file + ": " + st.message() + " after line " + std::to_string(lines) +
+                      " (byte " + std::to_string(bytes) + ")";
+    return ctx.reject(Origin{file, lines + 1, bytes}, {}, Status(st.code(), std::move(msg)));
+  }
+  return true;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Sketching
+
+struct Sketcher::Impl {
+  explicit Impl(const Params& p) : minhash(p.sketch_bins, p.seed) {}
+  sketch::OnePermutationMinHash minhash;
+};
+
+Sketcher::Sketcher(const Params& params) : params_(params) {
+  const Status valid = params.validate();
+  KINDRED_CHECK(valid.is_ok(), valid.message().c_str());
+  impl_ = std::make_unique<Impl>(params);
+}
+
+Sketcher::~Sketcher() = default;
+
+void Sketcher::sketch(std::string_view text, DocumentSketch& out) const {
+  std::vector<normalize::Token> tokens;
+  std::vector<uint32_t> signature;
+  pipeline::sketch_text(text, params_, impl_->minhash, tokens, signature, out);
+}
+
+DocumentSketch sketch_document(const Document& doc, const Params& params) {
+  DocumentSketch out;
+  Sketcher(params).sketch(doc.text, out);
+  out.id = doc.id;
+  out.date = doc.date;
+  return out;
+}
+
+std::vector<DocumentSketch> sketch_documents(std::span<const Document> docs, const Params& params,
+                                             unsigned threads) {
+  const Sketcher sketcher(params);
+  std::vector<DocumentSketch> out(docs.size());
+  parallel_for_n(docs.size(), threads, [&](size_t i) {
+    sketcher.sketch(docs[i].text, out[i]);
+    out[i].id = docs[i].id;
+    out[i].date = docs[i].date;
+  });
+  return out;
+}
+
+Status no_words_status(const std::string& id) {
+  return {StatusCode::kDataError, "document '" + id + "' has no words"};
+}
+
+Status duplicate_id_status(const std::string& id) {
+  return {StatusCode::kDuplicate, "document id '" + id + "' seen before"};
+}
+
+// ---------------------------------------------------------------------------
+// Input
+
+Status read_input(const InputPiece& piece, const ingest::ReadOptions& options,
+                  const std::function<bool(Document&&)>& on_document,
+                  const std::function<bool(Rejection&&)>& on_reject, ingest::ReadStats* stats) {
+  if (piece.kind == InputPiece::Kind::kPath) {
+    return ingest::read_path(piece.file, options, on_document, on_reject, stats);
+  }
+  ingest::ReadStats local;
+  ingest::ReadContext ctx(options, on_document, on_reject, stats != nullptr ? *stats : local);
+  if (piece.kind == InputPiece::Kind::kJsonlRange) {
+    if (piece.begin == 0) ++ctx.stats().files;
+    read_jsonl_range(piece, ctx);
+    return ctx.stop_status();
+  }
+  // A file inside a folder: read as a PATH, named as the walk names it.
+  std::string full_id = piece.file;  // the id read_path() gives a one-document file
+  util::repair_utf8(full_id);
+  const ingest::DocumentSink rename = [&](Document&& doc) {
+    if (doc.id == full_id) doc.id = piece.id;
+    return on_document(std::move(doc));
+  };
+  const ingest::RejectSink rename_or_skip = [&](Rejection&& r) {
+    if (r.status.code() == StatusCode::kInvalidArgument && r.origin.file == piece.file &&
+        r.origin.line == 0) {
+      ++ctx.stats().files_skipped;  // "unsupported file type": the walk skips such files
+      return true;
+    }
+    if (r.id == full_id) r.id = piece.id;
+    return on_reject(std::move(r));
+  };
+  return ingest::read_path(piece.file, options, rename, rename_or_skip, &ctx.stats());
+}
+
+Result<uint64_t> count_newlines(const std::string& file, uint64_t begin, uint64_t end) {
+  auto opened = open_at(file, begin);
+  if (!opened) return opened.status();
+  std::vector<char> buf(size_t{1} << 20);
+  uint64_t count = 0;
+  uint64_t left = end > begin ? end - begin : 0;
+  while (left > 0) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
+    const size_t got = std::fread(buf.data(), 1, want, opened->get());
+    count += static_cast<uint64_t>(std::count(buf.data(), buf.data() + got, '\n'));
+    left -= got;
+    if (got < want) {
+      if (std::ferror(opened->get())) return file_error(file);
+      break;
+    }
+  }
+  return count;
+}
+
+ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& params,
+                            const ingest::ReadOptions& options, bool skip_bad, unsigned threads) {
+  ShardSketch out;
+  const Sketcher sketcher(params);
+  uint64_t position = 0;  // documents and rejections share one count, the input order
+  auto reject = [&](Rejection&& r, uint64_t at) {
+    out.rejections.push_back(std::move(r));
+    out.rejection_positions.push_back(at);
+    if (!skip_bad) out.stopped = true;
+    return skip_bad;
+  };
+
+  std::vector<Document> batch;
+  std::vector<uint64_t> batch_positions;
+  constexpr size_t kBatch = 512;
+  auto flush = [&] {
+    std::vector<DocumentSketch> sketches(batch.size());
+    parallel_for_n(batch.size(), threads,
+                   [&](size_t i) { sketcher.sketch(batch[i].text, sketches[i]); });
+    for (size_t i = 0; i < batch.size() && !out.stopped; ++i) {
+      Document& doc = batch[i];
+      if (sketches[i].tokens == 0) {
+        Status st = no_words_status(doc.id);
+        reject(Rejection{std::move(doc.origin), std::move(doc.id), std::move(st)},
+               batch_positions[i]);
+        continue;
+      }
+      sketches[i].id = std::move(doc.id);
+      sketches[i].date = std::move(doc.date);
+      out.docs.push_back(std::move(sketches[i]));
+      out.positions.push_back(batch_positions[i]);
+      out.text_bytes.push_back(doc.text.size());
+      out.invalid_utf8.push_back(doc.invalid_utf8);
+      out.origins.push_back(std::move(doc.origin));
+    }
+    batch.clear();
+    batch_positions.clear();
+  };
+  const ingest::DocumentSink on_document = [&](Document&& doc) {
+    batch.push_back(std::move(doc));
+    batch_positions.push_back(position++);
+    if (batch.size() >= kBatch) flush();
+    return !out.stopped;
+  };
+  const ingest::RejectSink on_reject = [&](Rejection&& r) {
+    return reject(std::move(r), position++);
+  };
+  ingest::ReadStats stats;
+  for (const InputPiece& piece : pieces) {
+    read_input(piece, options, on_document, on_reject, &stats);
+    if (out.stopped) break;
+  }
+  if (!out.stopped) flush();
+  out.files = stats.files;
+  out.files_skipped = stats.files_skipped;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Candidates and verification
+
+std::vector<std::pair<uint64_t, uint64_t>> bucket_pairs(std::span<const uint32_t> bands,
+                                                        std::span<const uint32_t> keys,
+                                                        std::span<const uint64_t> docs,
+                                                        uint32_t max_bucket,
+                                                        uint64_t* capped_buckets) {
+  KINDRED_CHECK(bands.size() == keys.size() && keys.size() == docs.size(),
+                "bucket entries of different lengths");
+  std::vector<uint32_t> order(docs.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return bands[x] != bands[y] ? bands[x] < bands[y] : docs[x] < docs[y];
+  });
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  uint64_t capped = 0;
+  std::vector<uint64_t> band_docs;
+  // One band at a time: its documents, in key order, form a one-band table that
+  // candidates::candidate_pairs() reads exactly as it reads a band of Scanner's.
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    while (j < order.size() && bands[order[j]] == bands[order[i]]) ++j;
+    index::BandTable table(1);
+    table.reserve(j - i);
+    band_docs.clear();
+    for (size_t k = i; k < j; ++k) {
+      table.add(std::span<const uint32_t>(&keys[order[k]], 1));
+      band_docs.push_back(docs[order[k]]);
+    }
+    candidates::CandidateStats stats;
+    for (uint64_t p :
+         candidates::candidate_pairs(table, max_bucket, candidates::sequential_bands, &stats)) {
+      out.emplace_back(band_docs[candidates::pair_first(p)], band_docs[candidates::pair_second(p)]);
+    }
+    capped += stats.capped_buckets;
+    i = j;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (capped_buckets != nullptr) *capped_buckets = capped;
+  return out;
+}
+
+std::optional<Link> verify_pair(const DocumentSketch& a, const DocumentSketch& b,
+                                const Params& params) {
+  const Overlap o = align::overlap(a.shingles, b.shingles);
+  const bool same_text = a.fingerprint == b.fingerprint && a.tokens == b.tokens;
+  if (auto rel = classify(o, same_text, params)) return Link{0, 1, *rel, o};
+  return std::nullopt;
+}
+
+std::vector<KeyedLink> verify_pairs(std::span<const DocumentSketch> left,
+                                    std::span<const uint64_t> left_keys,
+                                    std::span<const DocumentSketch> right,
+                                    std::span<const uint64_t> right_keys,
+                                    std::span<const uint32_t> left_index,
+                                    std::span<const uint32_t> right_index, const Params& params) {
+  KINDRED_CHECK(left.size() == left_keys.size() && right.size() == right_keys.size(),
+                "sketches and keys of different lengths");
+  KINDRED_CHECK(left_index.size() == right_index.size(), "pair indices of different lengths");
+  std::vector<KeyedLink> out;
+  for (size_t i = 0; i < left_index.size(); ++i) {
+    uint32_t x = left_index[i], y = right_index[i];
+    KINDRED_CHECK(x < left.size() && y < right.size(), "pair index out of range");
+    const DocumentSketch* a = &left[x];
+    const DocumentSketch* b = &right[y];
+    uint64_t ka = left_keys[x], kb = right_keys[y];
+    if (ka > kb) std::swap(a, b), std::swap(ka, kb);
+    if (auto link = verify_pair(*a, *b, params)) {
+      out.push_back({ka, kb, link->relation, link->overlap});
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Families
+
+std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
+                                   std::span<const uint32_t> shingles) {
+  return cluster::root_weights(time, shingles);
+}
+
+std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
+                                             std::span<const FamilyDoc> docs, uint64_t* withheld) {
+  // Dense indices in key order, which is the input order.
+  std::vector<uint32_t> by_key(docs.size());
+  std::iota(by_key.begin(), by_key.end(), 0u);
+  std::sort(by_key.begin(), by_key.end(),
+            [&](uint32_t x, uint32_t y) { return docs[x].key < docs[y].key; });
+  std::vector<uint64_t> keys(docs.size());
+  std::vector<std::optional<int64_t>> time(docs.size());
+  std::vector<uint32_t> shingles(docs.size());
+  for (size_t i = 0; i < by_key.size(); ++i) {
+    const FamilyDoc& d = docs[by_key[i]];
+    keys[i] = d.key;
+    time[i] = util::parse_iso8601(d.date);
+    shingles[i] = d.shingles;
+    KINDRED_CHECK(i == 0 || keys[i - 1] < keys[i], "families_from_links: a document twice");
+  }
+  auto index_of = [&](uint64_t key) {
+    const auto it = std::lower_bound(keys.begin(), keys.end(), key);
+    KINDRED_CHECK(it != keys.end() && *it == key, "families_from_links: a link to no document");
+    return static_cast<uint32_t>(it - keys.begin());
+  };
+  // Scanner's links are sorted by (a, b), which orders ties of the strongest-first sort.
+  std::vector<Link> local;
+  local.reserve(links.size());
+  for (const KeyedLink& l : links) {
+    const uint32_t a = index_of(l.a), b = index_of(l.b);
+    KINDRED_CHECK(a < b, "a keyed link must have a < b");
+    local.push_back({a, b, l.relation, l.overlap});
+  }
+  std::sort(local.begin(), local.end(),
+            [](const Link& x, const Link& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  std::vector<int32_t> family_of;
+  cluster::FamilyStats stats;
+  const std::vector<Family> families =
+      cluster::copy_families(local, root_weights(time, shingles), family_of, &stats);
+  std::vector<KeyedFamily> out(families.size());
+  for (size_t f = 0; f < families.size(); ++f) {
+    out[f].root = keys[families[f].root];
+    out[f].members.reserve(families[f].members.size());
+    for (uint32_t m : families[f].members) out[f].members.push_back(keys[m]);
+  }
+  if (withheld != nullptr) *withheld = stats.links_withheld;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Output records
+
+void append_link_records(std::string& out, std::span<const KeyedLink> links,
+                         std::span<const std::string> a_ids, std::span<const std::string> b_ids,
+                         std::span<const int64_t> family) {
+  KINDRED_CHECK(
+      a_ids.size() == links.size() && b_ids.size() == links.size() && family.size() == links.size(),
+      "link record columns of different lengths");
+  ScanResult r;  // the two documents of one link at a time
+  r.docs.resize(2);
+  for (size_t i = 0; i < links.size(); ++i) {
+    r.docs[0].id = a_ids[i];
+    r.docs[1].id = b_ids[i];
+    r.docs[0].family = r.docs[1].family = family[i] >= 0 ? static_cast<int32_t>(family[i]) : -1;
+    report::append_link_record(out, Link{0, 1, links[i].relation, links[i].overlap}, r);
+  }
+}
+
+void append_family_record(std::string& out, uint32_t family, const std::string& root,
+                          std::span<const std::string> members) {
+  ScanResult r;
+  Family f;
+  f.id = family;
+  for (const std::string& m : members) {
+    if (m == root) f.root = static_cast<uint32_t>(r.docs.size());
+    f.members.push_back(static_cast<uint32_t>(r.docs.size()));
+    r.docs.emplace_back().id = m;
+  }
+  report::append_family_record(out, f, r);
+}
+
+void append_run_record(std::string& out, const Params& params, const ScanStats& stats) {
+  report::append_run_record(out, params, stats);
+}
+
+void append_summary_record(std::string& out, const ScanStats& stats,
+                           const std::array<uint64_t, 4>& relation_counts, uint64_t rejected) {
+  ScanResult r;  // report counts relations from the links themselves
+  r.stats = stats;
+  for (size_t rel = 0; rel < relation_counts.size(); ++rel) {
+    r.links.insert(r.links.end(), relation_counts[rel], Link{0, 0, static_cast<Relation>(rel), {}});
+  }
+  report::append_summary_record(out, r, rejected);
+}
+
+// ---------------------------------------------------------------------------
+// Whole scans
+
+InputScan scan_paths(std::span<const std::string> paths, const Params& params,
+                     const ScanOptions& options, const ingest::ReadOptions& read, bool skip_bad,
+                     size_t batch_size) {
+  InputScan out;
+  Scanner scanner(params, options);
+  std::optional<Rejection> fatal;  // without skip_bad the first bad record ends the run
+  auto on_reject = [&](Rejection&& r) {
+    if (!skip_bad) {
+      fatal = std::move(r);
+      return false;
+    }
+    out.rejections.push_back(std::move(r));
+    return true;
+  };
+  std::vector<Document> batch;
+  auto flush = [&] {
+    for (Rejection& r : scanner.add(std::move(batch))) {
+      if (!on_reject(std::move(r))) break;
+    }
+    batch.clear();
+  };
+  ingest::ReadStats stats;
+  for (const std::string& path : paths) {
+    ingest::read_path(
+        path, read,
+        [&](Document&& d) {
+          batch.push_back(std::move(d));
+          if (batch.size() < batch_size) return true;
+          flush();
+          return !fatal;
+        },
+        on_reject, &stats);
+    if (fatal) break;
+  }
+  if (!fatal) flush();
+  out.files = stats.files;
+  out.files_skipped = stats.files_skipped;
+  if (fatal) {
+    out.error = fatal->status;
+    out.rejections.push_back(std::move(*fatal));
+    return out;
+  }
+  out.result = scanner.finish();
+  return out;
+}
+
+InputScan scan_documents(std::vector<Document> documents, const Params& params,
+                         const ScanOptions& options, bool skip_bad) {
+  InputScan out;
+  Scanner scanner(params, options);
+  for (Rejection& r : scanner.add(std::move(documents))) {
+    out.rejections.push_back(std::move(r));
+    if (!skip_bad) {
+      out.error = out.rejections.back().status;
+      return out;
+    }
+  }
+  out.result = scanner.finish();
+  return out;
+}
+
+}  // namespace kindred
+
+namespace kindred::pipeline {
+
+void sketch_text(std::string_view text, const Params& params,
+                 const sketch::OnePermutationMinHash& minhash,
+                 std::vector<normalize::Token>& tokens, std::vector<uint32_t>& signature,
+                 DocumentSketch& out) {
+  normalize::tokenize(text, tokens);
+  out.tokens = static_cast<uint32_t>(tokens.size());
+  out.fingerprint = normalize::sequence_fingerprint(tokens);
+  sketch::shingle_set(tokens, params.shingle_size, out.shingles);
+  signature.resize(params.sketch_bins);
+  minhash.sketch(out.shingles, signature);
+  out.band_keys.resize(params.bands);
+  index::band_keys(signature, params.bands, params.rows, out.band_keys);
+}
+
+}  // namespace kindred::pipeline
