@@ -16,5 +16,7 @@ void register_scan(CLI::App& app);
 void register_report(CLI::App& app);
 void register_compare(CLI::App& app);
 void register_synth(CLI::App& app);
+void register_index(CLI::App& app);
+void register_serve(CLI::App& app);
 
 }  // namespace kindred::cli

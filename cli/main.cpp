@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   kindred::cli::register_report(app);
   kindred::cli::register_compare(app);
   kindred::cli::register_synth(app);
+  kindred::cli::register_index(app);
+  kindred::cli::register_serve(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

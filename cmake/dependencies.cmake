@@ -22,3 +22,6 @@ if(TARGET zstd::libzstd_shared)
 else()
   set(KINDRED_ZSTD zstd::libzstd_static)
 endif()
+# The live index's store (LMDB) and the HTTP service (cpp-httplib), from liblmdb-dev and libcpp-httplib-dev.
+pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

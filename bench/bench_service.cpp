@@ -1,0 +1,158 @@
+// kindred_bench_service: the HTTP service under load, on loopback only.
+//
+//   kindred_bench_service --docs 20000 --queries 2000 [--batch 100] [--index DIR]
+//
+// Builds (or reuses, with --index) a live index of `docs` synthetic documents
+// by POST /documents in batches through the real server (ingest documents/s),
+// then runs GET /documents/{id}/matches and GET /documents/{id} from 1, 4 and 8
+// concurrent clients (each a keep-alive httplib client) and reports p50/p99
+// latency. Everything runs in this process: the server on 127.0.0.1 and an
+// ephemeral port, the clients in threads.
+#include <httplib.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "http_server.h"
+#include "kindred/live_index.h"
+#include "synth/generator.h"
+#include "synth/jsonl.h"
+
+using Clock = std::chrono::steady_clock;
+
+int main(int argc, char** argv) {
+  CLI::App app{"kindred_bench_service: HTTP ingest and query load on 127.0.0.1"};
+  uint64_t docs = 20000, queries = 2000, seed = 7;
+  size_t batch = 100;
+  unsigned words = 400, threads = 2;
+  std::string dir;
+  app.add_option("--docs", docs, "Synthetic documents to ingest")->capture_default_str();
+  app.add_option("--queries", queries, "Requests per concurrency level")->capture_default_str();
+  app.add_option("--batch", batch, "Documents per POST")->capture_default_str();
+  app.add_option("--words", words, "Mean words per original")->capture_default_str();
+  app.add_option("--threads", threads, "Sketching threads")->capture_default_str();
+  app.add_option("--seed", seed, "Corpus seed")->capture_default_str();
+  app.add_option("--index", dir, "Index directory (default: a temporary one, removed after)");
+  CLI11_PARSE(app, argc, argv);
+  const bool temporary = dir.empty();
+  if (temporary) dir = (std::filesystem::temp_directory_path() / "kindred-bench-service").string();
+  if (temporary) std::filesystem::remove_all(dir);
+
+  kindred::LiveOpenOptions lo;
+  lo.threads = threads;
+  auto opened = std::filesystem::exists(std::filesystem::path(dir) / "data.mdb")
+                    ? kindred::LiveIndex::open(dir, lo)
+                    : kindred::LiveIndex::create(dir, kindred::Params{}, lo);
+  if (!opened) {
+    std::fprintf(stderr, "%s\n", opened.status().to_string().c_str());
+    return 1;
+  }
+  kindred::LiveIndex& index = **opened;
+  kindred::server::ServerOptions so;
+  so.port = 0;
+  so.threads = 16;
+  so.max_batch = std::max<size_t>(batch, 1);
+  so.max_body_bytes = 256u << 20;
+  kindred::server::Service service(index, so);
+  if (!service.bind()) return 1;
+  std::thread server([&] { service.listen(); });
+  const int port = service.port();
+
+  // Ingest.
+  kindred::synth::CorpusSpec spec;
+  spec.documents = docs;
+  spec.mean_words = words;
+  spec.seed = seed;
+  std::vector<std::string> ids;
+  const uint64_t before = index.stats().documents;
+  httplib::Client writer("127.0.0.1", port);
+  writer.set_read_timeout(600);
+  std::string body;
+  size_t in_body = 0;
+  uint64_t bytes = 0;
+  const auto t0 = Clock::now();
+  auto post = [&] {
+    if (in_body == 0) return;
+    body += "]}";
+    auto r = writer.Post("/documents", body, "application/json");
+    if (!r || (r->status != 200 && r->status != 400)) {
+      std::fprintf(stderr, "POST failed: %d\n", r ? r->status : -1);
+      std::exit(1);
+    }
+    body.clear();
+    in_body = 0;
+  };
+  if (before == 0) {
+    kindred::synth::generate(
+        spec,
+        [&](kindred::Document&& d) {
+          body += in_body == 0 ? "{\"documents\":[" : ",";
+          std::string line;
+          kindred::synth::append_document_jsonl(line, d);
+          line.pop_back();  // newline
+          body += line;
+          bytes += d.text.size();
+          ids.push_back(d.id);
+          if (++in_body == batch) post();
+        },
+        {});
+    post();
+  } else {
+    for (uint64_t i = 0; i < before; ++i) ids.push_back(kindred::synth::doc_id(i));
+  }
+  const double ingest_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  const kindred::LiveStats st = index.stats();
+  if (before == 0) {
+    std::printf("ingest: %llu documents (%.1f MB) in %.1f s = %.0f documents/s (batch %zu, %u sketch threads)\n",
+                static_cast<unsigned long long>(docs), double(bytes) / 1e6, ingest_s,
+                double(docs) / ingest_s, batch, threads);
+  }
+  std::printf("index: %llu documents, %llu links, %llu families, store %.1f MB\n",
+              static_cast<unsigned long long>(st.documents), static_cast<unsigned long long>(st.links),
+              static_cast<unsigned long long>(st.families), double(st.store_bytes) / 1e6);
+
+  // Queries at several concurrencies.
+  for (const char* route : {"/matches", ""}) {
+    for (int clients : {1, 4, 8}) {
+      std::vector<std::vector<double>> lat(clients);
+      std::atomic<uint64_t> failures{0};
+      std::vector<std::thread> workers;
+      const auto q0 = Clock::now();
+      for (int c = 0; c < clients; ++c) {
+        workers.emplace_back([&, c] {
+          httplib::Client cl("127.0.0.1", port);
+          cl.set_keep_alive(true);
+          cl.set_tcp_nodelay(true);
+          std::mt19937_64 rng(seed * 1000 + static_cast<uint64_t>(c));
+          const uint64_t n = queries / static_cast<uint64_t>(clients);
+          for (uint64_t i = 0; i < n; ++i) {
+            const std::string& id = ids[rng() % ids.size()];
+            const auto s = Clock::now();
+            auto r = cl.Get("/documents/" + id + route);
+            lat[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
+            if (!r || r->status != 200) ++failures;
+          }
+        });
+      }
+      for (auto& w : workers) w.join();
+      const double secs = std::chrono::duration<double>(Clock::now() - q0).count();
+      std::vector<double> all;
+      for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+      std::sort(all.begin(), all.end());
+      auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))]; };
+      std::printf("GET /documents/{id}%s  clients %d: %zu requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms, failures %llu\n",
+                  route, clients, all.size(), double(all.size()) / secs, pct(0.50), pct(0.99),
+                  static_cast<unsigned long long>(failures.load()));
+    }
+  }
+  service.stop();
+  server.join();
+  if (temporary) std::filesystem::remove_all(dir);
+  return 0;
+}

@@ -1,0 +1,407 @@
+#include "http_server.h"
+
+#include <httplib.h>
+#include <simdjson.h>
+
+#include <ctime>
+#include <optional>
+
+#include "report/html.h"
+#include "util/date.h"
+#include "util/json_writer.h"
+
+namespace kindred::server {
+
+namespace {
+
+using util::JsonWriter;
+
+void send_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  std::string out;
+  JsonWriter(out).begin_object().field("error", message).end_object();
+  send_json(res, status, out);
+}
+
+void write_overlap(JsonWriter& w, const Overlap& o) {
+  w.field("jaccard", o.jaccard())
+      .field("containment_a_in_b", o.containment_a_in_b())
+      .field("containment_b_in_a", o.containment_b_in_a())
+      .field("shared_shingles", o.shared);
+}
+
+void write_passages(JsonWriter& w, const std::vector<Passage>& passages) {
+  w.key("passages").begin_array();
+  for (const Passage& p : passages) {
+    w.begin_object()
+        .field("a_begin", p.a_begin)
+        .field("a_end", p.a_end)
+        .field("b_begin", p.b_begin)
+        .field("b_end", p.b_end)
+        .field("words", p.matched_words)
+        .field("identity", p.identity())
+        .end_object();
+  }
+  w.end_array();
+}
+
+// A match seen from document a: "a_in_b" is how much of a the other contains.
+void write_match(JsonWriter& w, const LiveMatch& m, bool passages) {
+  w.begin_object().field("doc", m.doc).field("id", m.id).field("relation", relation_name(m.relation));
+  write_overlap(w, m.overlap);
+  if (passages) write_passages(w, m.passages);
+  w.end_object();
+}
+
+void write_matches(JsonWriter& w, const std::vector<LiveMatch>& matches, bool passages) {
+  w.key("matches").begin_array();
+  for (const LiveMatch& m : matches) write_match(w, m, passages);
+  w.end_array();
+}
+
+// The strongest relation among matches, or null.
+void write_relation(JsonWriter& w, const std::vector<LiveMatch>& matches) {
+  w.key("relation");
+  if (matches.empty()) {
+    w.null();
+    return;
+  }
+  Relation best = matches.front().relation;
+  for (const LiveMatch& m : matches) best = std::min(best, m.relation);
+  w.value(relation_name(best));
+}
+
+void write_optional_id(JsonWriter& w, const char* key, int64_t id) {
+  w.key(key);
+  if (id < 0) {
+    w.null();
+  } else {
+    w.value(id);
+  }
+}
+
+std::string iso8601(int64_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void write_story(JsonWriter& w, const LiveStory& st, const LiveIndex& index, bool account) {
+  w.begin_object().field("id", st.id).field("updated", iso8601(st.updated)).field("cohesion", st.cohesion);
+  w.key("members").begin_array();
+  for (uint32_t m : st.members) {
+    auto d = index.document(m);
+    w.begin_object().field("doc", m).field("id", d ? d->info.id : std::string()).end_object();
+  }
+  w.end_array();
+  w.key("families").begin_array();
+  for (uint32_t f : st.families) w.value(f);
+  w.end_array();
+  if (account) {
+    w.key("account").begin_array();
+    for (const AccountSentence& s : st.account) {
+      auto d = index.document(s.doc, true);
+      w.begin_object().field("doc", s.doc);
+      if (d && s.end <= d->info.text.size() && s.begin <= s.end) {
+        w.field("text", std::string_view(d->info.text).substr(s.begin, s.end - s.begin));
+      }
+      w.key("sources").begin_array();
+      for (uint32_t src : s.sources) w.value(src);
+      w.end_array().end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+}
+
+// Parses one document object; returns the reason when it is not one.
+std::optional<std::string> parse_document(simdjson::dom::element e, Document& doc) {
+  simdjson::dom::object obj;
+  if (e.get_object().get(obj)) return "a document must be a JSON object";
+  for (auto field : obj) {
+    const std::string_view key = field.key;
+    std::string* target = key == "id"       ? &doc.id
+                          : key == "text"   ? &doc.text
+                          : key == "title"  ? &doc.title
+                          : key == "date"   ? &doc.date
+                          : key == "url"    ? &doc.url
+                          : key == "source" ? &doc.source
+                                            : nullptr;
+    if (!target) continue;  // unknown fields are ignored
+    std::string_view value;
+    if (field.value.get_string().get(value)) return "field \"" + std::string(key) + "\" must be a string";
+    *target = std::string(value);
+  }
+  if (doc.id.empty()) return "missing or empty \"id\"";
+  if (doc.id.size() > 511) return "\"id\" longer than 511 bytes";
+  if (doc.text.empty()) return "missing or empty \"text\"";
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct Service::Impl {
+  Impl(LiveIndex& i, ServerOptions o) : index(i), options(std::move(o)) {}
+  LiveIndex& index;
+  ServerOptions options;
+  httplib::Server http;
+  int port = -1;
+
+  void routes();
+  void post_documents(const httplib::Request& req, httplib::Response& res);
+  std::optional<uint32_t> doc_of(const std::string& id, httplib::Response& res) {
+    auto n = index.find(id);
+    if (!n) send_error(res, 404, "no document with id '" + id + "'");
+    return n;
+  }
+};
+
+void Service::Impl::post_documents(const httplib::Request& req, httplib::Response& res) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (auto err = parser.parse(req.body).get(root)) {
+    send_error(res, 400, std::string("bad JSON: ") + simdjson::error_message(err));
+    return;
+  }
+  std::vector<Document> docs;
+  bool batch = false;
+  simdjson::dom::array list;
+  if (!root["documents"].get_array().get(list)) {
+    batch = true;
+    if (list.size() > options.max_batch) {
+      send_error(res, 413, "batch of " + std::to_string(list.size()) + " documents; at most " +
+                               std::to_string(options.max_batch) + " per request");
+      return;
+    }
+    for (simdjson::dom::element e : list) {
+      Document doc;
+      if (auto why = parse_document(e, doc)) {
+        send_error(res, 400, "document " + std::to_string(docs.size()) + ": " + *why);
+        return;
+      }
+      docs.push_back(std::move(doc));
+    }
+  } else {
+    Document doc;
+    if (auto why = parse_document(root, doc)) {
+      send_error(res, 400, *why);
+      return;
+    }
+    docs.push_back(std::move(doc));
+  }
+  for (Document& d : docs) d.origin.file = "http";
+  const size_t count = docs.size();
+  auto added = index.add(std::move(docs));
+  if (!added) {
+    send_error(res, 500, added.status().to_string());
+    return;
+  }
+  if (!batch && !added->rejections.empty()) {
+    const Rejection& r = added->rejections.front();
+    send_error(res, r.status.code() == StatusCode::kDuplicate ? 409 : 400, r.status.message());
+    return;
+  }
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("documents").begin_array();
+  for (const LiveAdded& a : added->added) {
+    w.begin_object().field("id", a.id).field("doc", a.doc);
+    write_relation(w, a.matches);
+    write_matches(w, a.matches, false);
+    write_optional_id(w, "family", a.family);
+    write_optional_id(w, "story", a.story);
+    w.end_object();
+  }
+  w.end_array().key("rejected").begin_array();
+  for (const Rejection& r : added->rejections) {
+    w.begin_object().field("id", r.id).field("error", r.status.message()).end_object();
+  }
+  w.end_array().field("received", uint64_t{count}).end_object();
+  send_json(res, added->added.empty() ? 400 : 200, out);
+}
+
+void Service::Impl::routes() {
+  http.set_payload_max_length(options.max_body_bytes);
+  http.set_tcp_nodelay(true);  // small JSON answers: no 40 ms Nagle / delayed-ACK stalls
+  const size_t threads = options.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  if (!options.token.empty()) {
+    const std::string expected = "Bearer " + options.token;
+    http.set_pre_routing_handler([expected](const httplib::Request& req, httplib::Response& res) {
+      if (req.path == "/health" || req.get_header_value("Authorization") == expected) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      res.set_header("WWW-Authenticate", "Bearer");
+      send_error(res, 401, "missing or wrong bearer token");
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const char* what = res.status == 413 ? "request body too large"
+                       : res.status == 404 ? "no such route"
+                                           : "request failed";
+    send_error(res, res.status, what);
+  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    send_error(res, 500, "internal error");
+  });
+
+  http.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+    const LiveStats s = index.stats();
+    std::string out;
+    JsonWriter(out)
+        .begin_object()
+        .field("status", "ok")
+        .field("documents", s.documents)
+        .field("format_version", s.format_version)
+        .end_object();
+    send_json(res, 200, out);
+  });
+  http.Post("/documents", [this](const httplib::Request& req, httplib::Response& res) {
+    post_documents(req, res);
+  });
+  http.Post("/stories/refresh", [this](const httplib::Request&, httplib::Response& res) {
+    if (Status s = index.refresh_stories(); !s) {
+      send_error(res, 500, s.to_string());
+      return;
+    }
+    std::string out;
+    JsonWriter(out).begin_object().field("stories", index.stats().stories).end_object();
+    send_json(res, 200, out);
+  });
+  // Ids may hold '/', so the matches route is tried first.
+  http.Get(R"(/documents/(.+)/matches)", [this](const httplib::Request& req, httplib::Response& res) {
+    auto n = doc_of(req.matches[1], res);
+    if (!n) return;
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().field("id", std::string(req.matches[1])).field("doc", *n);
+    write_matches(w, index.matches(*n, true), true);
+    w.end_object();
+    send_json(res, 200, out);
+  });
+  http.Get(R"(/documents/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto n = doc_of(req.matches[1], res);
+    if (!n) return;
+    auto d = index.document(*n, req.get_param_value("text") != "false");
+    if (!d) {
+      send_error(res, 404, "no such document");
+      return;
+    }
+    const DocInfo& i = d->info;
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .field("id", i.id)
+        .field("doc", d->doc)
+        .field("title", i.title)
+        .field("date", i.date)
+        .field("url", i.url)
+        .field("source", i.source)
+        .field("tokens", i.tokens)
+        .field("shingles", i.shingles)
+        .field("added", iso8601(d->added));
+    write_optional_id(w, "family", i.family);
+    write_optional_id(w, "story", i.story);
+    if (!i.text.empty()) w.field("text", i.text);
+    w.end_object();
+    send_json(res, 200, out);
+  });
+  http.Get(R"(/families/(\d{1,10}))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto f = index.family(static_cast<uint32_t>(std::stoull(req.matches[1])));
+    if (!f) {
+      send_error(res, 404, "no such family");
+      return;
+    }
+    std::string out;
+    JsonWriter w(out);
+    auto root = index.document(f->root);
+    w.begin_object().field("id", f->id).field("root", f->root).field("root_id", root ? root->info.id : "");
+    w.key("members").begin_array();
+    for (uint32_t m : f->members) {
+      auto d = index.document(m);
+      w.begin_object().field("doc", m).field("id", d ? d->info.id : std::string()).end_object();
+    }
+    w.end_array().end_object();
+    send_json(res, 200, out);
+  });
+  http.Get(R"(/stories/(\d{1,10})\.html)", [this](const httplib::Request& req, httplib::Response& res) {
+    const uint32_t id = static_cast<uint32_t>(std::stoull(req.matches[1]));
+    auto result = index.story_result(id);
+    if (!result) {
+      send_error(res, 404, "no such story");
+      return;
+    }
+    report::HtmlOptions o;
+    o.title = "kindred story " + std::to_string(id);
+    res.status = 200;
+    res.set_content(report::html_report(index.params(), *result, o), "text/html; charset=utf-8");
+  });
+  http.Get(R"(/stories/(\d{1,10}))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto st = index.story(static_cast<uint32_t>(std::stoull(req.matches[1])), true);
+    if (!st) {
+      send_error(res, 404, "no such story");
+      return;
+    }
+    std::string out;
+    JsonWriter w(out);
+    write_story(w, *st, index, true);
+    send_json(res, 200, out);
+  });
+  http.Get("/stories", [this](const httplib::Request& req, httplib::Response& res) {
+    int64_t since = 0;
+    if (req.has_param("since")) {
+      auto t = util::parse_iso8601(req.get_param_value("since"));
+      if (!t) {
+        send_error(res, 400, "since must be an ISO 8601 date or time, e.g. 2024-03-01T12:00:00Z");
+        return;
+      }
+      since = *t;
+    }
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key("stories").begin_array();
+    for (const LiveStory& st : index.stories_since(since)) write_story(w, st, index, false);
+    w.end_array().end_object();
+    send_json(res, 200, out);
+  });
+}
+
+Service::Service(LiveIndex& index, ServerOptions options)
+    : impl_(std::make_unique<Impl>(index, std::move(options))) {
+  impl_->routes();
+}
+
+Service::~Service() { stop(); }
+
+bool Service::bind() {
+  Impl& s = *impl_;
+  if (s.options.port == 0) {
+    s.port = s.http.bind_to_any_port(s.options.host);
+  } else {
+    s.port = s.http.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
+  }
+  if (s.port < 0) {
+    error_ = "cannot listen on " + s.options.host + ":" + std::to_string(s.options.port);
+    return false;
+  }
+  return true;
+}
+
+int Service::port() const { return impl_->port; }
+
+bool Service::listen() { return impl_->http.listen_after_bind(); }
+
+void Service::stop() {
+  if (impl_->http.is_running()) impl_->http.stop();
+}
+
+}  // namespace kindred::server

@@ -1,0 +1,1201 @@
+// LiveIndex (include/kindred/live_index.h) over the LMDB store of live/store.h.
+//
+// Equivalence with a batch scan, step by step:
+//   * document numbers are insertion order over accepted documents, which is
+//     the batch's document index for the same input;
+//   * a new document d is the last member of each of its buckets, so the
+//     batch candidate rule gives its pairs directly: every member while the
+//     bucket has at most max_bucket members, else the bucket's first member
+//     (star) and its previous last member (chain). When a bucket grows past
+//     max_bucket the batch stops proposing its other pairs; links that no
+//     bucket proposes any more are removed (retire_unproposed);
+//   * verification is the batch's: exact overlap of the stored shingle sets
+//     and classify();
+//   * families are recomputed per connected component with
+//     families_from_links() (Scanner's root preference, ties by number), and
+//     the guard never spans two components, so recomputing the touched
+//     components gives the families of a run over everything.
+#include "kindred/live_index.h"
+
+#include <endian.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "align/overlap.h"
+#include "candidates/pairs.h"
+#include "cluster/provenance.h"
+#include "core/check.h"
+#include "index/band_table.h"
+#include "kindred/stages.h"
+#include "live/store.h"
+#include "normalize/tokenize.h"
+#include "story/account.h"
+#include "story/features.h"
+#include "story/stories.h"
+
+namespace kindred {
+
+namespace {
+
+using live::Cursor;
+using live::Txn;
+
+int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// Little byte writer/reader for records.
+struct Bytes {
+  std::string out;
+  template <typename T>
+  void pod(const T& v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+  }
+  void str(std::string_view s) {
+    pod(static_cast<uint32_t>(s.size()));
+    out.append(s);
+  }
+};
+struct Reader {
+  std::string_view in;
+  size_t pos = 0;
+  template <typename T>
+  T pod() {
+    KINDRED_CHECK(pos + sizeof(T) <= in.size(), "truncated record in the index");
+    T v = live::load<T>(in.data() + pos);
+    pos += sizeof(T);
+    return v;
+  }
+  std::string str() {
+    const uint32_t n = pod<uint32_t>();
+    KINDRED_CHECK(pos + n <= in.size(), "truncated string in the index");
+    std::string s(in.substr(pos, n));
+    pos += n;
+    return s;
+  }
+};
+
+// Values in LMDB are only 2-byte aligned; copy when an array is not aligned for T.
+template <typename T>
+std::span<const T> aligned(const MDB_val& v, std::vector<T>& scratch) {
+  if (reinterpret_cast<uintptr_t>(v.mv_data) % alignof(T) == 0) return live::span_of<T>(v);
+  scratch.resize(v.mv_size / sizeof(T));
+  std::memcpy(scratch.data(), v.mv_data, scratch.size() * sizeof(T));
+  return scratch;
+}
+
+std::string encode_params(const Params& p) {
+  Bytes b;
+  b.pod(p.shingle_size);
+  b.pod(p.sketch_bins);
+  b.pod(p.seed);
+  b.pod(p.bands);
+  b.pod(p.rows);
+  b.pod(p.max_bucket);
+  b.pod(p.near_duplicate);
+  b.pod(p.contained);
+  b.pod(p.link);
+  b.pod(p.min_shared);
+  b.pod(p.story_link);
+  b.pod(p.story_cohesion);
+  b.pod(p.story_window_days);
+  return b.out;
+}
+
+Params decode_params(std::string_view s) {
+  Reader r{s};
+  Params p;
+  p.shingle_size = r.pod<uint32_t>();
+  p.sketch_bins = r.pod<uint32_t>();
+  p.seed = r.pod<uint64_t>();
+  p.bands = r.pod<uint32_t>();
+  p.rows = r.pod<uint32_t>();
+  p.max_bucket = r.pod<uint32_t>();
+  p.near_duplicate = r.pod<double>();
+  p.contained = r.pod<double>();
+  p.link = r.pod<double>();
+  p.min_shared = r.pod<uint32_t>();
+  p.story_link = r.pod<double>();
+  p.story_cohesion = r.pod<double>();
+  p.story_window_days = r.pod<double>();
+  return p;
+}
+
+// A document's record in the `docs` table.
+struct DocRecord {
+  uint32_t tokens = 0, shingles = 0, invalid_utf8 = 0;
+  uint64_t fingerprint = 0;
+  int64_t added = 0;
+  std::string id, title, date, url, source;
+  Origin origin;
+};
+
+std::string encode_doc(const DocRecord& d) {
+  Bytes b;
+  b.pod(d.tokens);
+  b.pod(d.shingles);
+  b.pod(d.invalid_utf8);
+  b.pod(d.fingerprint);
+  b.pod(d.added);
+  b.pod(d.origin.line);
+  b.pod(d.origin.offset);
+  b.str(d.id);
+  b.str(d.title);
+  b.str(d.date);
+  b.str(d.url);
+  b.str(d.source);
+  b.str(d.origin.file);
+  return b.out;
+}
+
+DocRecord decode_doc(std::string_view s) {
+  Reader r{s};
+  DocRecord d;
+  d.tokens = r.pod<uint32_t>();
+  d.shingles = r.pod<uint32_t>();
+  d.invalid_utf8 = r.pod<uint32_t>();
+  d.fingerprint = r.pod<uint64_t>();
+  d.added = r.pod<int64_t>();
+  d.origin.line = r.pod<uint64_t>();
+  d.origin.offset = r.pod<uint64_t>();
+  d.id = r.str();
+  d.title = r.str();
+  d.date = r.str();
+  d.url = r.str();
+  d.source = r.str();
+  d.origin.file = r.str();
+  return d;
+}
+
+// One side of a stored link.
+struct LinkValue {
+  uint32_t other = 0;
+  Relation relation = Relation::kOverlapping;
+  uint64_t shared = 0;
+};
+
+std::array<char, 16> encode_link(uint32_t other, Relation rel, uint64_t shared) {
+  std::array<char, 16> v{};
+  const uint32_t be = htobe32(other);
+  const uint32_t r = static_cast<uint32_t>(rel);
+  std::memcpy(v.data(), &be, 4);
+  std::memcpy(v.data() + 4, &r, 4);
+  std::memcpy(v.data() + 8, &shared, 8);
+  return v;
+}
+
+LinkValue decode_link(const MDB_val& v) {
+  KINDRED_CHECK(v.mv_size == 16, "bad link record in the index");
+  const char* p = static_cast<const char*>(v.mv_data);
+  LinkValue l;
+  l.other = be32toh(live::load<uint32_t>(p));
+  l.relation = static_cast<Relation>(live::load<uint32_t>(p + 4));
+  l.shared = live::load<uint64_t>(p + 8);
+  return l;
+}
+
+uint64_t bucket_key(uint32_t band, uint32_t key) { return (uint64_t{band} << 32) | key; }
+
+std::string encode_members(std::span<const uint32_t> members, Bytes b = {}) {
+  for (uint32_t m : members) b.pod(m);
+  return b.out;
+}
+
+}  // namespace
+
+struct LiveIndex::Impl {
+  std::unique_ptr<live::Env> env;
+  Params params;
+  std::unique_ptr<Sketcher> sketcher;
+  LiveOpenOptions options;
+  std::mutex write_mu;  // one writer in this process; LMDB serialises processes
+  std::string dir;
+
+  const live::Dbs& d() const { return env->dbs(); }
+
+  // --- reads (any transaction) ---
+  std::optional<DocRecord> doc(MDB_txn* t, uint32_t n) const {
+    auto v = live::get(t, d().docs, live::val_of(n));
+    if (!v) return std::nullopt;
+    return decode_doc(live::view(*v));
+  }
+  std::span<const uint64_t> shingles(MDB_txn* t, uint32_t n, std::vector<uint64_t>& scratch) const {
+    auto v = live::get(t, d().shingles, live::val_of(n));
+    KINDRED_CHECK(v.has_value(), "document without shingles in the index");
+    return aligned<uint64_t>(*v, scratch);
+  }
+  std::string_view text(MDB_txn* t, uint32_t n) const {
+    auto v = live::get(t, d().texts, live::val_of(n));
+    return v ? live::view(*v) : std::string_view();
+  }
+  std::vector<LinkValue> links_of(MDB_txn* t, uint32_t n) const {
+    std::vector<LinkValue> out;
+    Cursor c(t, d().links);
+    MDB_val k = live::val_of(n), v;
+    if (!c.op(k, v, MDB_SET_KEY)) return out;
+    do out.push_back(decode_link(v));
+    while (c.op(k, v, MDB_NEXT_DUP));
+    return out;
+  }
+  int64_t assignment(MDB_txn* t, MDB_dbi dbi, uint32_t n) const {
+    auto v = live::get(t, dbi, live::val_of(n));
+    return v ? int64_t{live::load<uint32_t>(v->mv_data)} : -1;
+  }
+  uint32_t next_doc(MDB_txn* t) const {
+    auto v = live::get(t, d().meta, live::val("next_doc"));
+    return v ? live::load<uint32_t>(v->mv_data) : 0;
+  }
+  std::vector<uint32_t> bucket_members(Cursor& c, uint64_t bk) const {
+    std::vector<uint32_t> out;
+    MDB_val k = live::val_of(bk), v;
+    if (!c.op(k, v, MDB_SET_KEY)) return out;
+    do out.push_back(live::load<uint32_t>(v.mv_data));
+    while (c.op(k, v, MDB_NEXT_DUP));
+    return out;
+  }
+
+  // Candidates of a document with band keys `keys` appended now as the last
+  // document (batch rule). Buckets that reach max_bucket + 1 with it go to `crossing`.
+  void candidates(MDB_txn* t, std::span<const uint32_t> keys, std::vector<uint32_t>& out,
+                  std::vector<uint64_t>* crossing) const {
+    Cursor c(t, d().buckets);
+    for (uint32_t b = 0; b < keys.size(); ++b) {
+      const uint64_t bk = bucket_key(b, keys[b]);
+      MDB_val k = live::val_of(bk), v;
+      if (!c.op(k, v, MDB_SET_KEY)) continue;
+      size_t m = 0;
+      mdb_cursor_count(c.get(), &m);
+      if (m + 1 <= params.max_bucket) {
+        do out.push_back(live::load<uint32_t>(v.mv_data));
+        while (c.op(k, v, MDB_NEXT_DUP));
+      } else {
+        out.push_back(live::load<uint32_t>(v.mv_data));  // first member: the star
+        c.op(k, v, MDB_LAST_DUP);
+        out.push_back(live::load<uint32_t>(v.mv_data));  // previous last: the chain
+        if (m == params.max_bucket && crossing) crossing->push_back(bk);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+
+  // Whether the batch rule proposes (x, y), x < y, in some band.
+  bool proposed(MDB_txn* t, uint32_t x, uint32_t y) const {
+    std::vector<uint32_t> sx, sy;
+    auto kx = aligned<uint32_t>(*live::get(t, d().bandkeys, live::val_of(x)), sx);
+    auto ky = aligned<uint32_t>(*live::get(t, d().bandkeys, live::val_of(y)), sy);
+    Cursor c(t, d().buckets);
+    for (uint32_t b = 0; b < kx.size(); ++b) {
+      if (kx[b] != ky[b]) continue;
+      const uint64_t bk = bucket_key(b, kx[b]);
+      MDB_val k = live::val_of(bk), v;
+      if (!c.op(k, v, MDB_SET_KEY)) continue;
+      size_t m = 0;
+      mdb_cursor_count(c.get(), &m);
+      if (m <= params.max_bucket) return true;
+      if (live::load<uint32_t>(v.mv_data) == x) return true;  // star
+      MDB_val vx = live::val_of(x);
+      if (!c.op(k, vx, MDB_GET_BOTH)) continue;
+      if (c.op(k, v, MDB_NEXT_DUP) && live::load<uint32_t>(v.mv_data) == y) return true;  // chain
+    }
+    return false;
+  }
+
+  std::optional<Link> verify(MDB_txn* t, uint32_t a, const DocRecord& ra,
+                             std::span<const uint64_t> sa, uint32_t b, const DocRecord& rb,
+                             std::span<const uint64_t> sb) const {
+    const Overlap o = align::overlap(sa, sb);
+    (void)t;
+    const bool same_text = ra.fingerprint == rb.fingerprint && ra.tokens == rb.tokens;
+    if (auto rel = classify(o, same_text, params)) return Link{a, b, *rel, o};
+    return std::nullopt;
+  }
+
+  Status put_link(MDB_txn* t, uint32_t a, uint32_t b, Relation rel, uint64_t shared) {
+    auto va = encode_link(b, rel, shared);
+    auto vb = encode_link(a, rel, shared);
+    if (Status s = live::put(t, d().links, live::val_of(a), live::val(va.data(), 16)); !s) return s;
+    return live::put(t, d().links, live::val_of(b), live::val(vb.data(), 16));
+  }
+  Status del_link(MDB_txn* t, uint32_t a, uint32_t b) {
+    for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
+      for (const LinkValue& l : links_of(t, x)) {
+        if (l.other != y) continue;
+        auto v = encode_link(y, l.relation, l.shared);
+        MDB_val dv = live::val(v.data(), 16);
+        if (Status s = live::del(t, d().links, live::val_of(x), &dv); !s) return s;
+      }
+    }
+    return Status::ok();
+  }
+  Status add_link_count(MDB_txn* t, int64_t delta) {
+    auto v = live::get(t, d().meta, live::val("links"));
+    const int64_t n = (v ? live::load<int64_t>(v->mv_data) : 0) + delta;
+    return live::put(t, d().meta, live::val("links"), live::val_of(n));
+  }
+
+  // Links between members of a bucket that just went over max_bucket and that
+  // no bucket proposes any more are removed, as a batch scan would not find them.
+  Status retire_unproposed(MDB_txn* t, uint64_t bk, uint32_t newest, std::set<uint32_t>& touched) {
+    Cursor c(t, d().buckets);
+    const std::vector<uint32_t> members = bucket_members(c, bk);
+    const std::unordered_set<uint32_t> in(members.begin(), members.end());
+    for (uint32_t x : members) {
+      if (x == newest) continue;
+      for (const LinkValue& l : links_of(t, x)) {
+        if (l.other <= x || l.other == newest || !in.count(l.other)) continue;
+        if (proposed(t, x, l.other)) continue;
+        if (Status s = del_link(t, x, l.other); !s) return s;
+        if (Status s = add_link_count(t, -1); !s) return s;
+        touched.insert(x);
+        touched.insert(l.other);
+      }
+    }
+    return Status::ok();
+  }
+
+  // Recomputes the families of the components of `touched`; returns the new
+  // families (by id) so that stories can follow.
+  Result<std::vector<LiveFamily>> refamily(MDB_txn* t, const std::set<uint32_t>& touched) {
+    std::unordered_set<uint32_t> seen;
+    std::vector<LiveFamily> made;
+    for (uint32_t start : touched) {
+      if (seen.count(start)) continue;
+      std::vector<uint32_t> comp{start};
+      seen.insert(start);
+      std::vector<KeyedLink> links;
+      for (size_t i = 0; i < comp.size(); ++i) {
+        const uint32_t x = comp[i];
+        for (const LinkValue& l : links_of(t, x)) {
+          if (seen.insert(l.other).second) comp.push_back(l.other);
+          if (l.other > x) links.push_back({x, l.other, l.relation, {l.shared, 0, 0}});
+        }
+      }
+      std::vector<FamilyDoc> fdocs;
+      std::unordered_map<uint32_t, uint32_t> shingle_count;
+      for (uint32_t x : comp) {
+        DocRecord r = *doc(t, x);
+        shingle_count[x] = r.shingles;
+        fdocs.push_back({x, r.shingles, std::move(r.date)});
+      }
+      for (KeyedLink& l : links) {
+        l.overlap.size_a = shingle_count[static_cast<uint32_t>(l.a)];
+        l.overlap.size_b = shingle_count[static_cast<uint32_t>(l.b)];
+      }
+      for (uint32_t x : comp) {
+        const int64_t old = assignment(t, d().family, x);
+        if (old < 0) continue;
+        const uint32_t o = static_cast<uint32_t>(old);
+        if (Status s = live::del(t, d().families, live::val_of(o)); !s) return s;
+        if (Status s = live::del(t, d().family, live::val_of(x)); !s) return s;
+      }
+      for (const KeyedFamily& f : families_from_links(links, fdocs)) {
+        LiveFamily lf;
+        lf.id = static_cast<uint32_t>(f.members.front());
+        lf.root = static_cast<uint32_t>(f.root);
+        for (uint64_t m : f.members) lf.members.push_back(static_cast<uint32_t>(m));
+        Bytes b;
+        b.pod(lf.root);
+        const std::string rec = encode_members(lf.members, std::move(b));
+        if (Status s = live::put(t, d().families, live::val_of(lf.id), live::val(rec)); !s) return s;
+        for (uint32_t m : lf.members) {
+          if (Status s = live::put(t, d().family, live::val_of(m), live::val_of(lf.id)); !s) return s;
+        }
+        made.push_back(std::move(lf));
+      }
+    }
+    return made;
+  }
+
+  struct StoryRecord {
+    int64_t updated = 0;
+    double cohesion = 0;
+    std::vector<uint32_t> members;
+  };
+  std::optional<StoryRecord> story_record(MDB_txn* t, uint32_t id) const {
+    auto v = live::get(t, d().stories, live::val_of(id));
+    if (!v) return std::nullopt;
+    StoryRecord r;
+    Reader rd{live::view(*v)};
+    r.updated = rd.pod<int64_t>();
+    r.cohesion = rd.pod<double>();
+    while (rd.pos < rd.in.size()) r.members.push_back(rd.pod<uint32_t>());
+    return r;
+  }
+  Status put_story(MDB_txn* t, uint32_t id, const StoryRecord& r) {
+    Bytes b;
+    b.pod(r.updated);
+    b.pod(r.cohesion);
+    const std::string rec = encode_members(r.members, std::move(b));
+    return live::put(t, d().stories, live::val_of(id), live::val(rec));
+  }
+
+  // Provisional stories: a family joins the story one of its members is in
+  // (its root's first), else forms a story of its own.
+  Status place_in_stories(MDB_txn* t, const std::vector<LiveFamily>& families) {
+    const int64_t now = now_seconds();
+    for (const LiveFamily& f : families) {
+      int64_t target = assignment(t, d().story, f.root);
+      for (size_t i = 0; target < 0 && i < f.members.size(); ++i) {
+        target = assignment(t, d().story, f.members[i]);
+      }
+      std::vector<uint32_t> joining;
+      for (uint32_t m : f.members) {
+        if (assignment(t, d().story, m) < 0) joining.push_back(m);
+      }
+      if (joining.empty()) continue;
+      StoryRecord r;
+      uint32_t id = 0;
+      if (target >= 0) {
+        id = static_cast<uint32_t>(target);
+        r = *story_record(t, id);
+      } else {
+        id = joining.front();
+      }
+      r.members.insert(r.members.end(), joining.begin(), joining.end());
+      std::sort(r.members.begin(), r.members.end());
+      r.updated = now;
+      if (Status s = put_story(t, id, r); !s) return s;
+      for (uint32_t m : joining) {
+        if (Status s = live::put(t, d().story, live::val_of(m), live::val_of(id)); !s) return s;
+      }
+    }
+    return Status::ok();
+  }
+
+  std::vector<LiveMatch> matches(MDB_txn* t, uint32_t n, bool with_passages) const {
+    std::vector<LiveMatch> out;
+    const auto self = doc(t, n);
+    if (!self) return out;
+    for (const LinkValue& l : links_of(t, n)) {
+      const DocRecord other = *doc(t, l.other);
+      LiveMatch m;
+      m.doc = l.other;
+      m.id = other.id;
+      m.relation = l.relation;
+      m.overlap = {l.shared, self->shingles, other.shingles};
+      if (with_passages) m.passages = align_texts(text(t, n), text(t, l.other));
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+};
+
+LiveIndex::LiveIndex() : impl_(std::make_unique<Impl>()) {}
+LiveIndex::~LiveIndex() = default;
+const Params& LiveIndex::params() const { return impl_->params; }
+
+Result<std::unique_ptr<LiveIndex>> LiveIndex::create(const std::string& dir, const Params& params,
+                                                     const LiveOpenOptions& options) {
+  if (Status v = params.validate(); !v) return v;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status(StatusCode::kIoError, "cannot create '" + dir + "': " + ec.message());
+  if (std::filesystem::exists(std::filesystem::path(dir) / "data.mdb")) {
+    return Status(StatusCode::kInvalidArgument, "'" + dir + "' already holds an index");
+  }
+  auto env = live::Env::open(dir, true, false, options.map_bytes);
+  if (!env) return env.status();
+  {
+    Txn t(**env, true);
+    if (!t.status()) return t.status();
+    const auto& d = (*env)->dbs();
+    const uint32_t version = kLiveFormatVersion, zero = 0;
+    const std::string p = encode_params(params);
+    for (Status s : {live::put(t.get(), d.meta, live::val("format"), live::val_of(version)),
+                     live::put(t.get(), d.meta, live::val("params"), live::val(p)),
+                     live::put(t.get(), d.meta, live::val("next_doc"), live::val_of(zero))}) {
+      if (!s) return s;
+    }
+    if (Status s = t.commit(); !s) return s;
+  }
+  env.value().reset();  // close before reopening
+  return open(dir, options);
+}
+
+Result<std::unique_ptr<LiveIndex>> LiveIndex::open(const std::string& dir,
+                                                   const LiveOpenOptions& options) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb")) {
+    return Status(StatusCode::kNotFound, "no index in '" + dir + "' (create one with `kindred index create`)");
+  }
+  auto env = live::Env::open(dir, false, options.read_only, options.map_bytes);
+  if (!env) return env.status();
+  std::unique_ptr<LiveIndex> index(new LiveIndex());
+  Impl& s = *index->impl_;
+  s.env = std::move(*env);
+  s.options = options;
+  s.dir = dir;
+  Txn t(*s.env, false);
+  if (!t.status()) return t.status();
+  auto version = live::get(t.get(), s.d().meta, live::val("format"));
+  if (!version || version->mv_size != 4) {
+    return Status(StatusCode::kDataError, "'" + dir + "' is not a kindred index (no format version)");
+  }
+  const uint32_t v = live::load<uint32_t>(version->mv_data);
+  if (v != kLiveFormatVersion) {
+    return Status(StatusCode::kDataError,
+                  "index '" + dir + "' has format version " + std::to_string(v) +
+                      ", this kindred reads version " + std::to_string(kLiveFormatVersion) +
+                      " only; rebuild it with this version (`kindred index create` + `add`)");
+  }
+  auto p = live::get(t.get(), s.d().meta, live::val("params"));
+  if (!p) return Status(StatusCode::kDataError, "index '" + dir + "' has no parameters");
+  s.params = decode_params(live::view(*p));
+  if (Status ok = s.params.validate(); !ok) return ok;
+  s.sketcher = std::make_unique<Sketcher>(s.params);
+  return index;
+}
+
+Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
+  Impl& s = *impl_;
+  if (s.options.read_only) return Status(StatusCode::kInvalidArgument, "index opened read-only");
+  // Sketch outside the writer lock: the expensive part runs in parallel with other writers.
+  const std::vector<DocumentSketch> sketches =
+      sketch_documents(documents, s.params, s.options.threads);
+  std::lock_guard<std::mutex> lock(s.write_mu);
+  Txn t(*s.env, true);
+  if (!t.status()) return t.status();
+  MDB_txn* tx = t.get();
+  const auto& d = s.d();
+  LiveAddResult result;
+  std::set<uint32_t> touched;
+  std::vector<uint32_t> cands;
+  std::vector<uint64_t> crossing, scratch;
+  uint32_t next = s.next_doc(tx);
+  const int64_t now = now_seconds();
+  for (size_t i = 0; i < documents.size(); ++i) {
+    Document& doc = documents[i];
+    const DocumentSketch& sk = sketches[i];
+    if (sk.tokens == 0) {
+      result.rejections.push_back({doc.origin, doc.id, no_words_status(doc.id)});
+      continue;
+    }
+    if (live::get(tx, d.ids, live::val(doc.id))) {
+      result.rejections.push_back({doc.origin, doc.id, duplicate_id_status(doc.id)});
+      continue;
+    }
+    if (doc.id.empty() || doc.id.size() > 511) {
+      result.rejections.push_back(
+          {doc.origin, doc.id, Status(StatusCode::kDataError, "document id must have 1 to 511 bytes")});
+      continue;
+    }
+    const uint32_t n = next++;
+    DocRecord rec;
+    rec.tokens = sk.tokens;
+    rec.shingles = static_cast<uint32_t>(sk.shingles.size());
+    rec.invalid_utf8 = doc.invalid_utf8;
+    rec.fingerprint = sk.fingerprint;
+    rec.added = now;
+    rec.id = doc.id;
+    rec.title = doc.title;
+    rec.date = doc.date;
+    rec.url = doc.url;
+    rec.source = doc.source;
+    rec.origin = doc.origin;
+    const std::string enc = encode_doc(rec);
+    for (Status st : {live::put(tx, d.ids, live::val(doc.id), live::val_of(n)),
+                      live::put(tx, d.docs, live::val_of(n), live::val(enc)),
+                      live::put(tx, d.texts, live::val_of(n), live::val(doc.text)),
+                      live::put(tx, d.shingles, live::val_of(n),
+                                live::val(sk.shingles.data(), sk.shingles.size() * 8)),
+                      live::put(tx, d.bandkeys, live::val_of(n),
+                                live::val(sk.band_keys.data(), sk.band_keys.size() * 4))}) {
+      if (!st) return st;
+    }
+    cands.clear();
+    crossing.clear();
+    s.candidates(tx, sk.band_keys, cands, &crossing);
+    for (uint32_t b = 0; b < sk.band_keys.size(); ++b) {
+      const uint64_t bk = bucket_key(b, sk.band_keys[b]);
+      if (Status st = live::put(tx, d.buckets, live::val_of(bk), live::val_of(n)); !st) return st;
+    }
+    touched.insert(n);
+    int64_t new_links = 0;
+    for (uint32_t c : cands) {
+      const DocRecord rc = *s.doc(tx, c);
+      auto sc = s.shingles(tx, c, scratch);
+      if (auto link = s.verify(tx, c, rc, sc, n, rec, sk.shingles)) {
+        if (Status st = s.put_link(tx, c, n, link->relation, link->overlap.shared); !st) return st;
+        ++new_links;
+        touched.insert(c);
+      }
+    }
+    if (Status st = s.add_link_count(tx, new_links); !st) return st;
+    for (uint64_t bk : crossing) {
+      if (Status st = s.retire_unproposed(tx, bk, n, touched); !st) return st;
+    }
+    LiveAdded added;
+    added.doc = n;
+    added.id = doc.id;
+    result.added.push_back(std::move(added));
+  }
+  if (Status st = live::put(tx, d.meta, live::val("next_doc"), live::val_of(next)); !st) return st;
+  auto families = s.refamily(tx, touched);
+  if (!families) return families.status();
+  if (Status st = s.place_in_stories(tx, *families); !st) return st;
+  for (LiveAdded& a : result.added) {
+    a.matches = s.matches(tx, a.doc, false);
+    a.family = s.assignment(tx, d.family, a.doc);
+    a.story = s.assignment(tx, d.story, a.doc);
+  }
+  if (Status st = t.commit(); !st) return st;
+  return result;
+}
+
+Result<LiveQueryResult> LiveIndex::query(const Document& document) const {
+  const Impl& s = *impl_;
+  DocumentSketch sk;
+  s.sketcher->sketch(document.text, sk);
+  if (sk.tokens == 0) return no_words_status(document.id);
+  Txn t(*s.env, false);
+  if (!t.status()) return t.status();
+  MDB_txn* tx = t.get();
+  std::vector<uint32_t> cands;
+  s.candidates(tx, sk.band_keys, cands, nullptr);
+  DocRecord self;
+  self.tokens = sk.tokens;
+  self.fingerprint = sk.fingerprint;
+  self.shingles = static_cast<uint32_t>(sk.shingles.size());
+  LiveQueryResult out;
+  std::vector<uint64_t> scratch;
+  std::optional<std::pair<Relation, double>> best;
+  for (uint32_t c : cands) {
+    const DocRecord rc = *s.doc(tx, c);
+    auto sc = s.shingles(tx, c, scratch);
+    auto link = s.verify(tx, c, rc, sc, 0, self, sk.shingles);
+    if (!link) continue;
+    LiveMatch m;
+    m.doc = c;
+    m.id = rc.id;
+    m.relation = link->relation;
+    m.overlap = {link->overlap.shared, self.shingles, rc.shingles};
+    m.passages = align_texts(document.text, s.text(tx, c));
+    const double strength = std::max(m.overlap.containment_a_in_b(), m.overlap.containment_b_in_a());
+    if (!best || m.relation < best->first ||
+        (m.relation == best->first && strength > best->second)) {
+      best = {m.relation, strength};
+      out.family = s.assignment(tx, s.d().family, c);
+      out.story = s.assignment(tx, s.d().story, c);
+    }
+    out.matches.push_back(std::move(m));
+  }
+  return out;
+}
+
+Status LiveIndex::refresh_stories() {
+  Impl& s = *impl_;
+  if (s.options.read_only) return Status(StatusCode::kInvalidArgument, "index opened read-only");
+  std::lock_guard<std::mutex> lock(s.write_mu);
+  Txn t(*s.env, true);
+  if (!t.status()) return t.status();
+  MDB_txn* tx = t.get();
+  const uint32_t n = s.next_doc(tx);
+  // Everything is read before the first write: LMDB pointers stay valid until then.
+  std::vector<std::string_view> texts(n);
+  std::vector<std::string> dates(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    texts[i] = s.text(tx, i);
+    dates[i] = s.doc(tx, i)->date;
+  }
+  std::vector<story::StoryFeatures> features(n);
+  tbb::task_arena arena(static_cast<int>(s.options.threads == 0
+                                             ? std::max(1u, std::thread::hardware_concurrency())
+                                             : s.options.threads));
+  arena.execute([&] {
+    tbb::parallel_for(uint32_t{0}, n, [&](uint32_t i) {
+      std::vector<normalize::Token> tokens;
+      normalize::tokenize(texts[i], tokens);
+      features[i] = story::extract_features(texts[i], tokens, dates[i]);
+    });
+  });
+  ScanResult snap = snapshot();  // its own read snapshot: the writer lock keeps it current
+  story::StoryParams sp;
+  sp.link = s.params.story_link;
+  sp.cohesion = s.params.story_cohesion;
+  sp.time_window_days = s.params.story_window_days;
+  const story::StoryStats stats(features);
+  std::vector<Story> stories = story::cluster_stories(features, stats, snap.links, snap.families, sp);
+  std::map<uint32_t, Impl::StoryRecord> old;
+  {
+    Cursor c(tx, s.d().stories);
+    MDB_val k, v;
+    for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
+      const uint32_t id = live::load<uint32_t>(k.mv_data);
+      old[id] = *s.story_record(tx, id);
+    }
+  }
+  for (MDB_dbi dbi : {s.d().story, s.d().stories}) {
+    if (int rc = mdb_drop(tx, dbi, 0); rc != 0) return live::lmdb_status(rc, "cannot clear stories");
+  }
+  const int64_t now = now_seconds();
+  for (const Story& st : stories) {
+    Impl::StoryRecord r;
+    r.members = st.members;
+    r.cohesion = st.cohesion;
+    const uint32_t id = st.members.front();
+    auto it = old.find(id);
+    r.updated = it != old.end() && it->second.members == r.members ? it->second.updated : now;
+    if (Status x = s.put_story(tx, id, r); !x) return x;
+    for (uint32_t m : st.members) {
+      if (Status x = live::put(tx, s.d().story, live::val_of(m), live::val_of(id)); !x) return x;
+    }
+  }
+  if (Status x = live::put(tx, s.d().meta, live::val("refreshed"), live::val_of(now)); !x) return x;
+  return t.commit();
+}
+
+std::optional<uint32_t> LiveIndex::find(const std::string& id) const {
+  Txn t(*impl_->env, false);
+  if (!t.status() || id.empty() || id.size() > 511) return std::nullopt;
+  auto v = live::get(t.get(), impl_->d().ids, live::val(id));
+  if (!v) return std::nullopt;
+  return live::load<uint32_t>(v->mv_data);
+}
+
+std::optional<LiveDocument> LiveIndex::document(uint32_t n, bool with_text) const {
+  const Impl& s = *impl_;
+  Txn t(*s.env, false);
+  if (!t.status()) return std::nullopt;
+  auto r = s.doc(t.get(), n);
+  if (!r) return std::nullopt;
+  LiveDocument out;
+  out.doc = n;
+  out.added = r->added;
+  DocInfo& i = out.info;
+  i.id = std::move(r->id);
+  i.title = std::move(r->title);
+  i.date = std::move(r->date);
+  i.url = std::move(r->url);
+  i.source = std::move(r->source);
+  i.origin = std::move(r->origin);
+  i.tokens = r->tokens;
+  i.shingles = r->shingles;
+  i.invalid_utf8 = r->invalid_utf8;
+  i.fingerprint = r->fingerprint;
+  i.family = static_cast<int32_t>(s.assignment(t.get(), s.d().family, n));
+  i.story = static_cast<int32_t>(s.assignment(t.get(), s.d().story, n));
+  if (with_text) i.text = std::string(s.text(t.get(), n));
+  return out;
+}
+
+std::vector<LiveMatch> LiveIndex::matches(uint32_t n, bool with_passages) const {
+  Txn t(*impl_->env, false);
+  if (!t.status()) return {};
+  return impl_->matches(t.get(), n, with_passages);
+}
+
+std::optional<LiveFamily> LiveIndex::family(uint32_t id) const {
+  Txn t(*impl_->env, false);
+  if (!t.status()) return std::nullopt;
+  auto v = live::get(t.get(), impl_->d().families, live::val_of(id));
+  if (!v) return std::nullopt;
+  Reader r{live::view(*v)};
+  LiveFamily f;
+  f.id = id;
+  f.root = r.pod<uint32_t>();
+  while (r.pos < r.in.size()) f.members.push_back(r.pod<uint32_t>());
+  return f;
+}
+
+std::optional<LiveStory> LiveIndex::story(uint32_t id, bool with_account) const {
+  const Impl& s = *impl_;
+  Txn t(*s.env, false);
+  if (!t.status()) return std::nullopt;
+  auto r = s.story_record(t.get(), id);
+  if (!r) return std::nullopt;
+  LiveStory st;
+  st.id = id;
+  st.members = r->members;
+  st.cohesion = r->cohesion;
+  st.updated = r->updated;
+  std::set<uint32_t> fams;
+  for (uint32_t m : st.members) {
+    const int64_t f = s.assignment(t.get(), s.d().family, m);
+    if (f >= 0) fams.insert(static_cast<uint32_t>(f));
+  }
+  st.families.assign(fams.begin(), fams.end());
+  if (with_account && !st.members.empty()) {
+    std::vector<std::string_view> texts(st.members.back() + 1);
+    for (uint32_t m : st.members) texts[m] = s.text(t.get(), m);
+    Story story;
+    story.id = id;
+    story.members = st.members;
+    st.account = story::merged_account(story, texts);
+  }
+  return st;
+}
+
+std::vector<LiveStory> LiveIndex::stories_since(int64_t unix_seconds) const {
+  const Impl& s = *impl_;
+  std::vector<LiveStory> out;
+  Txn t(*s.env, false);
+  if (!t.status()) return out;
+  Cursor c(t.get(), s.d().stories);
+  MDB_val k, v;
+  for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
+    const uint32_t id = live::load<uint32_t>(k.mv_data);
+    auto r = s.story_record(t.get(), id);
+    if (r->updated < unix_seconds) continue;
+    LiveStory st;
+    st.id = id;
+    st.members = std::move(r->members);
+    st.cohesion = r->cohesion;
+    st.updated = r->updated;
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+LiveStats LiveIndex::stats() const {
+  const Impl& s = *impl_;
+  LiveStats out;
+  out.format_version = kLiveFormatVersion;
+  out.params = s.params.to_spec();
+  Txn t(*s.env, false);
+  if (!t.status()) return out;
+  auto entries = [&](MDB_dbi dbi) {
+    MDB_stat st;
+    mdb_stat(t.get(), dbi, &st);
+    return uint64_t{st.ms_entries};
+  };
+  out.documents = entries(s.d().docs);
+  out.links = entries(s.d().links) / 2;
+  out.families = entries(s.d().families);
+  out.documents_in_families = entries(s.d().family);
+  out.stories = entries(s.d().stories);
+  out.buckets = entries(s.d().buckets);
+  Cursor c(t.get(), s.d().texts);
+  MDB_val k, v;
+  for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) out.text_bytes += v.mv_size;
+  std::error_code ec;
+  out.store_bytes = std::filesystem::file_size(std::filesystem::path(s.dir) / "data.mdb", ec);
+  if (auto r = live::get(t.get(), s.d().meta, live::val("refreshed"))) {
+    out.stories_refreshed = live::load<int64_t>(r->mv_data);
+  }
+  return out;
+}
+
+ScanResult LiveIndex::snapshot() const {
+  const Impl& s = *impl_;
+  ScanResult out;
+  Txn t(*s.env, false);
+  if (!t.status()) return out;
+  MDB_txn* tx = t.get();
+  const uint32_t n = s.next_doc(tx);
+  out.docs.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    DocRecord r = *s.doc(tx, i);
+    DocInfo& di = out.docs[i];
+    di.id = std::move(r.id);
+    di.title = std::move(r.title);
+    di.date = std::move(r.date);
+    di.url = std::move(r.url);
+    di.source = std::move(r.source);
+    di.origin = std::move(r.origin);
+    di.tokens = r.tokens;
+    di.shingles = r.shingles;
+    di.invalid_utf8 = r.invalid_utf8;
+    di.fingerprint = r.fingerprint;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    for (const LinkValue& l : s.links_of(tx, i)) {
+      if (l.other <= i) continue;
+      out.links.push_back(
+          {i, l.other, l.relation, {l.shared, out.docs[i].shingles, out.docs[l.other].shingles}});
+    }
+  }
+  // Families and stories are numbered by smallest member, as a batch scan numbers them.
+  auto read_groups = [&](MDB_dbi dbi, bool family) {
+    std::vector<std::pair<uint32_t, std::vector<uint32_t>>> groups;  // (root or cohesion slot, members)
+    std::vector<double> cohesion;
+    Cursor c(tx, dbi);
+    MDB_val k, v;
+    for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
+      Reader r{live::view(v)};
+      uint32_t root = 0;
+      double coh = 0;
+      if (family) {
+        root = r.pod<uint32_t>();
+      } else {
+        r.pod<int64_t>();
+        coh = r.pod<double>();
+      }
+      std::vector<uint32_t> members;
+      while (r.pos < r.in.size()) members.push_back(r.pod<uint32_t>());
+      groups.push_back({root, std::move(members)});
+      cohesion.push_back(coh);
+    }
+    std::vector<size_t> order(groups.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return groups[a].second.front() < groups[b].second.front();
+    });
+    if (family) {
+      for (size_t i = 0; i < order.size(); ++i) {
+        Family f;
+        f.id = static_cast<uint32_t>(i);
+        f.root = groups[order[i]].first;
+        f.members = groups[order[i]].second;
+        for (uint32_t m : f.members) out.docs[m].family = static_cast<int32_t>(i);
+        out.families.push_back(std::move(f));
+      }
+    } else {
+      for (size_t i = 0; i < order.size(); ++i) {
+        Story st;
+        st.id = static_cast<uint32_t>(i);
+        st.members = groups[order[i]].second;
+        st.cohesion = cohesion[order[i]];
+        std::set<uint32_t> fams;
+        for (uint32_t m : st.members) {
+          out.docs[m].story = static_cast<int32_t>(i);
+          if (out.docs[m].family >= 0) fams.insert(static_cast<uint32_t>(out.docs[m].family));
+        }
+        st.families.assign(fams.begin(), fams.end());
+        out.stories.push_back(std::move(st));
+      }
+    }
+  };
+  read_groups(s.d().families, true);
+  read_groups(s.d().stories, false);
+  out.stats.documents = n;
+  out.stats.links = out.links.size();
+  out.stats.families = out.families.size();
+  for (const Family& f : out.families) out.stats.documents_in_families += f.members.size();
+  out.stats.stories = out.stories.size();
+  return out;
+}
+
+std::optional<ScanResult> LiveIndex::story_result(uint32_t id) const {
+  const Impl& s = *impl_;
+  auto st = story(id, false);
+  if (!st) return std::nullopt;
+  Txn t(*s.env, false);
+  if (!t.status()) return std::nullopt;
+  MDB_txn* tx = t.get();
+  ScanResult out;
+  std::unordered_map<uint32_t, uint32_t> local;
+  for (uint32_t m : st->members) {
+    local[m] = static_cast<uint32_t>(out.docs.size());
+    auto doc = document(m, true);
+    if (!doc) return std::nullopt;
+    doc->info.family = -1;
+    doc->info.story = 0;
+    out.docs.push_back(std::move(doc->info));
+  }
+  for (uint32_t m : st->members) {
+    for (const LinkValue& l : s.links_of(tx, m)) {
+      if (l.other <= m || !local.count(l.other)) continue;
+      const uint32_t a = local[m], b = local[l.other];
+      out.links.push_back({a, b, l.relation, {l.shared, out.docs[a].shingles, out.docs[b].shingles}});
+    }
+  }
+  std::sort(out.links.begin(), out.links.end(),
+            [](const Link& x, const Link& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  for (const Link& l : out.links) {
+    out.passages.push_back(align_texts(out.docs[l.a].text, out.docs[l.b].text));
+  }
+  Story story;
+  story.id = 0;
+  story.cohesion = st->cohesion;
+  for (uint32_t fid : st->families) {
+    auto f = family(fid);
+    if (!f) continue;
+    Family fam;
+    fam.id = static_cast<uint32_t>(out.families.size());
+    for (uint32_t m : f->members) {
+      if (local.count(m)) fam.members.push_back(local[m]);
+    }
+    if (fam.members.size() < 2 || !local.count(f->root)) continue;
+    fam.root = local[f->root];
+    for (uint32_t m : fam.members) out.docs[m].family = static_cast<int32_t>(fam.id);
+    story.families.push_back(fam.id);
+    out.families.push_back(std::move(fam));
+  }
+  for (size_t i = 0; i < out.docs.size(); ++i) story.members.push_back(static_cast<uint32_t>(i));
+  std::vector<std::string_view> texts;
+  for (const DocInfo& di : out.docs) texts.push_back(di.text);
+  story.account = story::merged_account(story, texts);
+  out.stories.push_back(std::move(story));
+  out.provenance = cluster::infer_provenance(out.links, out.docs);
+  out.stats.documents = out.docs.size();
+  out.stats.links = out.links.size();
+  out.stats.families = out.families.size();
+  out.stats.stories = 1;
+  return out;
+}
+
+std::vector<std::string> LiveIndex::check(size_t max_problems) const {
+  const Impl& s = *impl_;
+  std::vector<std::string> problems;
+  auto problem = [&](std::string p) {
+    if (problems.size() < max_problems) problems.push_back(std::move(p));
+  };
+  Txn t(*s.env, false);
+  if (!t.status()) return {t.status().to_string()};
+  MDB_txn* tx = t.get();
+  const auto& d = s.d();
+  const uint32_t n = s.next_doc(tx);
+  auto entries = [&](MDB_dbi dbi) {
+    MDB_stat st;
+    mdb_stat(tx, dbi, &st);
+    return uint64_t{st.ms_entries};
+  };
+  const std::array<std::pair<MDB_dbi, const char*>, 5> tables = {
+      {{d.docs, "docs"}, {d.ids, "ids"}, {d.texts, "texts"}, {d.shingles, "shingles"},
+       {d.bandkeys, "bandkeys"}}};
+  for (const auto& [dbi, name] : tables) {
+    if (entries(dbi) != n) {
+      problem(std::string(name) + " holds " + std::to_string(entries(dbi)) + " entries, expected " +
+              std::to_string(n));
+    }
+  }
+  if (entries(d.buckets) != uint64_t{n} * s.params.bands) {
+    problem("buckets hold " + std::to_string(entries(d.buckets)) + " entries, expected " +
+            std::to_string(uint64_t{n} * s.params.bands));
+  }
+  // Documents: complete, id maps back, band keys in their buckets.
+  index::BandTable table(s.params.bands);
+  std::vector<DocumentSketch> sk(n);
+  {
+    Cursor bc(tx, d.buckets);
+    std::vector<uint32_t> ks;
+    std::vector<uint64_t> ss;
+    for (uint32_t i = 0; i < n; ++i) {
+      auto r = s.doc(tx, i);
+      auto kv = live::get(tx, d.bandkeys, live::val_of(i));
+      auto sv = live::get(tx, d.shingles, live::val_of(i));
+      if (!r || !kv || !sv || !live::get(tx, d.texts, live::val_of(i))) {
+        problem("document " + std::to_string(i) + " is incomplete");
+        return problems;
+      }
+      auto idv = live::get(tx, d.ids, live::val(r->id));
+      if (!idv || live::load<uint32_t>(idv->mv_data) != i) problem("id '" + r->id + "' does not map to its document");
+      auto keys = aligned<uint32_t>(*kv, ks);
+      if (keys.size() != s.params.bands) {
+        problem("document " + std::to_string(i) + " has " + std::to_string(keys.size()) + " band keys");
+        return problems;
+      }
+      auto sh = aligned<uint64_t>(*sv, ss);
+      if (sh.size() != r->shingles) problem("document " + std::to_string(i) + ": shingle count differs");
+      for (uint32_t b = 0; b < keys.size(); ++b) {
+        const uint64_t bk = bucket_key(b, keys[b]);
+        MDB_val k = live::val_of(bk), v = live::val_of(i);
+        if (!bc.op(k, v, MDB_GET_BOTH)) {
+          problem("document " + std::to_string(i) + " missing from bucket " + std::to_string(bk));
+        }
+      }
+      table.add(keys);
+      sk[i].tokens = r->tokens;
+      sk[i].fingerprint = r->fingerprint;
+      sk[i].shingles.assign(sh.begin(), sh.end());
+      sk[i].date = r->date;
+    }
+  }
+  // Links: symmetric, and exactly the verified candidates of a batch run.
+  std::set<std::pair<uint32_t, uint32_t>> stored;
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<Relation, uint64_t>> value;
+  for (uint32_t i = 0; i < n; ++i) {
+    for (const LinkValue& l : s.links_of(tx, i)) {
+      if (l.other >= n) {
+        problem("link " + std::to_string(i) + "-" + std::to_string(l.other) + " names no document");
+        continue;
+      }
+      const auto key = std::minmax(i, l.other);
+      auto [it, fresh] = value.insert({key, {l.relation, l.shared}});
+      if (!fresh) {
+        if (it->second != std::pair{l.relation, l.shared}) {
+          problem("link " + std::to_string(key.first) + "-" + std::to_string(key.second) + " differs between its ends");
+        }
+        stored.insert(key);
+      }
+    }
+  }
+  for (const auto& [key, v] : value) {
+    if (!stored.count(key)) {
+      problem("link " + std::to_string(key.first) + "-" + std::to_string(key.second) + " is stored from one end only");
+    }
+  }
+  const auto pairs = candidates::candidate_pairs(table, s.params.max_bucket,
+                                                 candidates::sequential_bands, nullptr);
+  std::vector<Link> expected;
+  for (uint64_t p : pairs) {
+    const uint32_t a = candidates::pair_first(p), b = candidates::pair_second(p);
+    if (auto l = verify_pair(sk[a], sk[b], s.params)) {
+      l->a = a;
+      l->b = b;
+      expected.push_back(*l);
+    }
+  }
+  for (const Link& l : expected) {
+    auto it = value.find({l.a, l.b});
+    if (it == value.end()) {
+      problem("link " + std::to_string(l.a) + "-" + std::to_string(l.b) + " is missing");
+    } else if (it->second != std::pair{l.relation, l.overlap.shared}) {
+      problem("link " + std::to_string(l.a) + "-" + std::to_string(l.b) + " does not verify");
+    }
+  }
+  if (expected.size() != value.size()) {
+    problem(std::to_string(value.size()) + " links stored, a recomputation finds " +
+            std::to_string(expected.size()));
+  }
+  if (auto c = live::get(tx, d.meta, live::val("links"));
+      !c || live::load<int64_t>(c->mv_data) != static_cast<int64_t>(value.size())) {
+    problem("link count in meta does not match the links stored");
+  }
+  // Families: equal to a recomputation over all links.
+  std::vector<KeyedLink> klinks;
+  for (const auto& [key, v] : value) {
+    klinks.push_back({key.first, key.second, v.first,
+                      {v.second, sk[key.first].shingles.size(), sk[key.second].shingles.size()}});
+  }
+  std::vector<FamilyDoc> fdocs(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    fdocs[i] = {i, static_cast<uint32_t>(sk[i].shingles.size()), sk[i].date};
+  }
+  const auto families = families_from_links(klinks, fdocs);
+  uint64_t in_families = 0;
+  for (const KeyedFamily& f : families) {
+    const uint32_t id = static_cast<uint32_t>(f.members.front());
+    in_families += f.members.size();
+    auto v = live::get(tx, d.families, live::val_of(id));
+    std::vector<uint32_t> want(f.members.begin(), f.members.end());
+    Bytes b;
+    b.pod(static_cast<uint32_t>(f.root));
+    if (!v || live::view(*v) != encode_members(want, std::move(b))) {
+      problem("family " + std::to_string(id) + " differs from a recomputation");
+      continue;
+    }
+    for (uint32_t m : want) {
+      if (s.assignment(tx, d.family, m) != id) problem("document " + std::to_string(m) + " not assigned to family " + std::to_string(id));
+    }
+  }
+  if (entries(d.families) != families.size() || entries(d.family) != in_families) {
+    problem("stored families (" + std::to_string(entries(d.families)) + ") differ from a recomputation (" +
+            std::to_string(families.size()) + ")");
+  }
+  // Stories: each member assigned to its story.
+  uint64_t in_stories = 0;
+  Cursor c(tx, d.stories);
+  MDB_val k, v;
+  for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
+    const uint32_t id = live::load<uint32_t>(k.mv_data);
+    const auto record = s.story_record(tx, id);
+    for (uint32_t m : record->members) {
+      ++in_stories;
+      if (m >= n || s.assignment(tx, d.story, m) != id) {
+        problem("story " + std::to_string(id) + ": member " + std::to_string(m) + " not assigned to it");
+      }
+    }
+  }
+  if (in_stories != entries(d.story)) problem("story assignments do not match the stories");
+  return problems;
+}
+
+}  // namespace kindred

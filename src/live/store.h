@@ -1,0 +1,120 @@
+// Live: the LMDB store behind LiveIndex (include/kindred/live_index.h).
+//
+// One LMDB environment per index directory (data.mdb + lock.mdb), with these
+// named databases (numbers are native-endian unless noted):
+//   meta      "format" -> u32 version, "params" -> Params fields, "next_doc" -> u32,
+//             "links" -> u64 count, "refreshed" -> i64
+//   ids       document id (bytes) -> u32 doc number
+//   docs      u32 doc -> DocRecord (fixed header + length-prefixed strings)
+//   texts     u32 doc -> the text (UTF-8), for passages and accounts after a restart
+//   shingles  u32 doc -> sorted u64 shingle hashes
+//   bandkeys  u32 doc -> params.bands u32 LSH keys
+//   buckets   u64 (band << 32 | key) -> dupsort u32 doc numbers, ascending (the LSH buckets)
+//   links     u32 doc -> dupsort 16-byte {u32 other (big-endian, so dups sort by other),
+//             u32 relation, u64 shared}; every link is stored from both ends
+//   family    u32 doc -> u32 family id (absent: in no family)
+//   families  u32 family id -> u32 root, u32 members...
+//   story     u32 doc -> u32 story id
+//   stories   u32 story id -> i64 updated, f64 cohesion, u32 members...
+// Every change is made in one write transaction; LMDB commits it atomically
+// and durably (copy-on-write B+trees, fsync on commit), so a killed writer
+// leaves the last committed state.
+//
+// Thread-safety: Env is shared; a Txn belongs to one thread at a time
+// (MDB_NOTLS lets read transactions move between threads of a pool).
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "kindred/status.h"
+
+namespace kindred::live {
+
+struct Dbs {
+  MDB_dbi meta = 0, ids = 0, docs = 0, texts = 0, shingles = 0, bandkeys = 0, buckets = 0,
+          links = 0, family = 0, families = 0, story = 0, stories = 0;
+};
+
+Status lmdb_status(int rc, const std::string& what);
+
+class Env {
+ public:
+  ~Env();
+  // Opens (creating the databases when `create`) the environment in `dir`.
+  static Result<std::unique_ptr<Env>> open(const std::string& dir, bool create, bool read_only,
+                                           uint64_t map_bytes);
+  MDB_env* env() const { return env_; }
+  const Dbs& dbs() const { return dbs_; }
+
+ private:
+  Env() = default;
+  MDB_env* env_ = nullptr;
+  Dbs dbs_;
+};
+
+// A transaction, aborted on destruction unless committed.
+class Txn {
+ public:
+  Txn(const Env& env, bool write);
+  ~Txn();
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
+  const Status& status() const { return status_; }
+  MDB_txn* get() const { return txn_; }
+  Status commit();
+
+ private:
+  MDB_txn* txn_ = nullptr;
+  Status status_;
+};
+
+inline MDB_val val(const void* p, size_t n) { return MDB_val{n, const_cast<void*>(p)}; }
+inline MDB_val val(std::string_view s) { return val(s.data(), s.size()); }
+template <typename T>
+MDB_val val_of(const T& v) {
+  return val(&v, sizeof(T));
+}
+inline std::string_view view(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+template <typename T>
+std::span<const T> span_of(const MDB_val& v) {
+  return {static_cast<const T*>(v.mv_data), v.mv_size / sizeof(T)};
+}
+template <typename T>
+T load(const void* p) {
+  T t;
+  std::memcpy(&t, p, sizeof(T));
+  return t;
+}
+
+// mdb_get; nullopt when absent (other errors abort: they mean a broken store or bug).
+std::optional<MDB_val> get(MDB_txn* txn, MDB_dbi dbi, MDB_val key);
+// mdb_put / mdb_del; MDB_MAP_FULL and friends come back as a Status.
+Status put(MDB_txn* txn, MDB_dbi dbi, MDB_val key, MDB_val data, unsigned flags = 0);
+Status del(MDB_txn* txn, MDB_dbi dbi, MDB_val key, const MDB_val* data = nullptr);
+
+// A cursor closed on destruction.
+class Cursor {
+ public:
+  Cursor(MDB_txn* txn, MDB_dbi dbi);
+  ~Cursor();
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  MDB_cursor* get() const { return c_; }
+  // mdb_cursor_get; false at the end / not found.
+  bool op(MDB_val& key, MDB_val& data, MDB_cursor_op op);
+
+ private:
+  MDB_cursor* c_ = nullptr;
+};
+
+}  // namespace kindred::live
