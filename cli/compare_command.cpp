@@ -14,6 +14,7 @@
 #include "kindred/pipeline.h"
 #include "normalize/tokenize.h"
 #include "options.h"
+#include "report/jsonl.h"
 #include "output.h"
 #include "util/json_writer.h"
 
@@ -304,20 +305,9 @@ void run_compare(CompareArgs& args) {
     if (!args.no_passages) {
       w.key("passages").begin_array();
       for (const align::WordAlignment& found_one : found) {
-        const Passage p = align::to_passage(found_one, ta, tb);
-        w.begin_object()
-            .field("a_begin", p.a_begin)
-            .field("a_end", p.a_end)
-            .field("b_begin", p.b_begin)
-            .field("b_end", p.b_end)
-            .field("a_words", p.a_words)
-            .field("b_words", p.b_words)
-            .field("matched_words", p.matched_words)
-            .field("identity", p.identity())
-            .field("score", p.score)
-            .field("a_text", std::string_view(text_a).substr(p.a_begin, p.a_end - p.a_begin))
-            .field("b_text", std::string_view(text_b).substr(p.b_begin, p.b_end - p.b_begin))
-            .end_object();
+        w.begin_object();
+        report::write_passage_fields(w, align::to_passage(found_one, ta, tb), text_a, text_b);
+        w.end_object();
       }
       w.end_array();
     }

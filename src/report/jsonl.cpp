@@ -98,14 +98,12 @@ std::string_view span_text(const ScanResult& r, uint32_t doc, uint32_t begin, ui
 }
 }  // namespace
 
-void append_passage_record(std::string& out, size_t i, const Passage& p, const ScanResult& r) {
-  const Link& l = r.links[i];
-  JsonWriter w(out);
-  w.begin_object()
-      .field("type", "passage")
-      .field("a", doc_id(r, l.a))
-      .field("b", doc_id(r, l.b))
-      .field("a_begin", p.a_begin)
+void write_passage_fields(JsonWriter& w, const Passage& p, std::string_view text_a,
+                          std::string_view text_b) {
+  auto span = [](std::string_view text, uint32_t begin, uint32_t end) {
+    return end > text.size() || begin > end ? std::string_view() : text.substr(begin, end - begin);
+  };
+  w.field("a_begin", p.a_begin)
       .field("a_end", p.a_end)
       .field("b_begin", p.b_begin)
       .field("b_end", p.b_end)
@@ -114,9 +112,19 @@ void append_passage_record(std::string& out, size_t i, const Passage& p, const S
       .field("matched_words", p.matched_words)
       .field("identity", p.identity())
       .field("score", p.score)
-      .field("a_text", span_text(r, l.a, p.a_begin, p.a_end))
-      .field("b_text", span_text(r, l.b, p.b_begin, p.b_end))
-      .end_object();
+      .field("a_text", span(text_a, p.a_begin, p.a_end))
+      .field("b_text", span(text_b, p.b_begin, p.b_end));
+}
+
+void append_passage_record(std::string& out, size_t i, const Passage& p, const ScanResult& r) {
+  const Link& l = r.links[i];
+  JsonWriter w(out);
+  w.begin_object()
+      .field("type", "passage")
+      .field("a", doc_id(r, l.a))
+      .field("b", doc_id(r, l.b));
+  write_passage_fields(w, p, r.docs[l.a].text, r.docs[l.b].text);
+  w.end_object();
   out.push_back('\n');
 }
 

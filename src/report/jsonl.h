@@ -9,6 +9,7 @@
 
 #include "kindred/pipeline.h"
 #include "kindred/results.h"
+#include "util/json_writer.h"
 
 namespace kindred::report {
 
@@ -23,6 +24,11 @@ void append_provenance_record(std::string& out, size_t link_index, const ScanRes
 // {"type":"passage",...}: one aligned reused passage of link `i`.
 void append_passage_record(std::string& out, size_t link_index, const Passage& passage,
                            const ScanResult& result);
+// The fields of a passage (offsets, word counts, identity, score and the two
+// texts), written into an object `w` has open. `text_a`/`text_b` are the texts
+// the offsets point into.
+void write_passage_fields(util::JsonWriter& w, const Passage& passage, std::string_view text_a,
+                          std::string_view text_b);
 // {"type":"story",...}: one story, with its merged account.
 void append_story_record(std::string& out, const Story& story, const ScanResult& result);
 // {"type":"quotation",...}: one quotation of a story with its variants.

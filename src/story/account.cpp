@@ -35,16 +35,7 @@ Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_v
 }
 
 double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  size_t i = 0, j = 0, shared = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] == b[j]) {
-      ++shared, ++i, ++j;
-    } else if (a[i] < b[j]) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
+  const size_t shared = sorted_intersection(a, b);
   const size_t uni = a.size() + b.size() - shared;
   return uni == 0 ? 0.0 : double(shared) / double(uni);
 }

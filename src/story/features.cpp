@@ -410,8 +410,7 @@ std::string name_key(std::string_view w) {
   return s;
 }
 
-namespace {
-size_t bag_intersection(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+size_t sorted_intersection(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   size_t i = 0, j = 0, shared = 0;
   while (i < a.size() && j < b.size()) {
     if (a[i] == b[j]) {
@@ -424,7 +423,6 @@ size_t bag_intersection(const std::vector<uint64_t>& a, const std::vector<uint64
   }
   return shared;
 }
-}  // namespace
 
 Quote make_quote(std::string_view text) {
   std::vector<normalize::Token> tokens;
@@ -439,11 +437,11 @@ Quote make_quote(std::string_view text) {
 
 double quote_similarity(const Quote& a, const Quote& b) {
   // Decided on content words: function words make any two sentences look alike.
-  const size_t shared = bag_intersection(a.content, b.content);
+  const size_t shared = sorted_intersection(a.content, b.content);
   const size_t smaller = std::min(a.content.size(), b.content.size());
   if (shared < 2 || shared < std::min<size_t>(3, smaller)) return 0.0;
   const double content = double(shared) / double(smaller);
-  const double all = double(bag_intersection(a.stems, b.stems)) /
+  const double all = double(sorted_intersection(a.stems, b.stems)) /
                      double(std::min(a.stems.size(), b.stems.size()));
   return std::min(content, all);
 }

@@ -62,6 +62,9 @@ struct StoryFeatures {
 StoryFeatures extract_features(std::string_view text, std::span<const normalize::Token> tokens,
                                std::string_view date);
 
+// |a ∩ b| of two sorted vectors (bags: repeated values count as often as both have them).
+size_t sorted_intersection(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
 // A whole text taken as one quotation (no speaker): for matching sentences.
 Quote make_quote(std::string_view text);
 
