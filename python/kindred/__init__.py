@@ -32,8 +32,8 @@ from ._kindred import (  # noqa: F401  (re-exported)
 
 __version__ = _kindred.__version__
 __all__ = [
-    "Document", "DocumentInfo", "DocumentSketch", "Family", "InputError", "Link", "Params",
-    "Rejection", "ScanResult", "ScanStats", "SketchList", "compare", "scan", "sketch", "synth",
+    "AddResult", "Document", "DocumentInfo", "DocumentSketch", "Family", "InputError", "Link",
+    "LiveIndex", "Params", "QueryResult", "Rejection", "ScanResult", "ScanStats", "SketchList", "compare", "scan", "sketch", "synth",
 ]
 
 @dataclass(frozen=True)
@@ -254,3 +254,136 @@ def write_jsonl(documents: Sequence[Document], path: str | os.PathLike) -> None:
                 if getattr(d, k):
                     rec[k] = getattr(d, k)
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+class AddResult(list):
+    """What LiveIndex.add returns: a list with one dict per accepted document, in
+    input order (doc, id, matches, family, story), and `rejections`: the documents
+    left out (no words, or an id already stored), as kindred.Rejection."""
+
+    def __init__(self, added: list, rejections: list):
+        super().__init__(added)
+        self.rejections: list = list(rejections)
+
+
+class QueryResult(list):
+    """What LiveIndex.query returns: a list of matches, and `family` and `story`:
+    those of the strongest match (None when there is no match)."""
+
+    def __init__(self, matches: list, family: Optional[int], story: Optional[int]):
+        super().__init__(matches)
+        self.family = family
+        self.story = story
+
+
+class LiveIndex:
+    """A persistent, incremental index (an LMDB store, a directory): documents are
+    matched against everything stored before them as they are added.
+
+        index = kindred.LiveIndex.create("news.kindred")   # or LiveIndex.open(path)
+        for r in index.add(documents):                      # durable when it returns
+            print(r["id"], [(m["id"], m["relation"]) for m in r["matches"]])
+        index.query(text)                                   # matches, nothing stored
+
+    A match is a dict seen from the document asked about (a) towards the other
+    (b): doc, id, relation, jaccard, containment_a_in_b, containment_b_in_a,
+    shared_shingles, shingles_a, shingles_b, direction, passages. Links and
+    families equal those of kindred.scan over the same documents in the same
+    order; stories are provisional until refresh_stories(). The library does the
+    work with the GIL released; an index may be used from several threads.
+    """
+
+    def __init__(self, raw: Any):
+        self._raw = raw
+
+    @classmethod
+    def create(cls, path: str | os.PathLike, params: Any = None, threads: int = 1) -> "LiveIndex":
+        """Creates an empty index in `path` (made if absent; must hold no index yet)."""
+        return cls(_kindred.LiveIndex.create(os.fspath(path), _params(params), threads))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, threads: int = 1,
+             read_only: bool = False) -> "LiveIndex":
+        """Opens an existing index."""
+        return cls(_kindred.LiveIndex.open(os.fspath(path), threads, read_only))
+
+    def close(self) -> None:
+        """Closes the store (also when the object is collected)."""
+        self._raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._raw.closed
+
+    def __enter__(self) -> "LiveIndex":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @property
+    def params(self) -> Params:
+        return self._raw.params
+
+    def add(self, documents: Iterable[Any]) -> AddResult:
+        """Adds documents (as kindred.scan takes them: kindred.Document, dicts with
+        "id" and "text", or (id, text) tuples) in one durable transaction."""
+        added, rejections = self._raw.add(_documents(documents))
+        return AddResult(added, rejections)
+
+    def query(self, document: Any) -> QueryResult:
+        """Matches of a text or a document (any form add() takes) that is not added."""
+        if isinstance(document, str):
+            document = Document("query", document)
+        else:
+            document = _to_document(document, 0)
+        return QueryResult(*self._raw.query(document))
+
+    def find(self, id: str) -> Optional[int]:
+        """The document number of `id`, or None."""
+        return self._raw.find(id)
+
+    def _number(self, doc: int | str) -> Optional[int]:
+        return self._raw.find(doc) if isinstance(doc, str) else doc
+
+    def document(self, doc: int | str, with_text: bool = False) -> Optional[dict]:
+        """A stored document by id or number (metadata, counts, family, story,
+        added; text when asked for), or None."""
+        n = self._number(doc)
+        return None if n is None else self._raw.document(n, with_text)
+
+    def matches(self, doc: int | str, with_passages: bool = False) -> list:
+        """The links of a stored document (by id or number), as match dicts."""
+        n = self._number(doc)
+        return [] if n is None else self._raw.matches(n, with_passages)
+
+    def family(self, id: int) -> Optional[dict]:
+        """A family by id (its smallest member's number): id, root, members."""
+        return self._raw.family(id)
+
+    def story(self, id: int, with_account: bool = False) -> Optional[dict]:
+        """A story by id: id, members, families, cohesion, updated, account."""
+        return self._raw.story(id, with_account)
+
+    def stats(self) -> dict:
+        """Counts: documents, links, families, stories, buckets, bytes, ..."""
+        return self._raw.stats()
+
+    def check(self, max_problems: int = 100) -> list:
+        """Consistency check: the problems found (an empty list: consistent)."""
+        return self._raw.check(max_problems)
+
+    def refresh_stories(self) -> None:
+        """Recomputes every story exactly as a batch scan of the stored documents would."""
+        self._raw.refresh_stories()
+
+    def snapshot(self) -> ScanResult:
+        """Everything stored as a ScanResult (documents by number, links, families)."""
+        return ScanResult(self._raw.snapshot(), [], self._raw.params)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<kindred.LiveIndex (closed)>"
+        s = self.stats()
+        return (f"<kindred.LiveIndex {s['documents']} documents, {s['links']} links, "
+                f"{s['families']} families>")
