@@ -34,7 +34,9 @@ double current_rss_mb() {
   return double(pages_resident) * 4096.0 / 1e6;
 }
 
-uint64_t key(uint64_t a, uint64_t b) { return a < b ? (a << 32) | b : (b << 32) | a; }
+uint64_t key(uint64_t a, uint64_t b) {
+  return a < b ? (a << 32) | b : (b << 32) | a;
+}
 
 }  // namespace
 
@@ -66,7 +68,8 @@ int main(int argc, char** argv) {
   const double rss_corpus = current_rss_mb();
 
   t0 = Clock::now();
-  kindred::Scanner scanner(kindred::Params{}, {.threads = threads, .stories = stories, .passages = passages});
+  kindred::Scanner scanner(kindred::Params{},
+                           {.threads = threads, .stories = stories, .passages = passages});
   for (size_t i = 0; i < corpus.documents.size(); i += batch) {
     const size_t end = std::min(corpus.documents.size(), i + batch);
     std::vector<kindred::Document> part(corpus.documents.begin() + long(i),
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
     found += reported.count(key(t.source, t.copy));
   }
   const double recall = positives ? double(found) / double(positives) : 1.0;
-  const double precision = result.links.empty() ? 1.0 : double(correct) / double(result.links.size());
+  const double precision =
+      result.links.empty() ? 1.0 : double(correct) / double(result.links.size());
 
   const auto& s = result.stats;
   const double mb = double(bytes) / 1e6;
@@ -118,15 +122,17 @@ int main(int argc, char** argv) {
   row("end-to-end", total_s);
   std::printf("candidates %llu, links %llu, families %llu\n",
               static_cast<unsigned long long>(s.candidate_pairs),
-              static_cast<unsigned long long>(s.links), static_cast<unsigned long long>(s.families));
-  std::printf("memory: corpus in RAM %.0f MB, after sketching %.0f MB, peak RSS %.0f MB "
-              "(pipeline ~%.0f bytes/document)\n",
-              rss_corpus, rss_sketched, peak_rss_mb(),
-              (rss_sketched - rss_corpus) * 1e6 / std::max(1.0, n));
-  std::printf("recall %.4f (%llu of %llu copies keeping >= %.0f%%), precision %.4f (%llu of %llu links)\n",
-              recall, static_cast<unsigned long long>(found),
-              static_cast<unsigned long long>(positives), min_kept * 100, precision,
-              static_cast<unsigned long long>(correct),
-              static_cast<unsigned long long>(result.links.size()));
+              static_cast<unsigned long long>(s.links),
+              static_cast<unsigned long long>(s.families));
+  std::printf(
+      "memory: corpus in RAM %.0f MB, after sketching %.0f MB, peak RSS %.0f MB "
+      "(pipeline ~%.0f bytes/document)\n",
+      rss_corpus, rss_sketched, peak_rss_mb(),
+      (rss_sketched - rss_corpus) * 1e6 / std::max(1.0, n));
+  std::printf(
+      "recall %.4f (%llu of %llu copies keeping >= %.0f%%), precision %.4f (%llu of %llu links)\n",
+      recall, static_cast<unsigned long long>(found), static_cast<unsigned long long>(positives),
+      min_kept * 100, precision, static_cast<unsigned long long>(correct),
+      static_cast<unsigned long long>(result.links.size()));
   return 0;
 }

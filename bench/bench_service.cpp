@@ -89,19 +89,18 @@ int main(int argc, char** argv) {
     in_body = 0;
   };
   if (before == 0) {
-    kindred::synth::generate(
-        spec,
-        [&](kindred::Document&& d) {
-          body += in_body == 0 ? "{\"documents\":[" : ",";
-          std::string line;
-          kindred::synth::append_document_jsonl(line, d);
-          line.pop_back();  // newline
-          body += line;
-          bytes += d.text.size();
-          ids.push_back(d.id);
-          if (++in_body == batch) post();
-        },
-        {});
+    kindred::synth::generate(spec,
+                             [&](kindred::Document&& d) {
+                               body += in_body == 0 ? "{\"documents\":[" : ",";
+                               std::string line;
+                               kindred::synth::append_document_jsonl(line, d);
+                               line.pop_back();  // newline
+                               body += line;
+                               bytes += d.text.size();
+                               ids.push_back(d.id);
+                               if (++in_body == batch) post();
+                             },
+                             {});
     post();
   } else {
     for (uint64_t i = 0; i < before; ++i) ids.push_back(kindred::synth::doc_id(i));
@@ -109,12 +108,15 @@ int main(int argc, char** argv) {
   const double ingest_s = std::chrono::duration<double>(Clock::now() - t0).count();
   const kindred::LiveStats st = index.stats();
   if (before == 0) {
-    std::printf("ingest: %llu documents (%.1f MB) in %.1f s = %.0f documents/s (batch %zu, %u sketch threads)\n",
-                static_cast<unsigned long long>(docs), double(bytes) / 1e6, ingest_s,
-                double(docs) / ingest_s, batch, threads);
+    std::printf(
+        "ingest: %llu documents (%.1f MB) in %.1f s = %.0f documents/s (batch %zu, %u sketch "
+        "threads)\n",
+        static_cast<unsigned long long>(docs), double(bytes) / 1e6, ingest_s,
+        double(docs) / ingest_s, batch, threads);
   }
   std::printf("index: %llu documents, %llu links, %llu families, store %.1f MB\n",
-              static_cast<unsigned long long>(st.documents), static_cast<unsigned long long>(st.links),
+              static_cast<unsigned long long>(st.documents),
+              static_cast<unsigned long long>(st.links),
               static_cast<unsigned long long>(st.families), double(st.store_bytes) / 1e6);
 
   // Queries at several concurrencies.
@@ -145,10 +147,17 @@ int main(int argc, char** argv) {
       std::vector<double> all;
       for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
       std::sort(all.begin(), all.end());
-      auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))]; };
-      std::printf("GET /documents/{id}%s  clients %d: %zu requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms, failures %llu\n",
-                  route, clients, all.size(), double(all.size()) / secs, pct(0.50), pct(0.99),
-                  static_cast<unsigned long long>(failures.load()));
+      auto pct = [&](double p) {
+        return all.empty()
+                   ? 0.0
+                   : all[std::min(all.size() - 1,
+                                  static_cast<size_t>(p * static_cast<double>(all.size())))];
+      };
+      std::printf(
+          "GET /documents/{id}%s  clients %d: %zu requests, %.0f req/s, p50 %.2f ms, p99 %.2f ms, "
+          "failures %llu\n",
+          route, clients, all.size(), double(all.size()) / secs, pct(0.50), pct(0.99),
+          static_cast<unsigned long long>(failures.load()));
     }
   }
   service.stop();

@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
   k3.shingle_size = 3;
   struct Score {
     const char* name;
-    std::vector<double> value;     // answer vs its own source
-    size_t retrieved = 0;          // own source ranked first among the five
+    std::vector<double> value;  // answer vs its own source
+    size_t retrieved = 0;       // own source ranked first among the five
   };
   std::vector<Score> scores = {{"containment k=5 (answer in source)", {}},
                                {"containment k=3", {}},
@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   std::printf("%-36s %8s %9s %8s\n", "score", "ROC-AUC", "Spearman", "acc@1");
   for (const auto& s : scores) {
     std::printf("%-36s %8.3f %9.3f %8.3f\n", s.name, kindred::eval::roc_auc(s.value, reuse),
-                kindred::eval::spearman(s.value, levels), double(s.retrieved) / double(answers.size()));
+                kindred::eval::spearman(s.value, levels),
+                double(s.retrieved) / double(answers.size()));
   }
   std::vector<double> as_score(linked.begin(), linked.end());
   const auto b = kindred::eval::at_threshold(as_score, reuse, 0.5);

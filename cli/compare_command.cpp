@@ -14,8 +14,8 @@
 #include "kindred/pipeline.h"
 #include "normalize/tokenize.h"
 #include "options.h"
-#include "report/jsonl.h"
 #include "output.h"
+#include "report/jsonl.h"
 #include "util/json_writer.h"
 
 namespace kindred::cli {

@@ -37,7 +37,9 @@ std::unique_ptr<LiveIndex> open_index(const char* command, const IndexArgs& a, b
   return std::move(*index);
 }
 
-void print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+void print(const std::string& s) {
+  std::fwrite(s.data(), 1, s.size(), stdout);
+}
 
 void run_add(const IndexArgs& a) {
   const char* cmd = "index add";
@@ -92,7 +94,8 @@ void run_add(const IndexArgs& a) {
   if (!fatal) flush();
   if (!rejects.path().empty() && !rejects.close()) fail(cmd, 3, rejects.error());
   if (!a.quiet) {
-    std::fprintf(stderr, "kindred index add: %llu documents added (%llu links to them), %llu rejected\n",
+    std::fprintf(stderr,
+                 "kindred index add: %llu documents added (%llu links to them), %llu rejected\n",
                  static_cast<unsigned long long>(added), static_cast<unsigned long long>(links),
                  static_cast<unsigned long long>(rejected));
   }
@@ -176,13 +179,15 @@ void run_check(const IndexArgs& a) {
   auto index = open_index("index check", a, true);
   const std::vector<std::string> problems = index->check();
   if (!problems.empty()) {
-    for (const std::string& p : problems) std::fprintf(stderr, "kindred index check: %s\n", p.c_str());
+    for (const std::string& p : problems)
+      std::fprintf(stderr, "kindred index check: %s\n", p.c_str());
     fail("index check", 1, std::to_string(problems.size()) + " problems found");
   }
   const LiveStats s = index->stats();
-  std::fprintf(stdout, "ok: %llu documents, %llu links, %llu families, %llu stories\n",
-               static_cast<unsigned long long>(s.documents), static_cast<unsigned long long>(s.links),
-               static_cast<unsigned long long>(s.families), static_cast<unsigned long long>(s.stories));
+  std::fprintf(
+      stdout, "ok: %llu documents, %llu links, %llu families, %llu stories\n",
+      static_cast<unsigned long long>(s.documents), static_cast<unsigned long long>(s.links),
+      static_cast<unsigned long long>(s.families), static_cast<unsigned long long>(s.stories));
 }
 
 }  // namespace
@@ -207,7 +212,8 @@ void register_index(CLI::App& app) {
   add->add_option("dir", args->dir, "Index directory")->required();
   add_input_args(add, args->input);
   add->add_option("-t,--threads", args->threads, "Sketching threads (0 = all cores)");
-  add->add_option("--commit", args->commit, "Documents per transaction (each is durable when committed)")
+  add->add_option("--commit", args->commit,
+                  "Documents per transaction (each is durable when committed)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
   add->add_flag("--ack", args->ack, "Print 'added ID' for each document once it is committed");
@@ -224,11 +230,13 @@ void register_index(CLI::App& app) {
   stats->add_option("dir", args->dir, "Index directory")->required();
   stats->callback([args] { run_stats(*args); });
 
-  CLI::App* check = index->add_subcommand("check", "Consistency check; exit 1 with details when it fails");
+  CLI::App* check =
+      index->add_subcommand("check", "Consistency check; exit 1 with details when it fails");
   check->add_option("dir", args->dir, "Index directory")->required();
   check->callback([args] { run_check(*args); });
 
-  CLI::App* refresh = index->add_subcommand("refresh", "Recompute every story exactly as a batch scan");
+  CLI::App* refresh =
+      index->add_subcommand("refresh", "Recompute every story exactly as a batch scan");
   refresh->add_option("dir", args->dir, "Index directory")->required();
   refresh->add_option("-t,--threads", args->threads, "Threads (0 = all cores)");
   refresh->callback([args] {

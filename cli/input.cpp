@@ -124,8 +124,7 @@ void add_analysis_args(CLI::App* cmd, AnalysisArgs& args) {
   cmd->add_option("-t,--threads", args.threads, "Worker threads (0 = all cores)")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args.quiet, "No summary or progress on stderr");
-  cmd->add_flag("--no-stories", args.no_stories,
-                "No stories, quotations or merged accounts");
+  cmd->add_flag("--no-stories", args.no_stories, "No stories, quotations or merged accounts");
   cmd->add_flag("--no-passages", args.no_passages, "No passage alignment of linked pairs");
   add_params_options(cmd, args.params);
 }

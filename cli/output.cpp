@@ -7,7 +7,9 @@
 
 namespace kindred::cli {
 
-OutputFile::~OutputFile() { close(); }
+OutputFile::~OutputFile() {
+  close();
+}
 
 bool OutputFile::open(const std::string& path) {
   path_ = path;

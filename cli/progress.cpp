@@ -6,12 +6,16 @@
 
 namespace kindred::cli {
 
-bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+bool stderr_is_terminal() {
+  return isatty(STDERR_FILENO) == 1;
+}
 
 TerminalProgress::TerminalProgress(bool enabled)
     : enabled_(enabled), start_(std::chrono::steady_clock::now()), last_() {}
 
-TerminalProgress::~TerminalProgress() { clear(); }
+TerminalProgress::~TerminalProgress() {
+  clear();
+}
 
 void TerminalProgress::note_bytes(uint64_t bytes) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -28,7 +32,8 @@ void TerminalProgress::update(std::string_view stage, uint64_t done, uint64_t to
   if (total > 0) {
     std::fprintf(stderr, "\r\033[K%-10.*s %llu / %llu (%.0f%%)  %.1fs", int(stage.size()),
                  stage.data(), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total), 100.0 * double(done) / double(total), secs);
+                 static_cast<unsigned long long>(total), 100.0 * double(done) / double(total),
+                 secs);
   } else {
     std::fprintf(stderr, "\r\033[K%-10.*s %llu documents  %.1f MB/s  %.1fs", int(stage.size()),
                  stage.data(), static_cast<unsigned long long>(done),

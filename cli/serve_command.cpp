@@ -37,7 +37,8 @@ void register_serve(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-batch", args->options.max_batch, "Most documents per POST /documents")
       ->capture_default_str();
-  cmd->add_option("--http-threads", args->options.threads, "Request worker threads")->capture_default_str();
+  cmd->add_option("--http-threads", args->options.threads, "Request worker threads")
+      ->capture_default_str();
   cmd->add_option("-t,--threads", args->threads, "Sketching threads per add (0 = all cores)");
   cmd->callback([args] {
     LiveOpenOptions o;

@@ -290,7 +290,9 @@ LiveOpenOptions live_options(unsigned threads, bool read_only) {
   return o;
 }
 
-py::object optional_id(int64_t id) { return id < 0 ? py::none() : py::cast(id); }
+py::object optional_id(int64_t id) {
+  return id < 0 ? py::none() : py::cast(id);
+}
 
 py::dict passage_dict(const Passage& p) {
   py::dict d;
@@ -699,8 +701,7 @@ PYBIND11_MODULE(_kindred, m) {
           py::arg("path"), py::arg("threads") = 1, py::arg("read_only") = false)
       .def("close", [](PyLiveIndex& self) { self.index.reset(); })
       .def_property_readonly("closed", [](const PyLiveIndex& self) { return !self.index; })
-      .def_property_readonly("params",
-                             [](const PyLiveIndex& self) { return self.get()->params(); })
+      .def_property_readonly("params", [](const PyLiveIndex& self) { return self.get()->params(); })
       .def(
           "add",
           [](const PyLiveIndex& self, std::vector<Document> docs) {

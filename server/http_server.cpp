@@ -51,7 +51,10 @@ void write_passages(JsonWriter& w, const std::vector<Passage>& passages) {
 
 // A match seen from document a: "a_in_b" is how much of a the other contains.
 void write_match(JsonWriter& w, const LiveMatch& m, bool passages) {
-  w.begin_object().field("doc", m.doc).field("id", m.id).field("relation", relation_name(m.relation));
+  w.begin_object()
+      .field("doc", m.doc)
+      .field("id", m.id)
+      .field("relation", relation_name(m.relation));
   write_overlap(w, m.overlap);
   if (passages) write_passages(w, m.passages);
   w.end_object();
@@ -94,7 +97,10 @@ std::string iso8601(int64_t t) {
 }
 
 void write_story(JsonWriter& w, const LiveStory& st, const LiveIndex& index, bool account) {
-  w.begin_object().field("id", st.id).field("updated", iso8601(st.updated)).field("cohesion", st.cohesion);
+  w.begin_object()
+      .field("id", st.id)
+      .field("updated", iso8601(st.updated))
+      .field("cohesion", st.cohesion);
   w.key("members").begin_array();
   for (uint32_t m : st.members) {
     auto d = index.document(m);
@@ -136,7 +142,8 @@ std::optional<std::string> parse_document(simdjson::dom::element e, Document& do
                                             : nullptr;
     if (!target) continue;  // unknown fields are ignored
     std::string_view value;
-    if (field.value.get_string().get(value)) return "field \"" + std::string(key) + "\" must be a string";
+    if (field.value.get_string().get(value))
+      return "field \"" + std::string(key) + "\" must be a string";
     *target = std::string(value);
   }
   if (doc.id.empty()) return "missing or empty \"id\"";
@@ -176,8 +183,9 @@ void Service::Impl::post_documents(const httplib::Request& req, httplib::Respons
   if (!root["documents"].get_array().get(list)) {
     batch = true;
     if (list.size() > options.max_batch) {
-      send_error(res, 413, "batch of " + std::to_string(list.size()) + " documents; at most " +
-                               std::to_string(options.max_batch) + " per request");
+      send_error(res, 413,
+                 "batch of " + std::to_string(list.size()) + " documents; at most " +
+                     std::to_string(options.max_batch) + " per request");
       return;
     }
     for (simdjson::dom::element e : list) {
@@ -245,14 +253,13 @@ void Service::Impl::routes() {
   }
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const char* what = res.status == 413 ? "request body too large"
+    const char* what = res.status == 413   ? "request body too large"
                        : res.status == 404 ? "no such route"
                                            : "request failed";
     send_error(res, res.status, what);
   });
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    send_error(res, 500, "internal error");
-  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                std::exception_ptr) { send_error(res, 500, "internal error"); });
 
   http.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
     const LiveStats s = index.stats();
@@ -278,16 +285,17 @@ void Service::Impl::routes() {
     send_json(res, 200, out);
   });
   // Ids may hold '/', so the matches route is tried first.
-  http.Get(R"(/documents/(.+)/matches)", [this](const httplib::Request& req, httplib::Response& res) {
-    auto n = doc_of(req.matches[1], res);
-    if (!n) return;
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object().field("id", std::string(req.matches[1])).field("doc", *n);
-    write_matches(w, index.matches(*n, true), true);
-    w.end_object();
-    send_json(res, 200, out);
-  });
+  http.Get(R"(/documents/(.+)/matches)",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             auto n = doc_of(req.matches[1], res);
+             if (!n) return;
+             std::string out;
+             JsonWriter w(out);
+             w.begin_object().field("id", std::string(req.matches[1])).field("doc", *n);
+             write_matches(w, index.matches(*n, true), true);
+             w.end_object();
+             send_json(res, 200, out);
+           });
   http.Get(R"(/documents/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
     auto n = doc_of(req.matches[1], res);
     if (!n) return;
@@ -324,7 +332,10 @@ void Service::Impl::routes() {
     std::string out;
     JsonWriter w(out);
     auto root = index.document(f->root);
-    w.begin_object().field("id", f->id).field("root", f->root).field("root_id", root ? root->info.id : "");
+    w.begin_object()
+        .field("id", f->id)
+        .field("root", f->root)
+        .field("root_id", root ? root->info.id : "");
     w.key("members").begin_array();
     for (uint32_t m : f->members) {
       auto d = index.document(m);
@@ -333,7 +344,8 @@ void Service::Impl::routes() {
     w.end_array().end_object();
     send_json(res, 200, out);
   });
-  http.Get(R"(/stories/(\d{1,10})\.html)", [this](const httplib::Request& req, httplib::Response& res) {
+  http.Get(R"(/stories/(\d{1,10})\.html)", [this](const httplib::Request& req,
+                                                  httplib::Response& res) {
     const uint32_t id = static_cast<uint32_t>(std::stoull(req.matches[1]));
     auto result = index.story_result(id);
     if (!result) {
@@ -380,7 +392,9 @@ Service::Service(LiveIndex& index, ServerOptions options)
   impl_->routes();
 }
 
-Service::~Service() { stop(); }
+Service::~Service() {
+  stop();
+}
 
 bool Service::bind() {
   Impl& s = *impl_;
@@ -396,9 +410,13 @@ bool Service::bind() {
   return true;
 }
 
-int Service::port() const { return impl_->port; }
+int Service::port() const {
+  return impl_->port;
+}
 
-bool Service::listen() { return impl_->http.listen_after_bind(); }
+bool Service::listen() {
+  return impl_->http.listen_after_bind();
+}
 
 void Service::stop() {
   if (impl_->http.is_running()) impl_->http.stop();

@@ -21,11 +21,11 @@ namespace kindred::server {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                        ///< 0: any free port (see Service::port())
-  std::string token;                      ///< empty: no authentication
-  size_t max_body_bytes = 32u << 20;      ///< request bodies larger than this: 413
-  size_t max_batch = 1000;                ///< documents per POST /documents
-  size_t threads = 8;                     ///< request worker threads
+  int port = 8080;                    ///< 0: any free port (see Service::port())
+  std::string token;                  ///< empty: no authentication
+  size_t max_body_bytes = 32u << 20;  ///< request bodies larger than this: 413
+  size_t max_batch = 1000;            ///< documents per POST /documents
+  size_t threads = 8;                 ///< request worker threads
 };
 
 // Thread-safety: start()/stop() from one thread; requests are served on the pool.

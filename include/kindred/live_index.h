@@ -44,25 +44,25 @@ namespace kindred {
 inline constexpr uint32_t kLiveFormatVersion = 1;
 
 struct LiveOpenOptions {
-  unsigned threads = 1;              ///< sketching threads in add() (0 = all cores)
-  uint64_t map_bytes = 1ull << 40;   ///< LMDB map size: the largest the store may grow (virtual)
+  unsigned threads = 1;             ///< sketching threads in add() (0 = all cores)
+  uint64_t map_bytes = 1ull << 40;  ///< LMDB map size: the largest the store may grow (virtual)
   bool read_only = false;
 };
 
 // A link of a document to another, seen from the first: overlap.size_a is its
 // own shingle count, containment_a_in_b how much of it the other contains.
 struct LiveMatch {
-  uint32_t doc = 0;   ///< the other document's number
-  std::string id;     ///< the other document's id
+  uint32_t doc = 0;  ///< the other document's number
+  std::string id;    ///< the other document's id
   Relation relation = Relation::kOverlapping;
   Overlap overlap;
   std::vector<Passage> passages;  ///< a = this document, b = the other (when asked for)
 };
 
 struct LiveDocument {
-  uint32_t doc = 0;  ///< document number: its place in insertion order, from 0
-  DocInfo info;      ///< metadata, counts, family and story (info.text when asked for)
-  int64_t added = 0; ///< Unix seconds when it was added
+  uint32_t doc = 0;   ///< document number: its place in insertion order, from 0
+  DocInfo info;       ///< metadata, counts, family and story (info.text when asked for)
+  int64_t added = 0;  ///< Unix seconds when it was added
 };
 
 struct LiveAdded {
@@ -74,8 +74,8 @@ struct LiveAdded {
 };
 
 struct LiveAddResult {
-  std::vector<LiveAdded> added;          ///< accepted documents, in input order
-  std::vector<Rejection> rejections;     ///< no words, or an id already stored
+  std::vector<LiveAdded> added;       ///< accepted documents, in input order
+  std::vector<Rejection> rejections;  ///< no words, or an id already stored
 };
 
 // What a document would match if it were added now (nothing is stored).
@@ -92,11 +92,11 @@ struct LiveFamily {
 };
 
 struct LiveStory {
-  uint32_t id = 0;  ///< smallest member's document number
-  std::vector<uint32_t> members;  ///< ascending
-  std::vector<uint32_t> families;  ///< family ids of members
-  double cohesion = 0;    ///< from the last refresh; 0 for a provisional story
-  int64_t updated = 0;    ///< Unix seconds of the last change of its membership
+  uint32_t id = 0;                       ///< smallest member's document number
+  std::vector<uint32_t> members;         ///< ascending
+  std::vector<uint32_t> families;        ///< family ids of members
+  double cohesion = 0;                   ///< from the last refresh; 0 for a provisional story
+  int64_t updated = 0;                   ///< Unix seconds of the last change of its membership
   std::vector<AccountSentence> account;  ///< merged account (story()/with_account only)
 };
 
@@ -104,9 +104,9 @@ struct LiveStats {
   uint32_t format_version = 0;
   std::string params;  ///< Params::to_spec()
   uint64_t documents = 0, links = 0, families = 0, documents_in_families = 0, stories = 0;
-  uint64_t buckets = 0;        ///< distinct (band, key) buckets
+  uint64_t buckets = 0;  ///< distinct (band, key) buckets
   uint64_t text_bytes = 0;
-  uint64_t store_bytes = 0;    ///< size of the LMDB data file
+  uint64_t store_bytes = 0;       ///< size of the LMDB data file
   int64_t stories_refreshed = 0;  ///< Unix seconds of the last refresh_stories(); 0 = never
 };
 

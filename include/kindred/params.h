@@ -20,11 +20,12 @@ struct Params {
 
   // --- sketch (one-permutation MinHash with optimal densification) ---
   uint32_t sketch_bins = 128;  ///< bins = the "permutations" of classic MinHash
-  uint64_t seed = 0x6b696e6472656421ull;  ///< hash seed; sketches are comparable only with equal seeds
+  uint64_t seed =
+      0x6b696e6472656421ull;  ///< hash seed; sketches are comparable only with equal seeds
 
   // --- LSH banding: candidates are pairs equal on all `rows` bins of some band ---
-  uint32_t bands = 64;  ///< bands * rows must be <= sketch_bins
-  uint32_t rows = 2;    ///< P(candidate | Jaccard J) = 1 - (1 - J^rows)^bands
+  uint32_t bands = 64;        ///< bands * rows must be <= sketch_bins
+  uint32_t rows = 2;          ///< P(candidate | Jaccard J) = 1 - (1 - J^rows)^bands
   uint32_t max_bucket = 256;  ///< larger buckets propose a star and a chain, not all pairs
 
   // --- verification: computed exactly on the shingle sets of every candidate ---

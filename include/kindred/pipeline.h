@@ -46,8 +46,8 @@ class ProgressSink {
 };
 
 struct ScanOptions {
-  unsigned threads = 0;        ///< 0 = all hardware threads
-  bool keep_text = false;      ///< keep each document's text in DocInfo (stories imply it)
+  unsigned threads = 0;    ///< 0 = all hardware threads
+  bool keep_text = false;  ///< keep each document's text in DocInfo (stories imply it)
   /// Find stories (independent reports of one event), their quotations and
   /// merged accounts. Needs every text in memory until finish().
   bool stories = true;

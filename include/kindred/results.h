@@ -24,10 +24,10 @@ const char* relation_name(Relation r);  // "exact", "near_duplicate", "contained
 
 // Exact set statistics of two shingle sets.
 struct Overlap {
-  uint64_t shared = 0;    ///< |A ∩ B|
-  uint64_t size_a = 0;    ///< |A|
-  uint64_t size_b = 0;    ///< |B|
-  double jaccard() const;            ///< |A∩B| / |A∪B|; 0 for two empty sets
+  uint64_t shared = 0;                ///< |A ∩ B|
+  uint64_t size_a = 0;                ///< |A|
+  uint64_t size_b = 0;                ///< |B|
+  double jaccard() const;             ///< |A∩B| / |A∪B|; 0 for two empty sets
   double containment_a_in_b() const;  ///< |A∩B| / |A|
   double containment_b_in_a() const;  ///< |A∩B| / |B|
 };
@@ -39,8 +39,8 @@ std::optional<Relation> classify(const Overlap& overlap, bool same_text, const P
 // A reused passage: aligned spans of two texts, with byte offsets into the
 // original (un-normalised) UTF-8 of each. Produced by align::align_passages().
 struct Passage {
-  uint32_t a_begin = 0, a_end = 0;  ///< [begin, end) bytes in document a's text
-  uint32_t b_begin = 0, b_end = 0;  ///< [begin, end) bytes in document b's text
+  uint32_t a_begin = 0, a_end = 0;    ///< [begin, end) bytes in document a's text
+  uint32_t b_begin = 0, b_end = 0;    ///< [begin, end) bytes in document b's text
   uint32_t a_words = 0, b_words = 0;  ///< words of each span
   uint32_t matched_words = 0;         ///< words aligned as equal (after normalisation)
   double score = 0;                   ///< alignment score (see align/passages.h)
@@ -83,8 +83,8 @@ struct DocInfo {
 
 // Which document of a linked pair derives from which.
 struct Provenance {
-  uint32_t source = 0;  ///< document index of the likely original
-  uint32_t copy = 0;    ///< document index of the likely copy
+  uint32_t source = 0;      ///< document index of the likely original
+  uint32_t copy = 0;        ///< document index of the likely copy
   double confidence = 0.5;  ///< in [0.5, 1]: 0.5 = a coin toss, 1 = certain
   std::string evidence;     ///< "containment", "date", "containment+date", "order"
 };
@@ -92,37 +92,38 @@ struct Provenance {
 // A quotation as one article words it.
 struct QuoteVariant {
   uint32_t doc = 0;
-  uint32_t begin = 0, end = 0;  ///< bytes of the quoted words in the document's text (marks excluded)
-  std::string speaker;          ///< as the text names them; empty when not found
+  uint32_t begin = 0,
+           end = 0;     ///< bytes of the quoted words in the document's text (marks excluded)
+  std::string speaker;  ///< as the text names them; empty when not found
 };
 
 // One quotation across a story, however differently each article words it.
 struct Quotation {
   uint32_t id = 0;
   uint32_t story = 0;
-  std::string speaker;                ///< the most frequent non-empty speaker of its variants
+  std::string speaker;                 ///< the most frequent non-empty speaker of its variants
   std::vector<QuoteVariant> variants;  ///< at least one; ordered by document
 };
 
 // A sentence of a story's merged account and the documents that carry it.
 struct AccountSentence {
-  uint32_t doc = 0;  ///< the document whose wording is shown
-  uint32_t begin = 0, end = 0;  ///< bytes in that document's text
+  uint32_t doc = 0;               ///< the document whose wording is shown
+  uint32_t begin = 0, end = 0;    ///< bytes in that document's text
   std::vector<uint32_t> sources;  ///< every document carrying this sentence (or a close variant)
 };
 
 // Articles about the same event, copies or independent reports.
 struct Story {
   uint32_t id = 0;
-  std::vector<uint32_t> members;   ///< document indices, ascending
-  std::vector<uint32_t> families;  ///< copy families inside the story
-  double cohesion = 0;             ///< mean story similarity of member pairs
+  std::vector<uint32_t> members;         ///< document indices, ascending
+  std::vector<uint32_t> families;        ///< copy families inside the story
+  double cohesion = 0;                   ///< mean story similarity of member pairs
   std::vector<AccountSentence> account;  ///< the merged account, in narrative order
 };
 
 struct ScanStats {
   uint64_t documents = 0;
-  uint64_t bytes = 0;            ///< UTF-8 bytes of text analysed
+  uint64_t bytes = 0;  ///< UTF-8 bytes of text analysed
   uint64_t tokens = 0;
   uint64_t invalid_utf8 = 0;     ///< invalid sequences replaced across all documents
   uint64_t candidate_pairs = 0;  ///< distinct pairs proposed by LSH and verified
@@ -139,12 +140,12 @@ struct ScanStats {
 
 struct ScanResult {
   std::vector<DocInfo> docs;
-  std::vector<Link> links;  ///< sorted by (a, b)
-  std::vector<Family> families;  ///< families of two or more, by id
-  std::vector<Provenance> provenance;  ///< one per link, same order
+  std::vector<Link> links;                     ///< sorted by (a, b)
+  std::vector<Family> families;                ///< families of two or more, by id
+  std::vector<Provenance> provenance;          ///< one per link, same order
   std::vector<std::vector<Passage>> passages;  ///< per link when aligned, same order; else empty
-  std::vector<Story> stories;          ///< stories of two or more documents, by id
-  std::vector<Quotation> quotations;   ///< every quotation of every story, by story
+  std::vector<Story> stories;                  ///< stories of two or more documents, by id
+  std::vector<Quotation> quotations;           ///< every quotation of every story, by story
   ScanStats stats;
 };
 

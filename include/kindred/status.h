@@ -51,8 +51,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : data_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Status status) : data_(std::move(status)) {}    // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : data_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool has_value() const { return data_.index() == 0; }
   explicit operator bool() const { return has_value(); }

@@ -40,8 +40,8 @@ Overlap overlap(std::span<const uint64_t> a, std::span<const uint64_t> b) {
   const auto& small = a.size() <= b.size() ? a : b;
   const auto& large = a.size() <= b.size() ? b : a;
   // PERF: galloping wins once the size ratio exceeds ~16 (log2 of the larger set).
-  o.shared = small.size() * 16 < large.size() ? intersect_gallop(small, large)
-                                              : intersect_merge(a, b);
+  o.shared =
+      small.size() * 16 < large.size() ? intersect_gallop(small, large) : intersect_merge(a, b);
   return o;
 }
 

@@ -23,9 +23,15 @@ struct CandidateStats {
 };
 
 // Encodes the pair (a, b), a < b, in one integer that sorts by (a, b).
-inline uint64_t pack_pair(uint32_t a, uint32_t b) { return (uint64_t{a} << 32) | b; }
-inline uint32_t pair_first(uint64_t p) { return static_cast<uint32_t>(p >> 32); }
-inline uint32_t pair_second(uint64_t p) { return static_cast<uint32_t>(p); }
+inline uint64_t pack_pair(uint32_t a, uint32_t b) {
+  return (uint64_t{a} << 32) | b;
+}
+inline uint32_t pair_first(uint64_t p) {
+  return static_cast<uint32_t>(p >> 32);
+}
+inline uint32_t pair_second(uint64_t p) {
+  return static_cast<uint32_t>(p);
+}
 
 // All distinct candidate pairs of the table, sorted. `parallel_for_bands` runs
 // body(b) for every band b, possibly concurrently (pass a sequential loop to run

@@ -16,6 +16,7 @@
 namespace kindred::cluster {
 
 // One Provenance per link, same order. `docs` gives dates (DocInfo::date).
-std::vector<Provenance> infer_provenance(std::span<const Link> links, std::span<const DocInfo> docs);
+std::vector<Provenance> infer_provenance(std::span<const Link> links,
+                                         std::span<const DocInfo> docs);
 
 }  // namespace kindred::cluster

@@ -6,7 +6,7 @@ namespace kindred::core {
 [[noreturn]] void check_failed(const char* expr, const char* file, int line, const char* msg);
 }  // namespace kindred::core
 
-#define KINDRED_CHECK(cond, msg)                                              \
-  do {                                                                        \
+#define KINDRED_CHECK(cond, msg)                                                  \
+  do {                                                                            \
     if (!(cond)) ::kindred::core::check_failed(#cond, __FILE__, __LINE__, (msg)); \
   } while (0)

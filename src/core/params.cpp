@@ -6,8 +6,12 @@
 namespace kindred {
 
 namespace {
-Status invalid(const std::string& message) { return {StatusCode::kInvalidArgument, message}; }
-bool in_unit_interval(double v) { return v > 0.0 && v <= 1.0; }
+Status invalid(const std::string& message) {
+  return {StatusCode::kInvalidArgument, message};
+}
+bool in_unit_interval(double v) {
+  return v > 0.0 && v <= 1.0;
+}
 }  // namespace
 
 Status Params::validate() const {
@@ -34,8 +38,8 @@ std::string Params::to_spec() const {
   std::snprintf(buf, sizeof buf,
                 "shingle:%u,bins:%u,lsh:%ux%u,max_bucket:%u,near:%g,contained:%g,link:%g,"
                 "min_shared:%u,story_link:%g,story_cohesion:%g,story_window:%g",
-                shingle_size, sketch_bins, bands, rows, max_bucket, near_duplicate, contained,
-                link, min_shared, story_link, story_cohesion, story_window_days);
+                shingle_size, sketch_bins, bands, rows, max_bucket, near_duplicate, contained, link,
+                min_shared, story_link, story_cohesion, story_window_days);
   return buf;
 }
 

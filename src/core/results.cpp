@@ -6,10 +6,14 @@ namespace kindred {
 
 const char* relation_name(Relation r) {
   switch (r) {
-    case Relation::kExact: return "exact";
-    case Relation::kNearDuplicate: return "near_duplicate";
-    case Relation::kContained: return "contained";
-    case Relation::kOverlapping: return "overlapping";
+    case Relation::kExact:
+      return "exact";
+    case Relation::kNearDuplicate:
+      return "near_duplicate";
+    case Relation::kContained:
+      return "contained";
+    case Relation::kOverlapping:
+      return "overlapping";
   }
   return "unknown";
 }

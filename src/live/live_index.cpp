@@ -49,7 +49,9 @@ namespace {
 using live::Cursor;
 using live::Txn;
 
-int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t now_seconds() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
 
 // Little byte writer/reader for records.
 struct Bytes {
@@ -201,7 +203,9 @@ LinkValue decode_link(const MDB_val& v) {
   return l;
 }
 
-uint64_t bucket_key(uint32_t band, uint32_t key) { return (uint64_t{band} << 32) | key; }
+uint64_t bucket_key(uint32_t band, uint32_t key) {
+  return (uint64_t{band} << 32) | key;
+}
 
 std::string encode_members(std::span<const uint32_t> members, Bytes b = {}) {
   for (uint32_t m : members) b.pod(m);
@@ -404,9 +408,11 @@ struct LiveIndex::Impl {
         Bytes b;
         b.pod(lf.root);
         const std::string rec = encode_members(lf.members, std::move(b));
-        if (Status s = live::put(t, d().families, live::val_of(lf.id), live::val(rec)); !s) return s;
+        if (Status s = live::put(t, d().families, live::val_of(lf.id), live::val(rec)); !s)
+          return s;
         for (uint32_t m : lf.members) {
-          if (Status s = live::put(t, d().family, live::val_of(m), live::val_of(lf.id)); !s) return s;
+          if (Status s = live::put(t, d().family, live::val_of(m), live::val_of(lf.id)); !s)
+            return s;
         }
         made.push_back(std::move(lf));
       }
@@ -490,7 +496,9 @@ struct LiveIndex::Impl {
 
 LiveIndex::LiveIndex() : impl_(std::make_unique<Impl>()) {}
 LiveIndex::~LiveIndex() = default;
-const Params& LiveIndex::params() const { return impl_->params; }
+const Params& LiveIndex::params() const {
+  return impl_->params;
+}
 
 Result<std::unique_ptr<LiveIndex>> LiveIndex::create(const std::string& dir, const Params& params,
                                                      const LiveOpenOptions& options) {
@@ -523,7 +531,8 @@ Result<std::unique_ptr<LiveIndex>> LiveIndex::create(const std::string& dir, con
 Result<std::unique_ptr<LiveIndex>> LiveIndex::open(const std::string& dir,
                                                    const LiveOpenOptions& options) {
   if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb")) {
-    return Status(StatusCode::kNotFound, "no index in '" + dir + "' (create one with `kindred index create`)");
+    return Status(StatusCode::kNotFound,
+                  "no index in '" + dir + "' (create one with `kindred index create`)");
   }
   auto env = live::Env::open(dir, false, options.read_only, options.map_bytes);
   if (!env) return env.status();
@@ -536,7 +545,8 @@ Result<std::unique_ptr<LiveIndex>> LiveIndex::open(const std::string& dir,
   if (!t.status()) return t.status();
   auto version = live::get(t.get(), s.d().meta, live::val("format"));
   if (!version || version->mv_size != 4) {
-    return Status(StatusCode::kDataError, "'" + dir + "' is not a kindred index (no format version)");
+    return Status(StatusCode::kDataError,
+                  "'" + dir + "' is not a kindred index (no format version)");
   }
   const uint32_t v = live::load<uint32_t>(version->mv_data);
   if (v != kLiveFormatVersion) {
@@ -583,7 +593,8 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
     }
     if (doc.id.empty() || doc.id.size() > 511) {
       result.rejections.push_back(
-          {doc.origin, doc.id, Status(StatusCode::kDataError, "document id must have 1 to 511 bytes")});
+          {doc.origin, doc.id,
+           Status(StatusCode::kDataError, "document id must have 1 to 511 bytes")});
       continue;
     }
     const uint32_t n = next++;
@@ -677,7 +688,8 @@ Result<LiveQueryResult> LiveIndex::query(const Document& document) const {
     m.relation = link->relation;
     m.overlap = {link->overlap.shared, self.shingles, rc.shingles};
     m.passages = align_texts(document.text, s.text(tx, c));
-    const double strength = std::max(m.overlap.containment_a_in_b(), m.overlap.containment_b_in_a());
+    const double strength =
+        std::max(m.overlap.containment_a_in_b(), m.overlap.containment_b_in_a());
     if (!best || m.relation < best->first ||
         (m.relation == best->first && strength > best->second)) {
       best = {m.relation, strength};
@@ -721,7 +733,8 @@ Status LiveIndex::refresh_stories() {
   sp.cohesion = s.params.story_cohesion;
   sp.time_window_days = s.params.story_window_days;
   const story::StoryStats stats(features);
-  std::vector<Story> stories = story::cluster_stories(features, stats, snap.links, snap.families, sp);
+  std::vector<Story> stories =
+      story::cluster_stories(features, stats, snap.links, snap.families, sp);
   std::map<uint32_t, Impl::StoryRecord> old;
   {
     Cursor c(tx, s.d().stories);
@@ -732,7 +745,8 @@ Status LiveIndex::refresh_stories() {
     }
   }
   for (MDB_dbi dbi : {s.d().story, s.d().stories}) {
-    if (int rc = mdb_drop(tx, dbi, 0); rc != 0) return live::lmdb_status(rc, "cannot clear stories");
+    if (int rc = mdb_drop(tx, dbi, 0); rc != 0)
+      return live::lmdb_status(rc, "cannot clear stories");
   }
   const int64_t now = now_seconds();
   for (const Story& st : stories) {
@@ -913,7 +927,8 @@ ScanResult LiveIndex::snapshot() const {
   }
   // Families and stories are numbered by smallest member, as a batch scan numbers them.
   auto read_groups = [&](MDB_dbi dbi, bool family) {
-    std::vector<std::pair<uint32_t, std::vector<uint32_t>>> groups;  // (root or cohesion slot, members)
+    std::vector<std::pair<uint32_t, std::vector<uint32_t>>>
+        groups;  // (root or cohesion slot, members)
     std::vector<double> cohesion;
     Cursor c(tx, dbi);
     MDB_val k, v;
@@ -993,7 +1008,8 @@ std::optional<ScanResult> LiveIndex::story_result(uint32_t id) const {
     for (const LinkValue& l : s.links_of(tx, m)) {
       if (l.other <= m || !local.count(l.other)) continue;
       const uint32_t a = local[m], b = local[l.other];
-      out.links.push_back({a, b, l.relation, {l.shared, out.docs[a].shingles, out.docs[b].shingles}});
+      out.links.push_back(
+          {a, b, l.relation, {l.shared, out.docs[a].shingles, out.docs[b].shingles}});
     }
   }
   std::sort(out.links.begin(), out.links.end(),
@@ -1047,9 +1063,11 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
     mdb_stat(tx, dbi, &st);
     return uint64_t{st.ms_entries};
   };
-  const std::array<std::pair<MDB_dbi, const char*>, 5> tables = {
-      {{d.docs, "docs"}, {d.ids, "ids"}, {d.texts, "texts"}, {d.shingles, "shingles"},
-       {d.bandkeys, "bandkeys"}}};
+  const std::array<std::pair<MDB_dbi, const char*>, 5> tables = {{{d.docs, "docs"},
+                                                                  {d.ids, "ids"},
+                                                                  {d.texts, "texts"},
+                                                                  {d.shingles, "shingles"},
+                                                                  {d.bandkeys, "bandkeys"}}};
   for (const auto& [dbi, name] : tables) {
     if (entries(dbi) != n) {
       problem(std::string(name) + " holds " + std::to_string(entries(dbi)) + " entries, expected " +
@@ -1076,14 +1094,17 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
         return problems;
       }
       auto idv = live::get(tx, d.ids, live::val(r->id));
-      if (!idv || live::load<uint32_t>(idv->mv_data) != i) problem("id '" + r->id + "' does not map to its document");
+      if (!idv || live::load<uint32_t>(idv->mv_data) != i)
+        problem("id '" + r->id + "' does not map to its document");
       auto keys = aligned<uint32_t>(*kv, ks);
       if (keys.size() != s.params.bands) {
-        problem("document " + std::to_string(i) + " has " + std::to_string(keys.size()) + " band keys");
+        problem("document " + std::to_string(i) + " has " + std::to_string(keys.size()) +
+                " band keys");
         return problems;
       }
       auto sh = aligned<uint64_t>(*sv, ss);
-      if (sh.size() != r->shingles) problem("document " + std::to_string(i) + ": shingle count differs");
+      if (sh.size() != r->shingles)
+        problem("document " + std::to_string(i) + ": shingle count differs");
       for (uint32_t b = 0; b < keys.size(); ++b) {
         const uint64_t bk = bucket_key(b, keys[b]);
         MDB_val k = live::val_of(bk), v = live::val_of(i);
@@ -1111,7 +1132,8 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
       auto [it, fresh] = value.insert({key, {l.relation, l.shared}});
       if (!fresh) {
         if (it->second != std::pair{l.relation, l.shared}) {
-          problem("link " + std::to_string(key.first) + "-" + std::to_string(key.second) + " differs between its ends");
+          problem("link " + std::to_string(key.first) + "-" + std::to_string(key.second) +
+                  " differs between its ends");
         }
         stored.insert(key);
       }
@@ -1119,7 +1141,8 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
   }
   for (const auto& [key, v] : value) {
     if (!stored.count(key)) {
-      problem("link " + std::to_string(key.first) + "-" + std::to_string(key.second) + " is stored from one end only");
+      problem("link " + std::to_string(key.first) + "-" + std::to_string(key.second) +
+              " is stored from one end only");
     }
   }
   const auto pairs = candidates::candidate_pairs(table, s.params.max_bucket,
@@ -1152,7 +1175,9 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
   // Families: equal to a recomputation over all links.
   std::vector<KeyedLink> klinks;
   for (const auto& [key, v] : value) {
-    klinks.push_back({key.first, key.second, v.first,
+    klinks.push_back({key.first,
+                      key.second,
+                      v.first,
                       {v.second, sk[key.first].shingles.size(), sk[key.second].shingles.size()}});
   }
   std::vector<FamilyDoc> fdocs(n);
@@ -1173,12 +1198,13 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
       continue;
     }
     for (uint32_t m : want) {
-      if (s.assignment(tx, d.family, m) != id) problem("document " + std::to_string(m) + " not assigned to family " + std::to_string(id));
+      if (s.assignment(tx, d.family, m) != id)
+        problem("document " + std::to_string(m) + " not assigned to family " + std::to_string(id));
     }
   }
   if (entries(d.families) != families.size() || entries(d.family) != in_families) {
-    problem("stored families (" + std::to_string(entries(d.families)) + ") differ from a recomputation (" +
-            std::to_string(families.size()) + ")");
+    problem("stored families (" + std::to_string(entries(d.families)) +
+            ") differ from a recomputation (" + std::to_string(families.size()) + ")");
   }
   // Stories: each member assigned to its story.
   uint64_t in_stories = 0;
@@ -1190,7 +1216,8 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
     for (uint32_t m : record->members) {
       ++in_stories;
       if (m >= n || s.assignment(tx, d.story, m) != id) {
-        problem("story " + std::to_string(id) + ": member " + std::to_string(m) + " not assigned to it");
+        problem("story " + std::to_string(id) + ": member " + std::to_string(m) +
+                " not assigned to it");
       }
     }
   }

@@ -107,7 +107,9 @@ Cursor::Cursor(MDB_txn* txn, MDB_dbi dbi) {
   KINDRED_CHECK(rc == 0, mdb_strerror(rc));
 }
 
-Cursor::~Cursor() { mdb_cursor_close(c_); }
+Cursor::~Cursor() {
+  mdb_cursor_close(c_);
+}
 
 bool Cursor::op(MDB_val& key, MDB_val& data, MDB_cursor_op o) {
   const int rc = mdb_cursor_get(c_, &key, &data, o);

@@ -76,8 +76,12 @@ class Txn {
   Status status_;
 };
 
-inline MDB_val val(const void* p, size_t n) { return MDB_val{n, const_cast<void*>(p)}; }
-inline MDB_val val(std::string_view s) { return val(s.data(), s.size()); }
+inline MDB_val val(const void* p, size_t n) {
+  return MDB_val{n, const_cast<void*>(p)};
+}
+inline MDB_val val(std::string_view s) {
+  return val(s.data(), s.size());
+}
 template <typename T>
 MDB_val val_of(const T& v) {
   return val(&v, sizeof(T));

@@ -14,9 +14,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <numeric>
 #include <optional>
-#include <chrono>
 #include <thread>
 #include <unordered_set>
 
@@ -101,7 +101,9 @@ Scanner::Scanner(const Params& params, ScanOptions options) {
 
 Scanner::~Scanner() = default;
 
-uint64_t Scanner::size() const { return impl_->docs.size(); }
+uint64_t Scanner::size() const {
+  return impl_->docs.size();
+}
 
 std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
   Impl& s = *impl_;
@@ -204,8 +206,8 @@ ScanResult Scanner::finish() {
         const uint32_t a = candidates::pair_first(pairs[i]);
         const uint32_t b = candidates::pair_second(pairs[i]);
         const Overlap o = align::overlap(s.shingles_of(a), s.shingles_of(b));
-        const bool same_text = s.docs[a].fingerprint == s.docs[b].fingerprint &&
-                               s.docs[a].tokens == s.docs[b].tokens;
+        const bool same_text =
+            s.docs[a].fingerprint == s.docs[b].fingerprint && s.docs[a].tokens == s.docs[b].tokens;
         if (auto rel = classify(o, same_text, s.params)) out.push_back({a, b, *rel, o});
       }
       const uint64_t done = verified.fetch_add(r.size()) + r.size();
@@ -229,8 +231,8 @@ ScanResult Scanner::finish() {
     result.passages.resize(result.links.size());
     s.arena.execute([&] {
       tbb::parallel_for(size_t{0}, result.links.size(), [&](size_t i) {
-        result.passages[i] = align_texts(s.docs[result.links[i].a].text,
-                                         s.docs[result.links[i].b].text);
+        result.passages[i] =
+            align_texts(s.docs[result.links[i].a].text, s.docs[result.links[i].b].text);
       });
     });
     s.stats.seconds_passages = seconds_since(t);
@@ -319,9 +321,8 @@ Comparison compare_texts(std::string_view a, std::string_view b, const Params& p
   const story::StoryFeatures fb = story::extract_features(b, tb, "");
   story::StoryParams sp;
   sp.time_window_days = params.story_window_days;
-  const double copy = c.relation ? std::max(c.overlap.containment_a_in_b(),
-                                            c.overlap.containment_b_in_a())
-                                 : 0.0;
+  const double copy =
+      c.relation ? std::max(c.overlap.containment_a_in_b(), c.overlap.containment_b_in_a()) : 0.0;
   const story::StoryEvidence e = story::story_similarity(fa, fb, story::StoryStats(), sp, copy);
   c.story = e.total;
   c.story_words = e.words;

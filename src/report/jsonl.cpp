@@ -14,7 +14,9 @@ using util::JsonWriter;
 
 namespace {
 
-const std::string& doc_id(const ScanResult& r, uint32_t d) { return r.docs[d].id; }
+const std::string& doc_id(const ScanResult& r, uint32_t d) {
+  return r.docs[d].id;
+}
 
 std::array<uint64_t, 4> relation_counts(const ScanResult& r) {
   std::array<uint64_t, 4> counts{};
@@ -119,10 +121,7 @@ void write_passage_fields(JsonWriter& w, const Passage& p, std::string_view text
 void append_passage_record(std::string& out, size_t i, const Passage& p, const ScanResult& r) {
   const Link& l = r.links[i];
   JsonWriter w(out);
-  w.begin_object()
-      .field("type", "passage")
-      .field("a", doc_id(r, l.a))
-      .field("b", doc_id(r, l.b));
+  w.begin_object().field("type", "passage").field("a", doc_id(r, l.a)).field("b", doc_id(r, l.b));
   write_passage_fields(w, p, r.docs[l.a].text, r.docs[l.b].text);
   w.end_object();
   out.push_back('\n');
@@ -184,10 +183,7 @@ void append_quotation_record(std::string& out, const Quotation& q, const ScanRes
     if (sources.empty() || sources.back() != v.doc) sources.push_back(v.doc);
   }
   JsonWriter w(out);
-  w.begin_object()
-      .field("type", "quotation")
-      .field("quotation", q.id)
-      .field("story", q.story);
+  w.begin_object().field("type", "quotation").field("quotation", q.id).field("story", q.story);
   w.key("speaker");
   q.speaker.empty() ? w.null() : w.value(q.speaker);
   w.key("sources").begin_array();
@@ -276,7 +272,8 @@ void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t r
   }
   for (const Family& f : result.families) append_family_record(out, f, result), maybe_flush();
   for (const Story& s : result.stories) append_story_record(out, s, result), maybe_flush();
-  for (const Quotation& q : result.quotations) append_quotation_record(out, q, result), maybe_flush();
+  for (const Quotation& q : result.quotations)
+    append_quotation_record(out, q, result), maybe_flush();
   append_summary_record(out, result, rejected);
   sink(out);
 }
@@ -291,20 +288,20 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
   const auto counts = relation_counts(r);
   const ScanStats& s = r.stats;
   const double mb = double(s.bytes) / 1e6;
-  const double secs = s.seconds_sketch + s.seconds_candidates + s.seconds_verify + s.seconds_cluster;
+  const double secs =
+      s.seconds_sketch + s.seconds_candidates + s.seconds_verify + s.seconds_cluster;
   char buf[512];
   std::string out;
   std::snprintf(buf, sizeof buf, "kindred: %llu documents (%.1f MB), %llu rejected\n",
                 static_cast<unsigned long long>(s.documents), mb,
                 static_cast<unsigned long long>(rejected));
   out += buf;
-  std::snprintf(buf, sizeof buf,
-                "  %llu links: %llu exact, %llu near-duplicate, %llu contained, %llu overlapping\n",
-                static_cast<unsigned long long>(s.links),
-                static_cast<unsigned long long>(counts[0]),
-                static_cast<unsigned long long>(counts[1]),
-                static_cast<unsigned long long>(counts[2]),
-                static_cast<unsigned long long>(counts[3]));
+  std::snprintf(
+      buf, sizeof buf,
+      "  %llu links: %llu exact, %llu near-duplicate, %llu contained, %llu overlapping\n",
+      static_cast<unsigned long long>(s.links), static_cast<unsigned long long>(counts[0]),
+      static_cast<unsigned long long>(counts[1]), static_cast<unsigned long long>(counts[2]),
+      static_cast<unsigned long long>(counts[3]));
   out += buf;
   std::snprintf(buf, sizeof buf, "  %llu copy families covering %llu documents\n",
                 static_cast<unsigned long long>(s.families),
@@ -321,10 +318,9 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
   }
   std::vector<const Family*> largest;
   for (const Family& f : r.families) largest.push_back(&f);
-  std::partial_sort(largest.begin(), largest.begin() + std::min<size_t>(3, largest.size()),
-                    largest.end(), [](const Family* a, const Family* b) {
-                      return a->members.size() > b->members.size();
-                    });
+  std::partial_sort(
+      largest.begin(), largest.begin() + std::min<size_t>(3, largest.size()), largest.end(),
+      [](const Family* a, const Family* b) { return a->members.size() > b->members.size(); });
   for (size_t i = 0; i < std::min<size_t>(3, largest.size()); ++i) {
     std::snprintf(buf, sizeof buf, "    family %u: %zu documents, original %s\n", largest[i]->id,
                   largest[i]->members.size(), r.docs[largest[i]->root].id.c_str());

@@ -32,7 +32,8 @@ void write_passage_fields(util::JsonWriter& w, const Passage& passage, std::stri
 // {"type":"story",...}: one story, with its merged account.
 void append_story_record(std::string& out, const Story& story, const ScanResult& result);
 // {"type":"quotation",...}: one quotation of a story with its variants.
-void append_quotation_record(std::string& out, const Quotation& quotation, const ScanResult& result);
+void append_quotation_record(std::string& out, const Quotation& quotation,
+                             const ScanResult& result);
 // {"type":"summary",...}: last record; counts and timings.
 void append_summary_record(std::string& out, const ScanResult& result, uint64_t rejected);
 // {"type":"rejected",...}: a record that could not be used, with its reason.

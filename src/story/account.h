@@ -16,13 +16,14 @@
 namespace kindred::story {
 
 struct AccountParams {
-  double same_sentence = 0.6;  ///< stem Jaccard for two sentences to be one
-  uint32_t min_words = 4;      ///< shorter sentences (datelines, bylines) are left out
-  uint32_t max_documents = 64; ///< articles read per story (largest first); the rest only counted
+  double same_sentence = 0.6;   ///< stem Jaccard for two sentences to be one
+  uint32_t min_words = 4;       ///< shorter sentences (datelines, bylines) are left out
+  uint32_t max_documents = 64;  ///< articles read per story (largest first); the rest only counted
 };
 
 // `texts[d]` is document d's text. Returns the account of `story`.
-std::vector<AccountSentence> merged_account(const Story& story, std::span<const std::string_view> texts,
+std::vector<AccountSentence> merged_account(const Story& story,
+                                            std::span<const std::string_view> texts,
                                             const AccountParams& params = {});
 
 }  // namespace kindred::story

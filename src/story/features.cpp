@@ -20,41 +20,43 @@ namespace {
 // news story, so evidence of none. Normalised forms (apostrophes dropped).
 const std::unordered_set<std::string_view>& stopwords() {
   static const std::unordered_set<std::string_view> words = {
-      "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
-      "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between",
-      "both", "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "dont",
-      "down", "during", "each", "even", "few", "for", "from", "further", "had", "has", "have",
-      "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i",
-      "if", "im", "in", "into", "is", "it", "its", "itself", "just", "last", "like", "made",
-      "make", "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself",
-      "new", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or",
-      "other", "our", "ours", "out", "over", "own", "same", "she", "should", "since", "so",
-      "some", "still", "such", "than", "that", "thats", "the", "their", "theirs", "them",
-      "then", "there", "these", "they", "theyre", "this", "those", "through", "to", "too",
-      "two", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when",
-      "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with",
-      "within", "without", "would", "year", "years", "yet", "you", "your", "yours", "week",
-      "weeks", "day", "days", "time", "mr", "mrs", "ms", "dr", "sir",
+      "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+      "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+      "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "dont", "down", "during",
+      "each", "even", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+      "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "im", "in", "into",
+      "is", "it", "its", "itself", "just", "last", "like", "made", "make", "many", "may", "me",
+      "might", "more", "most", "much", "must", "my", "myself", "new", "no", "nor", "not", "now",
+      "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own",
+      "same", "she", "should", "since", "so", "some", "still", "such", "than", "that", "thats",
+      "the", "their", "theirs", "them", "then", "there", "these", "they", "theyre", "this", "those",
+      "through", "to", "too", "two", "under", "until", "up", "upon", "us", "very", "was", "we",
+      "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why",
+      "will", "with", "within", "without", "would", "year", "years", "yet", "you", "your", "yours",
+      "week", "weeks", "day", "days", "time", "mr", "mrs", "ms", "dr", "sir",
       // reporting verbs
       "said", "says", "say", "saying", "told", "tell", "tells", "added", "adds", "stated",
-      "declared", "wrote", "writes", "explained", "insisted", "warned", "asked", "noted",
-      "argued", "claimed", "replied", "according", "reported", "reports", "announced",
+      "declared", "wrote", "writes", "explained", "insisted", "warned", "asked", "noted", "argued",
+      "claimed", "replied", "according", "reported", "reports", "announced",
       // calendar
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-      "february", "march", "april", "june", "july", "august", "september", "october",
-      "november", "december", "today", "yesterday", "tomorrow"};
+      "february", "march", "april", "june", "july", "august", "september", "october", "november",
+      "december", "today", "yesterday", "tomorrow"};
   return words;
 }
 
 bool is_reporting_verb(std::string_view w) {
   static const std::unordered_set<std::string_view> verbs = {
-      "said", "says", "say", "told", "tells", "added", "adds", "stated", "declared", "wrote",
-      "writes", "explained", "insisted", "warned", "asked", "noted", "argued", "claimed",
-      "replied", "according", "continued", "stressed", "recalled", "admitted"};
+      "said",     "says",      "say",       "told",     "tells",    "added",
+      "adds",     "stated",    "declared",  "wrote",    "writes",   "explained",
+      "insisted", "warned",    "asked",     "noted",    "argued",   "claimed",
+      "replied",  "according", "continued", "stressed", "recalled", "admitted"};
   return verbs.count(w) > 0;
 }
 
-bool is_pronoun(std::string_view w) { return w == "he" || w == "she" || w == "they"; }
+bool is_pronoun(std::string_view w) {
+  return w == "he" || w == "she" || w == "they";
+}
 
 // Words that may stand between a speaker and the verb: "Lavrov also said".
 bool is_speech_adverb(std::string_view w) {
@@ -64,10 +66,11 @@ bool is_speech_adverb(std::string_view w) {
 
 bool is_title(std::string_view w) {
   static const std::unordered_set<std::string_view> titles = {
-      "president", "minister", "foreign", "secretary", "spokesman", "spokeswoman",
-      "spokesperson", "prime", "chancellor", "senator", "general", "chief", "adviser",
-      "advisor", "envoy", "ambassador", "deputy", "mayor", "governor", "state", "national",
-      "security", "vice", "leader", "commissioner", "director", "chairman", "chair", "head"};
+      "president",    "minister", "foreign",    "secretary",  "spokesman", "spokeswoman",
+      "spokesperson", "prime",    "chancellor", "senator",    "general",   "chief",
+      "adviser",      "advisor",  "envoy",      "ambassador", "deputy",    "mayor",
+      "governor",     "state",    "national",   "security",   "vice",      "leader",
+      "commissioner", "director", "chairman",   "chair",      "head"};
   return titles.count(w) > 0;
 }
 
@@ -119,7 +122,8 @@ std::string word_of(std::string_view text, const normalize::Token& t) {
   const std::string_view raw = text.substr(t.begin, t.end - t.begin);
   // PERF: most news words are ASCII; lower-casing them here (apostrophes
   // dropped, as normalize_word does) avoids a Unicode pass and two allocations.
-  if (std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+  if (std::all_of(raw.begin(), raw.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     std::string w;
     w.reserve(raw.size());
     for (char c : raw) {
@@ -233,8 +237,8 @@ class SpeakerFinder {
   // to tokens >= floor; "\x01" for a pronoun, empty when none.
   std::string subject_of(size_t k, size_t floor) const {
     size_t j = k;
-    for (int skipped = 0; j > floor && skipped < 2 && is_speech_adverb(word_of(text_, tokens_[j - 1]));
-         ++skipped) {
+    for (int skipped = 0;
+         j > floor && skipped < 2 && is_speech_adverb(word_of(text_, tokens_[j - 1])); ++skipped) {
       --j;
     }
     if (j == floor) return {};
@@ -356,7 +360,9 @@ class SpeakerFinder {
 
 }  // namespace
 
-bool is_stopword(std::string_view w) { return stopwords().count(w) > 0; }
+bool is_stopword(std::string_view w) {
+  return stopwords().count(w) > 0;
+}
 
 namespace {
 bool within_one_edit(const std::string& a, const std::string& b) {
@@ -381,14 +387,14 @@ std::string surname_key(const std::string& speaker) {
       space == std::string::npos ? speaker : std::string_view(speaker).substr(space + 1)));
 }
 
-std::string stem(std::string_view w) { return std::string(stem_view(w)); }
+std::string stem(std::string_view w) {
+  return std::string(stem_view(w));
+}
 
 std::string name_key(std::string_view w) {
   std::string s;
   s.reserve(w.size() + 2);
-  auto is_vowel = [](char c) {
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-  };
+  auto is_vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; };
   for (size_t i = 0; i < w.size(); ++i) {
     char c = w[i];
     if (c == 'y') c = 'i';
@@ -461,7 +467,8 @@ std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text
     while (prev > start && std::isspace(static_cast<unsigned char>(text[prev - 1]))) --prev;
     size_t next = newline + 1;
     while (next < text.size() && (text[next] == ' ' || text[next] == '\t')) ++next;
-    if (next >= text.size() || text[next] == '\n' || text[next] == '\r') return false;  // blank line
+    if (next >= text.size() || text[next] == '\n' || text[next] == '\r')
+      return false;  // blank line
     if (std::islower(static_cast<unsigned char>(text[next]))) return true;
     if (prev == start) return false;
     const char last = text[prev - 1];
@@ -487,7 +494,8 @@ std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text
       const auto u = static_cast<unsigned char>(text[j]);
       if (u == '"' || u == '\'' || u == ')') {
         ++j;
-      } else if (u == 0xE2 && j + 2 < text.size() && static_cast<unsigned char>(text[j + 1]) == 0x80 &&
+      } else if (u == 0xE2 && j + 2 < text.size() &&
+                 static_cast<unsigned char>(text[j + 1]) == 0x80 &&
                  (static_cast<unsigned char>(text[j + 2]) == 0x9D ||
                   static_cast<unsigned char>(text[j + 2]) == 0x99)) {
         j += 3;  // ” or ’
@@ -537,8 +545,9 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
   // Quotations and their speakers.
   SpeakerFinder speakers(text, tokens);
   for (const QuoteSpan& span : find_quote_spans(text)) {
-    auto first = std::lower_bound(tokens.begin(), tokens.end(), span.begin,
-                                  [](const normalize::Token& t, uint32_t pos) { return t.begin < pos; });
+    auto first =
+        std::lower_bound(tokens.begin(), tokens.end(), span.begin,
+                         [](const normalize::Token& t, uint32_t pos) { return t.begin < pos; });
     auto last = first;
     while (last != tokens.end() && last->end <= span.end) ++last;
     const auto k0 = static_cast<size_t>(first - tokens.begin());

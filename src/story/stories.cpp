@@ -52,7 +52,8 @@ StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.si
     for (const std::string& v : variants) {
       auto& ids = by_deletion[v];
       for (uint32_t other : ids) {
-        if (sets.find(other) != sets.find(i) && spelling_variants(keys[other], k)) sets.unite(other, i);
+        if (sets.find(other) != sets.find(i) && spelling_variants(keys[other], k))
+          sets.unite(other, i);
       }
       ids.push_back(i);
     }
@@ -169,7 +170,8 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
   e.words = a.norm > 0 && b.norm > 0 ? dot / (a.norm * b.norm) : 0.0;
   const double shared = merge_sum(a.names, b.names, [](double x, double) { return x; });
   e.names = a.name_weight + b.name_weight > 0 ? 2 * shared / (a.name_weight + b.name_weight) : 0.0;
-  e.quotes = 1.0 - std::pow(0.5, double(matched_quotes(*a.features, *b.features, params.quote_match)));
+  e.quotes =
+      1.0 - std::pow(0.5, double(matched_quotes(*a.features, *b.features, params.quote_match)));
   e.copy = copy_containment;
   if (a.features->time && b.features->time) {
     const double days = std::abs(double(*a.features->time - *b.features->time)) / 86400.0;
@@ -208,9 +210,9 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
   };
   std::unordered_map<uint64_t, double> copy_of;  // links the family guard kept apart still count
   for (const Link& l : links) {
-    copy_of[pair_key(unit_of[l.a], unit_of[l.b])] = std::max(
-        {copy_of[pair_key(unit_of[l.a], unit_of[l.b])], l.overlap.containment_a_in_b(),
-         l.overlap.containment_b_in_a()});
+    copy_of[pair_key(unit_of[l.a], unit_of[l.b])] =
+        std::max({copy_of[pair_key(unit_of[l.a], unit_of[l.b])], l.overlap.containment_a_in_b(),
+                  l.overlap.containment_b_in_a()});
   }
 
   // Each unit's evidence, weighted once.

@@ -37,7 +37,9 @@ int decode_utf8(std::string_view s, size_t i, char32_t& cp) {
   return 0;
 }
 
-bool is_valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+bool is_valid_utf8(std::string_view s) {
+  return simdjson::validate_utf8(s.data(), s.size());
+}
 
 uint32_t repair_utf8(std::string& s) {
   // PERF: the common case (valid, no NUL) is one SIMD validation pass and a memchr.

@@ -12,8 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -70,8 +70,8 @@ struct OracleLink {
   uint64_t shared, size_a, size_b;
 };
 
-std::map<std::pair<uint32_t, uint32_t>, OracleLink> oracle_links(
-    const std::vector<Document>& docs, const Params& p) {
+std::map<std::pair<uint32_t, uint32_t>, OracleLink> oracle_links(const std::vector<Document>& docs,
+                                                                 const Params& p) {
   std::vector<std::vector<std::string>> words, sets;
   for (const auto& d : docs) {
     words.push_back(normalised_words(d.text));
@@ -141,11 +141,10 @@ TEST_P(PipelineVsOracle, SameLinksAsAllPairsExactComparison) {
   // Binomial slack of three standard deviations around the expectation.
   const double slack = 3 * std::sqrt(std::max(1.0, expected_low));
   EXPECT_GE(double(found_low), expected_low - slack)
-      << found_low << " of " << low << " links below J=0.35 found, " << expected_low
-      << " expected";
-  std::printf("oracle links %zu; below J=0.35: %llu, found %llu (expected %.1f)\n",
-              expected.size(), static_cast<unsigned long long>(low),
-              static_cast<unsigned long long>(found_low), expected_low);
+      << found_low << " of " << low << " links below J=0.35 found, " << expected_low << " expected";
+  std::printf("oracle links %zu; below J=0.35: %llu, found %llu (expected %.1f)\n", expected.size(),
+              static_cast<unsigned long long>(low), static_cast<unsigned long long>(found_low),
+              expected_low);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, PipelineVsOracle, ::testing::Values(1, 2, 3));

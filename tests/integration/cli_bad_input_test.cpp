@@ -33,9 +33,9 @@ std::string gzip(const std::string& data) {
 
 struct BadCase {
   const char* name;
-  std::string file;     // file name inside the temp dir
+  std::string file;  // file name inside the temp dir
   std::string content;
-  std::string expect;   // text the error must contain
+  std::string expect;  // text the error must contain
 };
 
 std::vector<BadCase> bad_cases() {
@@ -82,7 +82,9 @@ TEST_P(BadInput, FailsClearlyByDefaultAndIsRecordedWithSkipBad) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, BadInput, ::testing::Range(size_t{0}, bad_cases().size()),
-                         [](const auto& param_info) { return std::string(bad_cases()[param_info.param].name); });
+                         [](const auto& param_info) {
+                           return std::string(bad_cases()[param_info.param].name);
+                         });
 
 TEST(BadInput, InvalidUtf8IsReplacedAndCountedNotRejected) {
   TempDir tmp;

@@ -37,11 +37,15 @@ TEST(CliIndex, CreateAddCheckQueryStats) {
   ASSERT_TRUE(parse_scan_output(scan.out, batch, why)) << why;
   RunResult stats = run_kindred("index stats " + quote(dir));
   ASSERT_EQ(stats.exit_code, 0);
-  EXPECT_NE(stats.out.find("\"links\":" + std::to_string(batch.links.size()) + ","), std::string::npos)
+  EXPECT_NE(stats.out.find("\"links\":" + std::to_string(batch.links.size()) + ","),
+            std::string::npos)
       << stats.out;
-  RunResult q = run_kindred("index query " + quote(dir) + " '" + kExamples + "/corpus/strike/abridged.txt'");
+  RunResult q =
+      run_kindred("index query " + quote(dir) + " '" + kExamples + "/corpus/strike/abridged.txt'");
   ASSERT_EQ(q.exit_code, 0) << q.err;
-  EXPECT_NE(q.out.find("\"id\":\"strike/wire_full.txt\",\"relation\":\"contained\""), std::string::npos) << q.out;
+  EXPECT_NE(q.out.find("\"id\":\"strike/wire_full.txt\",\"relation\":\"contained\""),
+            std::string::npos)
+      << q.out;
   EXPECT_NE(q.out.find("\"passages\":[{"), std::string::npos);
   // Adding the same documents again rejects every one as a duplicate.
   EXPECT_EQ(run_kindred("index add " + quote(dir) + " '" + kExamples + "/corpus'").exit_code, 1);
@@ -84,12 +88,14 @@ TEST(CliIndex, SurvivesSigkillDuringIngest) {
       dup2(devnull, STDERR_FILENO);
       close(out[0]);
       execl(KINDRED_CLI_PATH, "kindred", "index", "add", dir.c_str(), corpus.c_str(), "--ack",
-            "--skip-bad", "--rejects", "/dev/null", "--commit", "7", "-t", "1", static_cast<char*>(nullptr));
+            "--skip-bad", "--rejects", "/dev/null", "--commit", "7", "-t", "1",
+            static_cast<char*>(nullptr));
       _exit(127);
     }
     close(out[1]);
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 1500)(rng));
+    const auto deadline =
+        std::chrono::steady_clock::now() +
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 1500)(rng));
     // Read acknowledgements until the deadline, then kill.
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     std::string buffer;
@@ -108,7 +114,8 @@ TEST(CliIndex, SurvivesSigkillDuringIngest) {
       ++killed;
     }
     ssize_t n;
-    while ((n = read(out[0], chunk, sizeof chunk)) > 0) buffer.append(chunk, static_cast<size_t>(n));
+    while ((n = read(out[0], chunk, sizeof chunk)) > 0)
+      buffer.append(chunk, static_cast<size_t>(n));
     close(out[0]);
     // Only complete lines are acknowledgements.
     size_t start = 0;
@@ -126,7 +133,8 @@ TEST(CliIndex, SurvivesSigkillDuringIngest) {
   }
   EXPECT_GT(killed, 0);
   EXPECT_FALSE(acknowledged.empty());
-  // Every acknowledged document is present and queryable: querying the corpus finds each as an exact copy.
+  // Every acknowledged document is present and queryable: querying the corpus finds each as an
+  // exact copy.
   RunResult q = run_kindred("index query " + quote(dir) + " " + quote(corpus));
   for (const std::string& id : acknowledged) {
     EXPECT_NE(q.out.find("{\"id\":\"" + id + "\",\"relation\":\"exact\""), std::string::npos) << id;

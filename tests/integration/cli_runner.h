@@ -71,7 +71,9 @@ inline RunResult run_kindred(const std::string& args, const std::string& stdin_f
   return r;
 }
 
-inline std::string quote(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+inline std::string quote(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
 
 // The records of a JSON Lines output, grouped by "type".
 struct ScanOutput {

@@ -39,7 +39,7 @@ TEST(ScanSeeds, FindsAbridgedCopyRewriteAndLeavesIndependentReportsAlone) {
   const auto* abridged = out.link(s0, s1);
   ASSERT_NE(abridged, nullptr) << "000 must be linked to 001";
   EXPECT_EQ(abridged->relation, "contained");
-  EXPECT_GE(abridged->c_ab, 0.85);  // 000 (a) inside 001 (b)
+  EXPECT_GE(abridged->c_ab, 0.85);    // 000 (a) inside 001 (b)
   EXPECT_LT(abridged->jaccard, 0.5);  // a Jaccard-only tool would miss it
   EXPECT_NE(out.link(s1, s2), nullptr) << "001 and 002 must be linked";
   const auto* family = out.family_of(s0);
@@ -62,10 +62,10 @@ TEST(ScanExampleCorpus, FindsEveryKindOfReuse) {
   EXPECT_NE(out.link("strike/rewrite.txt", "strike/wire_full.txt"), nullptr);
   EXPECT_NE(out.link("flood/copy.txt", "flood/full.txt"), nullptr);
   EXPECT_NE(out.link("breach/copy.txt", "breach/full.txt"), nullptr);
-  for (const char* alone : {"strike/independent_a.txt", "strike/independent_b.txt",
-                            "flood/independent.txt", "breach/independent.txt",
-                            "misc/football_result.txt", "misc/recipe_column.txt",
-                            "misc/council_budget.txt"}) {
+  for (const char* alone :
+       {"strike/independent_a.txt", "strike/independent_b.txt", "flood/independent.txt",
+        "breach/independent.txt", "misc/football_result.txt", "misc/recipe_column.txt",
+        "misc/council_budget.txt"}) {
     EXPECT_FALSE(out.linked_to_anything(alone)) << alone;
   }
   const auto* strike = out.family_of("strike/wire_full.txt");
@@ -105,7 +105,8 @@ TEST(ScanOptions, OutputFileThreadsAndParametersAreHonoured) {
   std::string why;
   ASSERT_TRUE(parse_scan_output(read_file(tmp / "out.jsonl"), one, why)) << why;
   // A strict Jaccard-only setting (the usual 0.8 default elsewhere) loses the abridged copy.
-  const ScanOutput strict = scan_ok(quote(kCorpus) + " --link 0.8 --contained 0.8 --near 0.8 "
+  const ScanOutput strict = scan_ok(quote(kCorpus) +
+                                    " --link 0.8 --contained 0.8 --near 0.8 "
                                     "--bands 16 --rows 8");
   EXPECT_NE(one.link("strike/abridged.txt", "strike/wire_full.txt"), nullptr);
   EXPECT_LT(strict.links.size(), one.links.size());
@@ -131,8 +132,8 @@ TEST(Compare, ReportsBothContainmentsAndTheRelation) {
   EXPECT_NE(text.out.find("contained (A in B)"), std::string::npos) << text.out;
 
   const double copy_story = double(parser.parse(r.out)["story_similarity"]);
-  const RunResult unrelated = run_kindred("compare --json " + quote(kCorpus / "misc" / "recipe_column.txt") +
-                                          " " + quote(b));
+  const RunResult unrelated = run_kindred(
+      "compare --json " + quote(kCorpus / "misc" / "recipe_column.txt") + " " + quote(b));
   ASSERT_EQ(unrelated.exit_code, 0);
   EXPECT_TRUE(parser.parse(unrelated.out)["relation"].is_null());
   const double unrelated_story = double(parser.parse(unrelated.out)["story_similarity"]);

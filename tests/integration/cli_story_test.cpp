@@ -61,12 +61,14 @@ TEST(StoriesOnSeeds, OneStoryThreeFamiliesAndTheLavrovQuotation) {
   scan("'" + kSeeds.string() + "'", rec);
   const auto stories = rec.of_type("story");
   ASSERT_EQ(stories.size(), 1u);
-  EXPECT_EQ(strings(stories[0]["members"]),
-            (std::set<std::string>{seed("000"), seed("001"), seed("002"), seed("003"), seed("004")}));
+  EXPECT_EQ(
+      strings(stories[0]["members"]),
+      (std::set<std::string>{seed("000"), seed("001"), seed("002"), seed("003"), seed("004")}));
   // Copy families stay {000, 001, 002}; 003 and 004 are in none.
   const auto families = rec.of_type("family");
   ASSERT_EQ(families.size(), 1u);
-  EXPECT_EQ(strings(families[0]["members"]), (std::set<std::string>{seed("000"), seed("001"), seed("002")}));
+  EXPECT_EQ(strings(families[0]["members"]),
+            (std::set<std::string>{seed("000"), seed("001"), seed("002")}));
 
   // Lavrov's remark about the negotiating table: one quotation across 001, 002
   // and 003, although 003 words it differently.
@@ -114,10 +116,12 @@ TEST(StoriesOnSeeds, OneStoryThreeFamiliesAndTheLavrovQuotation) {
 }
 
 // Pairwise precision and recall of predicted stories against labels.
-std::pair<double, double> pairwise(const Records& rec, const std::map<std::string, std::string>& labels) {
+std::pair<double, double> pairwise(const Records& rec,
+                                   const std::map<std::string, std::string>& labels) {
   std::map<std::string, int64_t> story_of;
   for (const auto& s : rec.of_type("story")) {
-    for (auto m : s["members"].get_array()) story_of[std::string(std::string_view(m))] = int64_t(s["story"]);
+    for (auto m : s["members"].get_array())
+      story_of[std::string(std::string_view(m))] = int64_t(s["story"]);
   }
   int tp = 0, fp = 0, fn = 0;
   for (auto a = labels.begin(); a != labels.end(); ++a) {
@@ -138,7 +142,8 @@ std::map<std::string, std::string> story_labels() {
   std::istringstream in(read_file(kExamples / "stories" / "labels.tsv"));
   std::string line;
   std::getline(in, line);
-  while (std::getline(in, line)) labels[line.substr(0, line.find('\t'))] = line.substr(line.find('\t') + 1);
+  while (std::getline(in, line))
+    labels[line.substr(0, line.find('\t'))] = line.substr(line.find('\t') + 1);
   return labels;
 }
 
@@ -164,8 +169,9 @@ TEST(StoriesOnExamples, EachEventIsOneStoryAndNoStoriesFlagSkipsThem) {
   scan("'" + (kExamples / "corpus").string() + "'", rec);
   std::set<std::set<std::string>> got;
   for (const auto& s : rec.of_type("story")) got.insert(strings(s["members"]));
-  EXPECT_TRUE(got.count({"strike/abridged.txt", "strike/exact_repost.txt", "strike/independent_a.txt",
-                         "strike/independent_b.txt", "strike/rewrite.txt", "strike/wire_full.txt"}));
+  EXPECT_TRUE(
+      got.count({"strike/abridged.txt", "strike/exact_repost.txt", "strike/independent_a.txt",
+                 "strike/independent_b.txt", "strike/rewrite.txt", "strike/wire_full.txt"}));
   EXPECT_TRUE(got.count({"flood/copy.txt", "flood/full.txt", "flood/independent.txt"}));
   EXPECT_TRUE(got.count({"breach/copy.txt", "breach/full.txt", "breach/independent.txt"}));
   Records none;

@@ -76,10 +76,11 @@ TEST_F(ServerTest, AddGetMatchesFamilyStory) {
   auto r = client->Post("/documents", doc_json("a", kText), "application/json");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
-  r = client->Post("/documents",
-                   "{\"documents\":[" + doc_json("b", kText + " A spokesman declined to comment.") +
-                       "," + doc_json("c", "Completely different words about a football match and its score.") + "]}",
-                   "application/json");
+  r = client->Post(
+      "/documents",
+      "{\"documents\":[" + doc_json("b", kText + " A spokesman declined to comment.") + "," +
+          doc_json("c", "Completely different words about a football match and its score.") + "]}",
+      "application/json");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   auto body = parse(r->body);
@@ -122,16 +123,20 @@ TEST_F(ServerTest, BadRequestsAreRejectedAndStoreNothing) {
   start("", 3, 4096);
   EXPECT_EQ(client->Post("/documents", "{not json", "application/json")->status, 400);
   EXPECT_EQ(client->Post("/documents", "{\"id\":\"x\"}", "application/json")->status, 400);
-  EXPECT_EQ(client->Post("/documents", "{\"id\":5,\"text\":\"a b c\"}", "application/json")->status, 400);
+  EXPECT_EQ(client->Post("/documents", "{\"id\":5,\"text\":\"a b c\"}", "application/json")->status,
+            400);
   // One bad document in a batch: nothing of the batch is stored.
-  auto r = client->Post("/documents", "{\"documents\":[" + doc_json("ok", kText) + ",{\"id\":\"bad\"}]}",
-                        "application/json");
+  auto r =
+      client->Post("/documents", "{\"documents\":[" + doc_json("ok", kText) + ",{\"id\":\"bad\"}]}",
+                   "application/json");
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("document 1"), std::string::npos) << r->body;
   std::string big = "{\"documents\":[";
   for (int i = 0; i < 4; ++i) big += (i ? "," : "") + doc_json("d" + std::to_string(i), "w x y z");
   EXPECT_EQ(client->Post("/documents", big + "]}", "application/json")->status, 413);
-  EXPECT_EQ(client->Post("/documents", doc_json("huge", std::string(8000, 'a')), "application/json")->status, 413);
+  EXPECT_EQ(client->Post("/documents", doc_json("huge", std::string(8000, 'a')), "application/json")
+                ->status,
+            413);
   EXPECT_EQ(index->stats().documents, 0u);
   ASSERT_EQ(client->Post("/documents", doc_json("ok", kText), "application/json")->status, 200);
   EXPECT_EQ(client->Post("/documents", doc_json("ok", kText), "application/json")->status, 409);
@@ -159,7 +164,8 @@ TEST_F(ServerTest, ParallelRequests) {
       httplib::Client c("127.0.0.1", service->port());
       for (int i = 0; i < 15; ++i) {
         const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
-        auto r = c.Post("/documents", doc_json(id, kText + " Item " + id + " " + std::to_string(i * 7919)),
+        auto r = c.Post("/documents",
+                        doc_json(id, kText + " Item " + id + " " + std::to_string(i * 7919)),
                         "application/json");
         if (!r || r->status != 200) ++failures;
         auto g = c.Get("/documents/" + id);

@@ -19,8 +19,8 @@ std::vector<uint64_t> random_set(std::mt19937_64& rng, size_t n, uint64_t univer
 // Against std::set_intersection, on balanced (merge) and skewed (galloping) sizes.
 TEST(Overlap, EqualsNaiveIntersection) {
   std::mt19937_64 rng(11);
-  for (auto [na, nb] : {std::pair<size_t, size_t>{500, 600}, {10, 5000}, {4000, 3}, {0, 10},
-                        {1, 1}}) {
+  for (auto [na, nb] :
+       {std::pair<size_t, size_t>{500, 600}, {10, 5000}, {4000, 3}, {0, 10}, {1, 1}}) {
     for (int t = 0; t < 20; ++t) {
       const auto a = random_set(rng, na, 3000), b = random_set(rng, nb, 3000);
       std::vector<uint64_t> inter;

@@ -7,7 +7,9 @@
 namespace kindred {
 namespace {
 
-TEST(Params, DefaultsAreValid) { EXPECT_TRUE(Params{}.validate().is_ok()); }
+TEST(Params, DefaultsAreValid) {
+  EXPECT_TRUE(Params{}.validate().is_ok());
+}
 
 TEST(Params, RejectsBandsTimesRowsOverBins) {
   Params p;
@@ -54,7 +56,9 @@ TEST(Result, HoldsValueOrError) {
   EXPECT_DEATH((void)bad.value(), "nope");
 }
 
-Overlap make(uint64_t shared, uint64_t a, uint64_t b) { return {shared, a, b}; }
+Overlap make(uint64_t shared, uint64_t a, uint64_t b) {
+  return {shared, a, b};
+}
 
 TEST(Classify, StrongestRelationWins) {
   const Params p;
@@ -69,9 +73,9 @@ TEST(Classify, StrongestRelationWins) {
 }
 
 TEST(Classify, MinSharedGuardsTinyTexts) {
-  const Params p;  // min_shared 5
+  const Params p;                                                        // min_shared 5
   EXPECT_EQ(classify(make(3, 3, 400), false, p), Relation::kContained);  // all of a 3-shingle text
-  EXPECT_EQ(classify(make(3, 4, 4), false, p), std::nullopt);  // 3 < min(5, 4)
+  EXPECT_EQ(classify(make(3, 4, 4), false, p), std::nullopt);            // 3 < min(5, 4)
   EXPECT_EQ(classify(make(0, 0, 0), true, p), std::nullopt);  // empty texts are never exact
 }
 

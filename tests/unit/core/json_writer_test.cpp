@@ -10,8 +10,7 @@ TEST(JsonWriter, EscapedStringsRoundTripThroughAParser) {
   const std::string nasty = "quote \" backslash \\ newline \n tab \t ctrl \x01 del \x7f é ’";
   std::string out;
   JsonWriter w(out);
-  w.begin_object().field("s", nasty).field("n", uint64_t{42}).field("x", 0.123456).field(
-      "b", true);
+  w.begin_object().field("s", nasty).field("n", uint64_t{42}).field("x", 0.123456).field("b", true);
   w.key("arr").begin_array().value("a").value(int64_t{-3}).end_array().end_object();
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

@@ -13,10 +13,18 @@ TEST(Utf8, ValidTextIsUntouched) {
 }
 
 TEST(Utf8, InvalidRunsBecomeOneReplacementEach) {
-  std::string s = "ab\xff\xfe" "cd\xc3" "e\xed\xa0\x80" "f";  // bad bytes, truncated, surrogate
+  std::string s =
+      "ab\xff\xfe"
+      "cd\xc3"
+      "e\xed\xa0\x80"
+      "f";  // bad bytes, truncated, surrogate
   EXPECT_FALSE(is_valid_utf8(s));
   EXPECT_EQ(repair_utf8(s), 3u);
-  EXPECT_EQ(s, "ab\xEF\xBF\xBD" "cd\xEF\xBF\xBD" "e\xEF\xBF\xBD" "f");
+  EXPECT_EQ(s,
+            "ab\xEF\xBF\xBD"
+            "cd\xEF\xBF\xBD"
+            "e\xEF\xBF\xBD"
+            "f");
   EXPECT_TRUE(is_valid_utf8(s));
 }
 

@@ -109,7 +109,8 @@ inline Collected read_all(const std::string& path, const ReadOptions& options = 
                           size_t stop_at = 0) {
   Collected c;
   c.status = read_path(
-      path, options, [&](Document&& d) {
+      path, options,
+      [&](Document&& d) {
         c.docs.push_back(std::move(d));
         return true;
       },

@@ -117,8 +117,8 @@ uint64_t expect_equivalent(const std::vector<Document>& docs, const Params& para
   const StorySet before = stories_of(live);
   size_t same = 0;
   for (const auto& s : before) same += want.count(s);
-  std::printf("stories before refresh: %zu of %zu batch stories identical (%zu provisional)\n", same,
-              want.size(), before.size());
+  std::printf("stories before refresh: %zu of %zu batch stories identical (%zu provisional)\n",
+              same, want.size(), before.size());
   EXPECT_TRUE((*index)->refresh_stories().is_ok());
   const ScanResult refreshed = (*index)->snapshot();
   EXPECT_EQ(stories_of(refreshed), want);
@@ -194,7 +194,8 @@ TEST(LiveIndex, PersistsAcrossReopenAndQueries) {
   auto r = (*index)->query(q);
   ASSERT_TRUE(r.has_value());
   bool self = false;
-  for (const LiveMatch& m : r->matches) self |= m.id == "strike/abridged.txt" && m.relation == Relation::kExact;
+  for (const LiveMatch& m : r->matches)
+    self |= m.id == "strike/abridged.txt" && m.relation == Relation::kExact;
   EXPECT_TRUE(self);
   EXPECT_EQ((*index)->stats().documents, docs.size());  // the query stored nothing
   // A second create on the same directory is refused.

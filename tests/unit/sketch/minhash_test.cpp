@@ -13,7 +13,8 @@ namespace {
 void make_pair(std::mt19937_64& rng, size_t size, double jaccard, std::vector<uint64_t>& a,
                std::vector<uint64_t>& b) {
   // |A| = |B| = size, |A∩B| = s: J = s / (2 size - s).
-  const auto shared = static_cast<size_t>(std::lround(2.0 * double(size) * jaccard / (1 + jaccard)));
+  const auto shared =
+      static_cast<size_t>(std::lround(2.0 * double(size) * jaccard / (1 + jaccard)));
   a.clear();
   b.clear();
   for (size_t i = 0; i < shared; ++i) {

@@ -28,7 +28,7 @@ TEST(NameKey, TransliterationVariantsMeet) {
 TEST(Stem, InflectionsMeet) {
   EXPECT_EQ(stem("negotiations"), stem("negotiating"));
   EXPECT_EQ(stem("talks"), stem("talk"));
-  EXPECT_EQ(stem("class"), "class");  // a double s is not a plural
+  EXPECT_EQ(stem("class"), "class");          // a double s is not a plural
   EXPECT_EQ(stem("žžžžžžž").size() % 2, 0u);  // never cut inside a UTF-8 character
 }
 
@@ -63,7 +63,8 @@ TEST(Quotes, AppositiveBetweenCommas) {
 }
 
 TEST(Quotes, ApostrophesAreNotQuotationMarks) {
-  const std::string text = "It’s the union’s view that ‘the port cannot run on goodwill alone’ today.";
+  const std::string text =
+      "It’s the union’s view that ‘the port cannot run on goodwill alone’ today.";
   const StoryFeatures f = features_of(text);
   ASSERT_EQ(f.quotes.size(), 1u);
   EXPECT_EQ(quoted(text, f.quotes[0]), "the port cannot run on goodwill alone");
@@ -76,7 +77,8 @@ TEST(Quotes, ShortQuotesAreIgnored) {
 TEST(QuoteSimilarity, RewordedQuoteMatchesUnrelatedRemarkDoesNot) {
   const std::string a = "“I don’t know what they would do at the negotiating table,” he said.";
   const std::string b = "\"I don't know what they have to do at the negotiations table.\"";
-  const std::string c = "\"Good relations between our ports are very important for the whole region.\"";
+  const std::string c =
+      "\"Good relations between our ports are very important for the whole region.\"";
   const std::string d = "\"We are restoring the whole range of relations between the two ports.\"";
   const auto fa = features_of(a), fb = features_of(b), fc = features_of(c), fd = features_of(d);
   ASSERT_EQ(fa.quotes.size(), 1u);

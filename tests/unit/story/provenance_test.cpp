@@ -47,8 +47,10 @@ TEST(Provenance, SymmetricTextFallsBackToOrder) {
 
 TEST(Date, Iso8601Forms) {
   EXPECT_EQ(util::parse_iso8601("1970-01-02"), 86400);
-  EXPECT_EQ(util::parse_iso8601("2025-02-17T09:30:00Z"), util::parse_iso8601("2025-02-17T10:30:00+01:00"));
-  EXPECT_EQ(*util::parse_iso8601("2025-02-17 09:30") - *util::parse_iso8601("2025-02-17"), 9 * 3600 + 1800);
+  EXPECT_EQ(util::parse_iso8601("2025-02-17T09:30:00Z"),
+            util::parse_iso8601("2025-02-17T10:30:00+01:00"));
+  EXPECT_EQ(*util::parse_iso8601("2025-02-17 09:30") - *util::parse_iso8601("2025-02-17"),
+            9 * 3600 + 1800);
   EXPECT_FALSE(util::parse_iso8601("17/02/2025").has_value());
   EXPECT_FALSE(util::parse_iso8601("2025-13-01").has_value());
   EXPECT_FALSE(util::parse_iso8601("").has_value());

@@ -82,7 +82,8 @@ TEST(StorySimilarity, NeedsNoCollection) {
   const auto f = features({kTexts[0], kTexts[2], kTexts[3]});
   const StoryStats none;  // two articles alone, background weights only
   const StoryParams p;
-  EXPECT_GT(story_similarity(f[0], f[1], none, p).total, story_similarity(f[0], f[2], none, p).total);
+  EXPECT_GT(story_similarity(f[0], f[1], none, p).total,
+            story_similarity(f[0], f[2], none, p).total);
 }
 
 TEST(ClusterStories, FamiliesInsideStoriesAndSameCityKeptApart) {
