@@ -16,11 +16,6 @@
 
 namespace kindred::synth {
 
-// Appends `s` as a quoted JSON string. Escapes `"` and `\`; \n, \r and \t by
-// their short forms and every other byte below 0x20 as \u00XX. Other bytes
-// (UTF-8 included) are copied as they are.
-void append_json_string(std::string& out, std::string_view s);
-
 // Appends {"id","title","text","date","source"} and a newline.
 void append_document_jsonl(std::string& out, const Document& doc);
 

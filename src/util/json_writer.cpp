@@ -1,18 +1,53 @@
 #include "util/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace kindred::util {
 
+namespace {
+
+// 1 for the bytes that need an escape.
+constexpr std::array<uint8_t, 256> make_escape_table() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<size_t>(c)] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kNeedsEscape = make_escape_table();
+
+// Nonzero when one of the 8 bytes of `x` is below 0x20, '"' or '\\' (the
+// classic has-zero-byte test; exact as a yes/no answer).
+inline uint64_t has_escape(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
+  return (((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) |
+          ((backslash - kOnes) & ~backslash)) &
+         kHigh;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t run = 0;  // start of the pending run of bytes that need no escaping
+  out += '"';
+  size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < s.size(); ++i) {
+    // PERF: skips 8 clean bytes at a time (news text has an escape every ~100 bytes).
+    while (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (has_escape(word)) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, run, i - run);
+    if (!kNeedsEscape[c]) continue;
+    out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
       case '"':
@@ -30,14 +65,14 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\t':
         out += "\\t";
         break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
+      default: {
+        const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(u, sizeof u);
+      }
     }
   }
-  out.append(s, run, s.size() - run);
-  out.push_back('"');
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
 }
 
 void JsonWriter::separate() {

@@ -8,6 +8,7 @@
 
 #include "synth/generator.h"
 #include "synth/jsonl.h"
+#include "util/json_writer.h"
 
 namespace kindred::synth {
 namespace {
@@ -23,7 +24,7 @@ TEST(SynthJson, EscapedStringsRoundTrip) {
       std::string("say \"hi\" \\ back\\slash\nnew line\ttab\x01\x1f end \xc3\xa9 ") +
       std::string(1, '\0') + "nul";
   std::string line = "{\"s\":";
-  append_json_string(line, nasty);
+  util::append_json_string(line, nasty);
   line += "}";
   EXPECT_NE(line.find("\\u0001"), std::string::npos);
   EXPECT_NE(line.find("\\u001f"), std::string::npos);
@@ -50,7 +51,7 @@ TEST(SynthJson, EscapesAtEveryOffset) {
       std::string s = "abcdefgh\xc3\xa9ijklmnopqrstuvw";
       s.insert(at, 1, special);
       std::string line = "[";
-      append_json_string(line, s);
+      util::append_json_string(line, s);
       line += "]";
       const std::string_view body(line.data() + 2, line.size() - 4);
       const bool must_escape =
@@ -67,8 +68,8 @@ TEST(SynthJson, EscapesAtEveryOffset) {
 
 TEST(SynthJson, PlainStringsAreCopied) {
   std::string out;
-  append_json_string(out, "");
-  append_json_string(out, "plain text, 100% ASCII");
+  util::append_json_string(out, "");
+  util::append_json_string(out, "plain text, 100% ASCII");
   EXPECT_EQ(out, "\"\"\"plain text, 100% ASCII\"");
 }
 
