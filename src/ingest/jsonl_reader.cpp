@@ -150,32 +150,32 @@ Status JsonLineParser::parse(const Line& line, const std::string& file, Document
   return Status::ok();
 }
 
+bool consume_jsonl_line(const Line& line, const std::string& file, uint64_t limit,
+                        JsonLineParser& parser, ReadContext& ctx) {
+  Origin origin{file, line.number, line.offset};
+  if (line.too_long) {
+    return ctx.reject(std::move(origin), {},
+                      Status(StatusCode::kTooLarge, file + ':' + std::to_string(line.number) +
+                                                        ": line of " + std::to_string(line.length) +
+                                                        " bytes exceeds max_document_bytes (" +
+                                                        std::to_string(limit) + ")"));
+  }
+  if (is_blank(line.bytes)) return true;
+  Document doc;
+  std::string id;
+  if (Status st = parser.parse(line, file, &doc, &id); !st.is_ok()) {
+    return ctx.reject(std::move(origin), std::move(id), std::move(st));
+  }
+  return ctx.deliver(std::move(doc));
+}
+
 bool read_jsonl(ByteStream& stream, const std::string& file, ReadContext& ctx) {
   const uint64_t limit = ctx.options().max_document_bytes;
   LineReader reader(stream, limit);
   JsonLineParser parser(ctx.options().fields);
   Line line;
   bool go_on = true;
-  while (go_on && reader.next(&line)) {
-    Origin origin{file, line.number, line.offset};
-    if (line.too_long) {
-      go_on =
-          ctx.reject(std::move(origin), {},
-                     Status(StatusCode::kTooLarge, file + ':' + std::to_string(line.number) +
-                                                       ": line of " + std::to_string(line.length) +
-                                                       " bytes exceeds max_document_bytes (" +
-                                                       std::to_string(limit) + ")"));
-      continue;
-    }
-    if (is_blank(line.bytes)) continue;
-    Document doc;
-    std::string id;
-    if (Status st = parser.parse(line, file, &doc, &id); !st.is_ok()) {
-      go_on = ctx.reject(std::move(origin), std::move(id), std::move(st));
-      continue;
-    }
-    go_on = ctx.deliver(std::move(doc));
-  }
+  while (go_on && reader.next(&line)) go_on = consume_jsonl_line(line, file, limit, parser, ctx);
   ctx.stats().bytes += reader.bytes();
   if (!go_on) return false;
   if (!reader.status().is_ok()) {

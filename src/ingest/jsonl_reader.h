@@ -31,6 +31,13 @@ class JsonLineParser {
   std::unique_ptr<Impl> impl_;
 };
 
+// Handles one line of a JSON Lines stream as read_jsonl() does: a line over
+// `limit` bytes is rejected (kTooLarge), a blank line skipped, any other parsed
+// into a document or a rejection. Returns false when the caller's sink asked to
+// stop. Shared with readers of byte ranges of a file (include/kindred/stages.h).
+bool consume_jsonl_line(const Line& line, const std::string& file, uint64_t limit,
+                        JsonLineParser& parser, ReadContext& ctx);
+
 // Reads every line of `stream`; `file` names it in ids and messages. A
 // truncated or unreadable stream ends with one rejection naming the last line
 // and the byte reached. Returns false when a rejection stopped reading.

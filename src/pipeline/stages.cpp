@@ -160,25 +160,7 @@ bool read_jsonl_range(const InputPiece& piece, ingest::ReadContext& ctx) {
         line.bytes = {};
       }
     }
-    // From here as ingest::read_jsonl() treats each line.
-    Origin origin{file, line.number, line.offset};
-    if (line.too_long) {
-      go_on =
-          ctx.reject(std::move(origin), {},
-                     Status(StatusCode::kTooLarge, file + ':' + std::to_string(line.number) +
-                                                       ": line of " + std::to_string(line.length) +
-                                                       " bytes exceeds max_document_bytes (" +
-                                                       std::to_string(limit) + ")"));
-      continue;
-    }
-    if (line.bytes.find_first_not_of(" \t\r\f\v") == std::string_view::npos) continue;
-    Document doc;
-    std::string id;
-    if (Status st = parser.parse(line, file, &doc, &id); !st.is_ok()) {
-      go_on = ctx.reject(std::move(origin), std::move(id), std::move(st));
-      continue;
-    }
-    go_on = ctx.deliver(std::move(doc));
+    go_on = ingest::consume_jsonl_line(line, file, limit, parser, ctx);
   }
   ctx.stats().bytes += reader.bytes();
   if (!go_on) return false;
