@@ -33,6 +33,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/hash.h"
+
 namespace kindred::normalize {
 
 struct Token {
@@ -46,12 +48,20 @@ struct Token {
 // are 32-bit); ingest caps document size far below that.
 void tokenize(std::string_view text, std::vector<Token>& out);
 
+// tokenize() without its ASCII fast path: every character is decoded and
+// classified by the general rules. The reference the fast path is tested
+// against; same output, several times slower.
+void tokenize_reference(std::string_view text, std::vector<Token>& out);
+
 // The normalised form of one word, as hashed by tokenize() (for tests, display
 // and the quote/name matching of later stages).
 std::string normalize_word(std::string_view word);
 
-// Hash of a normalised word; tokenize() uses exactly this.
-uint64_t word_hash(std::string_view normalized_word);
+// Hash of a normalised word; tokenize() uses exactly this. Inline: it runs
+// once per word on the hot path.
+inline uint64_t word_hash(std::string_view normalized_word) {
+  return util::hash_bytes(normalized_word, 0x776f7264ull);
+}
 
 // Hash of a whole token sequence: equal for texts that are identical after
 // normalisation (the "exact" relation).

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -146,6 +147,65 @@ TEST(Fingerprint, EqualForNormalisedEqualTexts) {
   tokenize("the wire stories", c);
   EXPECT_EQ(sequence_fingerprint(a), sequence_fingerprint(b));
   EXPECT_NE(sequence_fingerprint(a), sequence_fingerprint(c));
+}
+
+// The ASCII fast path must give exactly the tokens of the general rules,
+// including where ASCII words meet non-ASCII letters, joiners, digits and
+// invalid bytes. Random texts over an alphabet built to hit those edges.
+TEST(Tokenize, AsciiFastPathAgreesWithTheReferenceOnRandomText) {
+  const std::vector<std::string> pieces = {
+      "a",  "B",  "z",  "Q", "0", "7", "'",    ".",    ",",        " ",        "\n",
+      "-",  "\"", "é",  "É", "’", "ʼ", "İ",    "ı",    "٣",        "\xc2\xad", "\xe2\x80\x8d",
+      "中", "国", "ア", "ก", "—", "“", "\xff", "\xc3", "\xe2\x80", "ё",        "ﬁ"};
+  std::mt19937_64 rng(20261121);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<size_t> length(0, 40);
+  std::vector<Token> fast, reference;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const size_t n = length(rng);
+    for (size_t i = 0; i < n; ++i) text += pieces[pick(rng)];
+    tokenize(text, fast);
+    tokenize_reference(text, reference);
+    ASSERT_EQ(fast.size(), reference.size()) << text;
+    for (size_t t = 0; t < fast.size(); ++t) {
+      ASSERT_EQ(fast[t].begin, reference[t].begin) << text;
+      ASSERT_EQ(fast[t].end, reference[t].end) << text;
+      ASSERT_EQ(fast[t].hash, reference[t].hash) << text;
+    }
+  }
+}
+
+// Words of every length up to past the fast path's room (256 bytes), ending
+// at every offset of the 16-byte vector loop and at the end of the text.
+TEST(Tokenize, AsciiFastPathAgreesOnLongWordsAndTextEnds) {
+  std::mt19937_64 rng(5);
+  const std::string letters = "abcXYZ0123456789'.,";
+  std::vector<Token> fast, reference;
+  for (size_t length = 1; length < 300; ++length) {
+    for (int variant = 0; variant < 4; ++variant) {
+      std::string text = variant % 2 ? "x " : "";
+      for (size_t i = 0; i < length; ++i)
+        text += letters[rng() % (variant < 2 ? 6 : letters.size())];
+      if (variant == 3) text += "\xc3\xa9 tail";
+      tokenize(text, fast);
+      tokenize_reference(text, reference);
+      ASSERT_EQ(fast.size(), reference.size()) << text;
+      for (size_t t = 0; t < fast.size(); ++t) {
+        ASSERT_EQ(fast[t].begin, reference[t].begin) << text;
+        ASSERT_EQ(fast[t].end, reference[t].end) << text;
+        ASSERT_EQ(fast[t].hash, reference[t].hash) << text;
+      }
+    }
+  }
+}
+
+TEST(Tokenize, AsciiFastPathHandsMixedWordsToTheGeneralRules) {
+  // "café" starts in ASCII and ends outside it; "don’t" joins with U+2019.
+  EXPECT_EQ(words_of("Cafe café don’t 3.5 x.y"),
+            (std::vector<std::string>{"Cafe", "café", "don’t", "3.5", "x", "y"}));
+  EXPECT_EQ(hashes_of("Cafe")[0], hashes_of("café")[0]);
+  EXPECT_EQ(hashes_of("DONT")[0], hashes_of("don’t")[0]);
 }
 
 }  // namespace
