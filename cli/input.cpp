@@ -1,6 +1,7 @@
 #include "input.h"
 
 #include <cstdio>
+#include <future>
 #include <optional>
 
 #include "commands.h"
@@ -64,7 +65,17 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
     rejects_file.write(line);
     return true;
   };
+  // Reading and analysing overlap: while the Scanner analyses one batch on
+  // its workers, this thread parses the next. One add() runs at a time.
+  std::future<std::vector<Rejection>> pending;
+  auto collect = [&] {
+    if (!pending.valid()) return;
+    for (Rejection& r : pending.get()) {
+      if (!on_reject(std::move(r))) break;
+    }
+  };
   auto stop_if_fatal = [&] {
+    collect();
     if (!fatal) return;
     progress.clear();
     if (fatal->status.code() == StatusCode::kIoError && fatal->origin.file.empty()) {
@@ -76,10 +87,12 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
 
   std::vector<Document> batch;
   auto flush = [&] {
-    for (Rejection& r : scanner.add(std::move(batch))) {
-      if (!on_reject(std::move(r))) break;
-    }
-    batch.clear();
+    collect();
+    if (fatal || batch.empty()) return;
+    pending = std::async(std::launch::async, [&scanner, docs = std::move(batch)]() mutable {
+      return scanner.add(std::move(docs));
+    });
+    batch = {};
   };
   for (const std::string& path : args.paths) {
     ingest::read_path(
@@ -126,6 +139,11 @@ void add_analysis_args(CLI::App* cmd, AnalysisArgs& args) {
   cmd->add_flag("-q,--quiet", args.quiet, "No summary or progress on stderr");
   cmd->add_flag("--no-stories", args.no_stories, "No stories, quotations or merged accounts");
   cmd->add_flag("--no-passages", args.no_passages, "No passage alignment of linked pairs");
+  cmd->add_option("--memory", args.memory_mb,
+                  "MB of shingle sets kept in memory; the rest spill to a temporary file")
+      ->capture_default_str();
+  cmd->add_option("--temp-dir", args.temp_dir,
+                  "Directory of the spill file (default: $TMPDIR or /tmp)");
   add_params_options(cmd, args.params);
 }
 
@@ -136,6 +154,8 @@ ScanOptions scan_options(const char* command, const AnalysisArgs& args, Progress
   options.progress = progress;
   options.stories = !args.no_stories;
   options.passages = !args.no_passages;
+  options.spill_after_bytes = args.memory_mb << 20;
+  options.spill_dir = args.temp_dir;
   return options;
 }
 

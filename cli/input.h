@@ -50,10 +50,13 @@ struct AnalysisArgs {
   bool quiet = false;
   bool no_stories = false;
   bool no_passages = false;
+  uint64_t memory_mb = 512;  // shingle sets held in memory before spilling
+  std::string temp_dir;      // where they spill (empty: $TMPDIR or /tmp)
   Params params;
 };
 
-// Registers --threads, --quiet, --no-stories, --no-passages and the parameters.
+// Registers --threads, --quiet, --no-stories, --no-passages, --memory,
+// --temp-dir and the parameters.
 void add_analysis_args(CLI::App* cmd, AnalysisArgs& args);
 
 // Validates the parameters (ending the run with code 2 when they are invalid)

@@ -506,6 +506,8 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readwrite("invalid_utf8", &ScanStats::invalid_utf8)
       .def_readwrite("candidate_pairs", &ScanStats::candidate_pairs)
       .def_readwrite("capped_buckets", &ScanStats::capped_buckets)
+      .def_readwrite("spilled_bytes", &ScanStats::spilled_bytes)
+      .def_readwrite("spill_error", &ScanStats::spill_error)
       .def_readwrite("links", &ScanStats::links)
       .def_readwrite("families", &ScanStats::families)
       .def_readwrite("documents_in_families", &ScanStats::documents_in_families)

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +56,12 @@ struct ScanOptions {
   /// byte offsets into both texts. Needs every text in memory until finish().
   bool passages = true;
   ProgressSink* progress = nullptr;  ///< not owned; may be null
+  /// The shingle sets kept for exact verification take ~8 bytes per word of
+  /// text. Past this many bytes they are written to an unlinked temporary
+  /// file in `spill_dir` and read back for the candidate pairs, so memory
+  /// stays proportional to the number of documents. UINT64_MAX: never spill.
+  uint64_t spill_after_bytes = uint64_t{512} << 20;
+  std::string spill_dir{};  ///< empty: the system's temporary directory ($TMPDIR or /tmp)
 };
 
 class Scanner {

@@ -136,6 +136,8 @@ struct ScanStats {
   double seconds_sketch = 0, seconds_candidates = 0, seconds_verify = 0, seconds_cluster = 0;
   double seconds_stories = 0;
   double seconds_passages = 0;
+  uint64_t spilled_bytes = 0;  ///< shingle sets written to the spill file (ScanOptions)
+  std::string spill_error;  ///< why spilling stopped and sets stayed in memory; empty if it did not
 };
 
 struct ScanResult {

@@ -1,7 +1,8 @@
 // The batch pipeline behind include/kindred/pipeline.h.
 //
 // Per document (parallel, in add()): tokenise -> shingle set -> sketch -> band keys.
-// What is kept: metadata, the sorted shingle set (flat array), the band keys.
+// What is kept: metadata, the band keys, and the sorted shingle sets (in a
+// ShingleStore, which spills them to a temporary file past a memory budget).
 // In finish(): candidates from the bands -> exact verification -> families.
 #include "kindred/pipeline.h"
 
@@ -27,6 +28,7 @@
 #include "cluster/provenance.h"
 #include "core/check.h"
 #include "index/band_table.h"
+#include "index/shingle_store.h"
 #include "normalize/tokenize.h"
 #include "sketch/minhash.h"
 #include "sketch/shingle.h"
@@ -64,18 +66,13 @@ struct Scanner::Impl {
         options(o),
         arena(static_cast<int>(resolve_threads(o.threads))),
         sketcher(p.sketch_bins, p.seed),
-        bands(p.bands) {
-    shingle_offsets.push_back(0);
-  }
+        bands(p.bands),
+        shingles(std::make_unique<index::ShingleStore>(o.spill_after_bytes, o.spill_dir)) {}
 
   void analyse(const Document& doc, Analysis& out, std::vector<normalize::Token>& tokens,
                std::vector<uint32_t>& sketch) const {
     pipeline::sketch_text(doc.text, params, sketcher, tokens, sketch, out.sketch);
     if (options.stories) out.story = story::extract_features(doc.text, tokens, doc.date);
-  }
-
-  std::span<const uint64_t> shingles_of(uint32_t d) const {
-    return {shingles.data() + shingle_offsets[d], shingles.data() + shingle_offsets[d + 1]};
   }
 
   Params params;
@@ -85,9 +82,8 @@ struct Scanner::Impl {
 
   std::vector<DocInfo> docs;
   std::unordered_set<std::string> ids;
-  std::vector<uint64_t> shingles;         // all shingle sets, concatenated
-  std::vector<uint64_t> shingle_offsets;  // doc d's set is [offsets[d], offsets[d+1])
   index::BandTable bands;
+  std::unique_ptr<index::ShingleStore> shingles;     // released once verified
   std::vector<story::StoryFeatures> story_features;  // per document, with stories
   ScanStats stats;
   bool finished = false;
@@ -161,8 +157,7 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     }
     if (s.options.stories) s.story_features.push_back(std::move(a.story));
     s.docs.push_back(std::move(info));
-    s.shingles.insert(s.shingles.end(), sk.shingles.begin(), sk.shingles.end());
-    s.shingle_offsets.push_back(s.shingles.size());
+    s.shingles->append(sk.shingles);
     s.bands.add(sk.band_keys);
   }
   s.stats.documents = s.docs.size();
@@ -197,15 +192,28 @@ ScanResult Scanner::finish() {
   // Verification, exact on the shingle sets.
   t = Clock::now();
   tbb::enumerable_thread_specific<std::vector<Link>> found;
+  struct SetBuffers {
+    std::vector<uint64_t> a, b;  // sets read back from the spill file
+  };
+  tbb::enumerable_thread_specific<SetBuffers> buffers;
   std::atomic<uint64_t> verified{0};
   constexpr size_t kGrain = 4096;
+  const index::ShingleStore& store = *s.shingles;
   s.arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<size_t>(0, pairs.size(), kGrain), [&](const auto& r) {
       auto& out = found.local();
+      SetBuffers& buf = buffers.local();
+      // Pairs are sorted by their first document: read its set once per run.
+      uint32_t current = UINT32_MAX;
+      std::span<const uint64_t> set_a;
       for (size_t i = r.begin(); i != r.end(); ++i) {
         const uint32_t a = candidates::pair_first(pairs[i]);
         const uint32_t b = candidates::pair_second(pairs[i]);
-        const Overlap o = align::overlap(s.shingles_of(a), s.shingles_of(b));
+        if (a != current) {
+          set_a = store.view(a, buf.a);
+          current = a;
+        }
+        const Overlap o = align::overlap(set_a, store.view(b, buf.b));
         const bool same_text =
             s.docs[a].fingerprint == s.docs[b].fingerprint && s.docs[a].tokens == s.docs[b].tokens;
         if (auto rel = classify(o, same_text, s.params)) out.push_back({a, b, *rel, o});
@@ -215,6 +223,9 @@ ScanResult Scanner::finish() {
       if (progress && (done / kGrain) % 64 == 0) progress->update("verify", done, pairs.size());
     });
   });
+  s.stats.spilled_bytes = store.spilled_bytes();
+  s.stats.spill_error = store.spill_error();
+  s.shingles.reset();  // the sets are not needed after verification
   ScanResult result;
   for (auto& v : found) result.links.insert(result.links.end(), v.begin(), v.end());
   std::sort(result.links.begin(), result.links.end(),
@@ -266,8 +277,6 @@ ScanResult Scanner::finish() {
 
   result.docs = std::move(s.docs);  // after stories: they read the texts
   result.stats = s.stats;
-  // Release what only the analysis needed.
-  std::vector<uint64_t>().swap(s.shingles);
   return result;
 }
 

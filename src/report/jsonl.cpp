@@ -216,9 +216,9 @@ void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejec
       .field("invalid_utf8", s.invalid_utf8)
       .field("candidate_pairs", s.candidate_pairs)
       .field("capped_buckets", s.capped_buckets)
-      .field("links", s.links)
-      .key("relations")
-      .begin_object();
+      .field("spilled_bytes", s.spilled_bytes);
+  if (!s.spill_error.empty()) w.field("spill_error", s.spill_error);
+  w.field("links", s.links).key("relations").begin_object();
   for (size_t i = 0; i < counts.size(); ++i) {
     w.field(relation_name(static_cast<Relation>(i)), counts[i]);
   }
@@ -336,6 +336,14 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
                 secs, s.seconds_sketch, s.seconds_candidates, s.seconds_verify, s.seconds_cluster,
                 secs > 0 ? mb / secs : 0.0);
   out += buf;
+  if (s.spilled_bytes > 0) {
+    std::snprintf(buf, sizeof buf, "  %.1f MB of shingle sets spilled to a temporary file\n",
+                  double(s.spilled_bytes) / 1e6);
+    out += buf;
+  }
+  if (!s.spill_error.empty()) {
+    out += "  warning: shingle sets stayed in memory (" + s.spill_error + ")\n";
+  }
   return out;
 }
 

@@ -19,15 +19,8 @@ namespace kindred::sketch {
 void shingle_hashes(std::span<const normalize::Token> tokens, uint32_t k,
                     std::vector<uint64_t>& out);
 
-// The set of shingles: shingle_hashes() sorted and deduplicated.
+// The set of shingles: shingle_hashes() sorted and deduplicated
+// (util::sort_unique_hashes).
 void shingle_set(std::span<const normalize::Token> tokens, uint32_t k, std::vector<uint64_t>& out);
-
-// Sorts and deduplicates `values` in place. Shingle hashes are uniform, so a
-// counting sort on their top bits puts each value within a few places of its
-// final one, and one insertion-sort pass finishes: O(n) where std::sort is
-// O(n log n) (it was 45% of sketching). Any input is sorted correctly, and
-// input crafted to crowd one bucket falls back to std::sort rather than going
-// quadratic. `scratch` is reused memory.
-void sort_unique_uniform(std::vector<uint64_t>& values, std::vector<uint64_t>& scratch);
 
 }  // namespace kindred::sketch

@@ -149,5 +149,36 @@ TEST_P(PipelineVsOracle, SameLinksAsAllPairsExactComparison) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, PipelineVsOracle, ::testing::Values(1, 2, 3));
 
+// Shingle sets spilled to the temporary file (a 16 KB budget spills nearly all
+// of them) verify to exactly the links of sets held in memory.
+TEST(PipelineSpill, SpilledShingleSetsGiveTheSameLinks) {
+  synth::CorpusSpec spec;
+  spec.documents = 600;
+  spec.copy_fraction = 0.3;
+  spec.mean_words = 200;
+  const synth::Corpus corpus = synth::generate_corpus(spec);
+  auto scan = [&](uint64_t budget) {
+    ScanOptions options{.threads = 2, .stories = false, .passages = false};
+    options.spill_after_bytes = budget;
+    Scanner scanner(Params{}, options);
+    EXPECT_TRUE(scanner.add(corpus.documents).empty());
+    return scanner.finish();
+  };
+  const ScanResult memory = scan(UINT64_MAX);
+  const ScanResult spilled = scan(16 * 1024);
+  EXPECT_EQ(memory.stats.spilled_bytes, 0u);
+  EXPECT_GT(spilled.stats.spilled_bytes, spilled.stats.tokens * 8 / 2);
+  EXPECT_TRUE(spilled.stats.spill_error.empty()) << spilled.stats.spill_error;
+  ASSERT_GT(memory.links.size(), 100u);
+  ASSERT_EQ(memory.links.size(), spilled.links.size());
+  for (size_t i = 0; i < memory.links.size(); ++i) {
+    EXPECT_EQ(memory.links[i].a, spilled.links[i].a);
+    EXPECT_EQ(memory.links[i].b, spilled.links[i].b);
+    EXPECT_EQ(memory.links[i].relation, spilled.links[i].relation);
+    EXPECT_EQ(memory.links[i].overlap.shared, spilled.links[i].overlap.shared);
+  }
+  ASSERT_EQ(memory.families.size(), spilled.families.size());
+}
+
 }  // namespace
 }  // namespace kindred

@@ -1,0 +1,115 @@
+#include "index/shingle_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <system_error>
+
+#include "core/check.h"
+
+namespace kindred::index {
+
+namespace {
+
+// Creates an anonymous file in `dir`: created, then unlinked at once, so the
+// kernel frees it when the store closes it or the process dies.
+int open_anonymous_file(const std::string& dir, std::string& error) {
+  std::string path = dir;
+  if (path.empty()) {
+    std::error_code ec;
+    path = std::filesystem::temp_directory_path(ec).string();
+    if (ec) path = "/tmp";
+  }
+  path += "/kindred-shingles-XXXXXX";
+  const int fd = ::mkstemp(path.data());
+  if (fd < 0) {
+    error = "cannot create a spill file in " + path.substr(0, path.rfind('/')) + ": " +
+            std::strerror(errno);
+    return -1;
+  }
+  ::unlink(path.c_str());
+  return fd;
+}
+
+bool write_all(int fd, const char* data, size_t bytes) {
+  while (bytes > 0) {
+    const ssize_t n = ::write(fd, data, bytes);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    bytes -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool read_all(int fd, char* data, size_t bytes, uint64_t offset) {
+  while (bytes > 0) {
+    const ssize_t n = ::pread(fd, data, bytes, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    bytes -= static_cast<size_t>(n);
+    offset += static_cast<uint64_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+ShingleStore::ShingleStore(uint64_t memory_budget, std::string spill_dir)
+    : budget_(memory_budget), dir_(std::move(spill_dir)) {
+  offsets_.push_back(0);
+}
+
+ShingleStore::~ShingleStore() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void ShingleStore::append(std::span<const uint64_t> set) {
+  const uint64_t values_in_budget = budget_ / sizeof(uint64_t);
+  if (!tail_.empty() && tail_.size() + set.size() > values_in_budget) spill();
+  if (tail_.capacity() == 0 && budget_ != std::numeric_limits<uint64_t>::max()) {
+    // One allocation of the whole budget (pages are touched only as filled),
+    // so growth never doubles the memory past the budget.
+    tail_.reserve(std::min<uint64_t>(values_in_budget, uint64_t{1} << 27));
+  }
+  tail_.insert(tail_.end(), set.begin(), set.end());
+  offsets_.push_back(offsets_.back() + set.size());
+}
+
+void ShingleStore::spill() {
+  if (fd_ < 0) fd_ = open_anonymous_file(dir_, spill_error_);
+  const size_t bytes = tail_.size() * sizeof(uint64_t);
+  if (fd_ < 0 || !write_all(fd_, reinterpret_cast<const char*>(tail_.data()), bytes)) {
+    if (spill_error_.empty()) spill_error_ = std::string("spill file: ") + std::strerror(errno);
+    // A partial write is never read: only values below spilled_ come from the file.
+    budget_ = std::numeric_limits<uint64_t>::max();
+    return;
+  }
+  spilled_ += tail_.size();
+  tail_.clear();  // keeps its capacity: the next sets reuse it
+}
+
+std::span<const uint64_t> ShingleStore::view(uint32_t doc, std::vector<uint64_t>& buffer) const {
+  const uint64_t begin = offsets_[doc];
+  const uint64_t end = offsets_[doc + 1];
+  if (begin >= spilled_) return {tail_.data() + (begin - spilled_), end - begin};
+  buffer.resize(end - begin);
+  const bool ok = read_all(fd_, reinterpret_cast<char*>(buffer.data()),
+                           buffer.size() * sizeof(uint64_t), begin * sizeof(uint64_t));
+  // The file holds what this process wrote moments ago; failing to read it
+  // back is a broken environment, not bad input.
+  KINDRED_CHECK(ok, "cannot read back the shingle spill file");
+  return buffer;
+}
+
+uint64_t ShingleStore::memory_bytes() const {
+  return (tail_.capacity() + offsets_.capacity()) * sizeof(uint64_t);
+}
+
+}  // namespace kindred::index
