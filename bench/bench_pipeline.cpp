@@ -11,12 +11,17 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <unordered_set>
 
+#include "align/overlap.h"
+#include "ceiling.h"
 #include "kindred/pipeline.h"
+#include "kindred/stages.h"
+#include "sketch/minhash.h"
 #include "synth/generator.h"
 
 namespace {
@@ -38,6 +43,82 @@ uint64_t key(uint64_t a, uint64_t b) {
   return a < b ? (a << 32) | b : (b << 32) | a;
 }
 
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// One thread: kindred's per-document sketching (normalise, tokenise, shingle
+// set, one-permutation MinHash, band keys; what Scanner::add does per
+// document) against the ceiling loop of bench/ceiling.h, best of three
+// alternating runs each, on the same texts in memory.
+void sketch_against_ceiling(const std::vector<kindred::Document>& docs, double mb) {
+  std::vector<std::string> padded;
+  padded.reserve(docs.size());
+  for (const auto& d : docs) padded.push_back(d.text + std::string(32, ' '));
+  const kindred::Sketcher sketcher{kindred::Params{}};
+  kindred::DocumentSketch out;
+  uint32_t bins[128];
+  double best_sketch = 1e30, best_ceiling = 1e30;
+  uint64_t sink = 0;
+  for (int round = 0; round < 3; ++round) {
+    auto t = Clock::now();
+    for (const auto& d : docs) {
+      sketcher.sketch(d.text, out);
+      sink += out.band_keys[0];
+    }
+    best_sketch = std::min(best_sketch, seconds(t));
+    t = Clock::now();
+    for (size_t i = 0; i < docs.size(); ++i) {
+      sink += kindred::bench::ceiling_sketch(padded[i].data(), docs[i].text.size(), bins);
+      sink += bins[0];
+    }
+    best_ceiling = std::min(best_ceiling, seconds(t));
+  }
+  std::printf(
+      "sketching, one thread: kindred %.1f MB/s, ceiling loop %.1f MB/s: %.0f%% of the ceiling "
+      "(checksum %llu)\n",
+      mb / best_sketch, mb / best_ceiling, 100.0 * best_ceiling / best_sketch,
+      static_cast<unsigned long long>(sink % 1000));
+}
+
+// Root-mean-square error of the Jaccard estimates of the one-permutation
+// sketch and of classic 128-permutation MinHash, on (source, copy) pairs of
+// the corpus, against the theoretical sqrt(J(1-J)/128) of an ideal sketch.
+void estimate_accuracy(const kindred::synth::Corpus& corpus, size_t max_pairs) {
+  const kindred::Params p;
+  const kindred::Sketcher sketcher{p};
+  const kindred::sketch::OnePermutationMinHash oph(p.sketch_bins, p.seed);
+  double se_oph = 0, se_classic = 0, theory = 0;
+  size_t pairs = 0;
+  kindred::DocumentSketch a, b;
+  std::vector<uint32_t> sa(p.sketch_bins), sb(p.sketch_bins);
+  for (const auto& t : corpus.truth) {
+    if (pairs == max_pairs) break;
+    sketcher.sketch(corpus.documents[t.source].text, a);
+    sketcher.sketch(corpus.documents[t.copy].text, b);
+    const double j = kindred::align::overlap(a.shingles, b.shingles).jaccard();
+    oph.sketch(a.shingles, sa);
+    oph.sketch(b.shingles, sb);
+    const double e_oph = kindred::sketch::estimate_jaccard(sa, sb);
+    const double e_classic = kindred::sketch::estimate_jaccard(
+        kindred::sketch::classic_minhash(a.shingles, p.sketch_bins, 99),
+        kindred::sketch::classic_minhash(b.shingles, p.sketch_bins, 99));
+    se_oph += (e_oph - j) * (e_oph - j);
+    se_classic += (e_classic - j) * (e_classic - j);
+    theory += j * (1 - j) / p.sketch_bins;
+    ++pairs;
+  }
+  if (pairs == 0) return;
+  const double n = double(pairs);
+  std::printf(
+      "Jaccard estimates on %zu (source, copy) pairs: RMSE one-permutation %.4f, classic "
+      "128-permutation %.4f, theory %.4f (one-permutation / theory = %.3f)\n",
+      pairs, std::sqrt(se_oph / n), std::sqrt(se_classic / n), std::sqrt(theory / n),
+      std::sqrt(se_oph / theory));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,15 +138,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--stories", stories, "Also find stories (keeps every text in memory)");
   app.add_flag("--passages", passages, "Also align the passages of every link (keeps texts)");
+  bool kernels = false;
+  app.add_flag("--kernels", kernels,
+               "Also measure one-thread sketching against the ceiling loop, and sketch accuracy");
   CLI11_PARSE(app, argc, argv);
 
-  using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
   const kindred::synth::Corpus corpus = kindred::synth::generate_corpus(spec);
   const double gen_s = std::chrono::duration<double>(Clock::now() - t0).count();
   uint64_t bytes = 0;
   for (const auto& d : corpus.documents) bytes += d.text.size();
   const double rss_corpus = current_rss_mb();
+
+  if (kernels) {
+    sketch_against_ceiling(corpus.documents, double(bytes) / 1e6);
+    estimate_accuracy(corpus, 2000);
+  }
 
   t0 = Clock::now();
   kindred::Scanner scanner(kindred::Params{},

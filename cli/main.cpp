@@ -2,10 +2,33 @@
 // subcommand. Exit codes: 0 ok, 1 bad input or no documents, 2 usage, 3 output error.
 #include <CLI/CLI.hpp>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "commands.h"
 #include "kindred/version.h"
 
+namespace {
+
+// A scan allocates and frees each batch's texts (megabytes) on different
+// threads. With glibc's defaults the freed top of the heap is returned to the
+// kernel after every batch and faulted back, zeroed, for the next: 15% of a
+// scan's time went to clearing pages. Keeping up to 256 MB of free heap
+// instead cut a 200,000-document scan from 5.8 s to 4.9 s. Memory policy of
+// the process, so it lives here, not in the library.
+void tune_allocator() {
+#if defined(__GLIBC__)
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  tune_allocator();
   CLI::App app{"kindred: traces reused text through the news"};
   app.set_version_flag("--version", kindred::kVersion);
   app.require_subcommand(1);

@@ -62,11 +62,14 @@ bool read_all(int fd, char* data, size_t bytes, uint64_t offset) {
 }  // namespace
 
 ShingleStore::ShingleStore(uint64_t memory_budget, std::string spill_dir)
-    : budget_(memory_budget), dir_(std::move(spill_dir)) {
+    : budget_(memory_budget == std::numeric_limits<uint64_t>::max() ? memory_budget
+                                                                    : memory_budget / 2),
+      dir_(std::move(spill_dir)) {
   offsets_.push_back(0);
 }
 
 ShingleStore::~ShingleStore() {
+  if (writer_.joinable()) writer_.join();
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -83,16 +86,43 @@ void ShingleStore::append(std::span<const uint64_t> set) {
 }
 
 void ShingleStore::spill() {
+  finish_write();                                               // at most one write in flight
+  if (budget_ == std::numeric_limits<uint64_t>::max()) return;  // spilling failed before
   if (fd_ < 0) fd_ = open_anonymous_file(dir_, spill_error_);
-  const size_t bytes = tail_.size() * sizeof(uint64_t);
-  if (fd_ < 0 || !write_all(fd_, reinterpret_cast<const char*>(tail_.data()), bytes)) {
-    if (spill_error_.empty()) spill_error_ = std::string("spill file: ") + std::strerror(errno);
-    // A partial write is never read: only values below spilled_ come from the file.
+  if (fd_ < 0) {
     budget_ = std::numeric_limits<uint64_t>::max();
     return;
   }
-  spilled_ += tail_.size();
-  tail_.clear();  // keeps its capacity: the next sets reuse it
+  writing_.swap(tail_);  // tail_ takes the other buffer, with its capacity
+  tail_.clear();
+  writer_ = std::thread([this] {
+    write_ok_ = write_all(fd_, reinterpret_cast<const char*>(writing_.data()),
+                          writing_.size() * sizeof(uint64_t));
+    write_errno_ = write_ok_ ? 0 : errno;
+  });
+}
+
+void ShingleStore::finish_write() {
+  if (!writer_.joinable()) return;
+  writer_.join();
+  if (write_ok_) {
+    spilled_ += writing_.size();
+    writing_.clear();
+    return;
+  }
+  // The file keeps only what came before: these values stay in memory, in
+  // order before the tail, and nothing more is spilled. A partial write is
+  // never read, since only values below spilled_ come from the file.
+  spill_error_ = std::string("cannot write the spill file: ") + std::strerror(write_errno_);
+  budget_ = std::numeric_limits<uint64_t>::max();
+  writing_.insert(writing_.end(), tail_.begin(), tail_.end());
+  tail_.swap(writing_);
+  std::vector<uint64_t>().swap(writing_);
+}
+
+void ShingleStore::seal() {
+  finish_write();
+  std::vector<uint64_t>().swap(writing_);
 }
 
 std::span<const uint64_t> ShingleStore::view(uint32_t doc, std::vector<uint64_t>& buffer) const {
@@ -109,7 +139,7 @@ std::span<const uint64_t> ShingleStore::view(uint32_t doc, std::vector<uint64_t>
 }
 
 uint64_t ShingleStore::memory_bytes() const {
-  return (tail_.capacity() + offsets_.capacity()) * sizeof(uint64_t);
+  return (tail_.capacity() + writing_.capacity() + offsets_.capacity()) * sizeof(uint64_t);
 }
 
 }  // namespace kindred::index

@@ -14,13 +14,17 @@
 // spill_error(): the scan is slower to fail for lack of memory, but never
 // loses a set.
 //
-// Thread-safety: append() from one thread; view() from any number of threads
-// once appending is over.
+// Writing overlaps the scan: a full buffer goes to a background thread while
+// appends fill a second one, so the budget covers both buffers.
+//
+// Thread-safety: append() and seal() from one thread; view() from any number
+// of threads after seal().
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kindred::index {
@@ -36,13 +40,15 @@ class ShingleStore {
 
   // Appends the next document's set (document index = size() before the call).
   void append(std::span<const uint64_t> set);
+  // Ends appending: waits for the background write. view() needs it.
+  void seal();
 
   uint32_t size() const { return static_cast<uint32_t>(offsets_.size() - 1); }
   uint32_t set_size(uint32_t doc) const {
     return static_cast<uint32_t>(offsets_[doc + 1] - offsets_[doc]);
   }
 
-  // Document `doc`'s set. Points into the store when the set is in memory,
+  // Document `doc`'s set (after seal()). Points into the store when the set is in memory,
   // otherwise into `buffer`, which it fills; valid until the next call with
   // the same buffer.
   std::span<const uint64_t> view(uint32_t doc, std::vector<uint64_t>& buffer) const;
@@ -55,13 +61,18 @@ class ShingleStore {
 
  private:
   void spill();
+  void finish_write();  // joins the writer; on failure its values return to memory
 
-  uint64_t budget_;
+  uint64_t budget_;  // of each of the two buffers
   std::string dir_;
   int fd_ = -1;
   uint64_t spilled_ = 0;           // values [0, spilled_) are in the file, in order
-  std::vector<uint64_t> tail_;     // values [spilled_, end) are in memory
+  std::vector<uint64_t> writing_;  // values [spilled_, spilled_ + size) being written
+  std::vector<uint64_t> tail_;     // the values after those, in memory
   std::vector<uint64_t> offsets_;  // doc d's set is values [offsets_[d], offsets_[d + 1])
+  std::thread writer_;
+  bool write_ok_ = true;  // set by the writer before it ends
+  int write_errno_ = 0;
   std::string spill_error_;
 };
 

@@ -198,6 +198,7 @@ ScanResult Scanner::finish() {
   tbb::enumerable_thread_specific<SetBuffers> buffers;
   std::atomic<uint64_t> verified{0};
   constexpr size_t kGrain = 4096;
+  s.shingles->seal();
   const index::ShingleStore& store = *s.shingles;
   s.arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<size_t>(0, pairs.size(), kGrain), [&](const auto& r) {

@@ -35,6 +35,7 @@ TEST(ShingleStore, KeepsEverythingInMemoryWithinTheBudget) {
   const auto sets = random_sets(200, 1);
   ShingleStore store(std::numeric_limits<uint64_t>::max());
   for (const auto& s : sets) store.append(s);
+  store.seal();
   EXPECT_EQ(store.spilled_bytes(), 0u);
   expect_all_readable(store, sets);
 }
@@ -48,6 +49,7 @@ TEST(ShingleStore, SpillsPastTheBudgetAndReadsEverySetBack) {
     total += s.size() * sizeof(uint64_t);
     ASSERT_LE(store.memory_bytes(), 16 * 1024 + (sets.size() + 1) * 8 * 2);
   }
+  store.seal();
   EXPECT_GT(store.spilled_bytes(), total / 2);
   EXPECT_TRUE(store.spill_error().empty()) << store.spill_error();
   expect_all_readable(store, sets);
@@ -57,6 +59,7 @@ TEST(ShingleStore, UnwritableSpillDirectoryKeepsSetsInMemoryAndSaysWhy) {
   const auto sets = random_sets(300, 3);
   ShingleStore store(4096, "/nonexistent/kindred-test-dir");
   for (const auto& s : sets) store.append(s);
+  store.seal();
   EXPECT_EQ(store.spilled_bytes(), 0u);
   EXPECT_NE(store.spill_error().find("/nonexistent/kindred-test-dir"), std::string::npos)
       << store.spill_error();
