@@ -459,9 +459,19 @@ std::string normalize_word(std::string_view word) {
 }
 
 uint64_t sequence_fingerprint(const std::vector<Token>& tokens) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ tokens.size();
-  for (const Token& t : tokens) h = util::mix64(h ^ t.hash) + 0x632be59bd9b4e019ull;
-  return h;
+  // PERF: four independent chains (token i feeds lane i % 4) instead of one:
+  // each step is a multiply chain, and one chain was 6% of sketching.
+  uint64_t lane[4] = {0x9e3779b97f4a7c15ull ^ tokens.size(), 0x632be59bd9b4e019ull,
+                      0x85ebca6b2f1e3a91ull, 0xc2b2ae3d27d4eb4full};
+  size_t i = 0;
+  for (; i + 4 <= tokens.size(); i += 4) {
+    for (int l = 0; l < 4; ++l)
+      lane[l] = util::mix64(lane[l] ^ tokens[i + l].hash) + 0x632be59bd9b4e019ull;
+  }
+  for (int l = 0; i < tokens.size(); ++i, ++l) {
+    lane[l] = util::mix64(lane[l] ^ tokens[i].hash) + 0x632be59bd9b4e019ull;
+  }
+  return util::mix64(lane[0] ^ util::mix64(lane[1] ^ util::mix64(lane[2] ^ util::mix64(lane[3]))));
 }
 
 }  // namespace kindred::normalize
