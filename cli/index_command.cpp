@@ -23,6 +23,7 @@ struct IndexArgs {
   InputArgs input;
   unsigned threads = 0;
   size_t commit = 256;
+  uint32_t merge_documents = LiveOpenOptions{}.merge_documents;
   bool ack = false;
   bool quiet = false;
   std::string file;
@@ -32,6 +33,7 @@ std::unique_ptr<LiveIndex> open_index(const char* command, const IndexArgs& a, b
   LiveOpenOptions o;
   o.threads = a.threads;
   o.read_only = read_only;
+  o.merge_documents = a.merge_documents;
   auto index = LiveIndex::open(a.dir, o);
   if (!index) fail(command, 1, index.status().message());
   return std::move(*index);
@@ -168,6 +170,7 @@ void run_stats(const IndexArgs& a) {
       .field("documents_in_families", s.documents_in_families)
       .field("stories", s.stories)
       .field("bucket_entries", s.buckets)
+      .field("bucket_documents_merged", s.buckets_merged)
       .field("text_bytes", s.text_bytes)
       .field("store_bytes", s.store_bytes)
       .field("stories_refreshed", s.stories_refreshed)
@@ -215,6 +218,11 @@ void register_index(CLI::App& app) {
   add->add_option("--commit", args->commit,
                   "Documents per transaction (each is durable when committed)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  add->add_option("--merge-every", args->merge_documents,
+                  "Merge the in-memory LSH postings into the store after this many documents "
+                  "(at least; a quarter of the merged documents when larger, up to 32768)")
+      ->check(CLI::Range(uint32_t{1}, uint32_t{1} << 30))
       ->capture_default_str();
   add->add_flag("--ack", args->ack, "Print 'added ID' for each document once it is committed");
   add->add_flag("-q,--quiet", args->quiet, "No summary on stderr");

@@ -389,6 +389,7 @@ py::dict live_stats_dict(const LiveStats& s) {
   d["text_bytes"] = s.text_bytes;
   d["store_bytes"] = s.store_bytes;
   d["stories_refreshed"] = s.stories_refreshed;
+  d["bucket_documents_merged"] = s.buckets_merged;
   return d;
 }
 

@@ -162,6 +162,14 @@ struct Service::Impl {
   int port = -1;
 
   void routes();
+  void send_matches(httplib::Response& res, const std::string& id, uint32_t n) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().field("id", id).field("doc", n);
+    write_matches(w, index.matches(n, true), true);
+    w.end_object();
+    send_json(res, 200, out);
+  }
   void post_documents(const httplib::Request& req, httplib::Response& res);
   std::optional<uint32_t> doc_of(const std::string& id, httplib::Response& res) {
     auto n = index.find(id);
@@ -284,21 +292,29 @@ void Service::Impl::routes() {
     JsonWriter(out).begin_object().field("stories", index.stats().stories).end_object();
     send_json(res, 200, out);
   });
-  // Ids may hold '/', so the matches route is tried first.
-  http.Get(R"(/documents/(.+)/matches)",
-           [this](const httplib::Request& req, httplib::Response& res) {
-             auto n = doc_of(req.matches[1], res);
-             if (!n) return;
-             std::string out;
-             JsonWriter w(out);
-             w.begin_object().field("id", std::string(req.matches[1])).field("doc", *n);
-             write_matches(w, index.matches(*n, true), true);
-             w.end_object();
-             send_json(res, 200, out);
-           });
+  // Document ids are arbitrary strings (they may hold '/', percent-encoded or
+  // not), so /documents/{id} takes everything after the prefix and an exact id
+  // always wins. Matches live under their own prefix, /matches/{id}, which
+  // cannot collide; /documents/{id}/matches is kept as an alias for ids that
+  // are not themselves stored with a "/matches" suffix.
+  http.Get(R"(/matches/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+    if (auto n = doc_of(req.matches[1], res)) send_matches(res, req.matches[1], *n);
+  });
   http.Get(R"(/documents/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-    auto n = doc_of(req.matches[1], res);
-    if (!n) return;
+    const std::string id = req.matches[1];
+    std::optional<uint32_t> n = index.find(id);
+    constexpr std::string_view kSuffix = "/matches";
+    if (!n && id.size() > kSuffix.size() && id.ends_with(kSuffix)) {
+      const std::string base = id.substr(0, id.size() - kSuffix.size());
+      if (auto m = index.find(base)) {
+        send_matches(res, base, *m);
+        return;
+      }
+    }
+    if (!n) {
+      send_error(res, 404, "no document with id '" + id + "'");
+      return;
+    }
     auto d = index.document(*n, req.get_param_value("text") != "false");
     if (!d) {
       send_error(res, 404, "no such document");

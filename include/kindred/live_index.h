@@ -17,7 +17,10 @@
 //
 // The store is an LMDB environment (a directory): every add() is one write
 // transaction, committed (fsync) before it returns, so a crash loses at most
-// the call in progress and never leaves a partial document.
+// the call in progress and never leaves a partial document. The LSH postings
+// of the most recent documents live in memory until a merge writes them to the
+// store in key order (LiveOpenOptions::merge_documents); they are derived from
+// the stored band keys, so nothing acknowledged depends on them.
 //
 // Thread-safety: a LiveIndex may be shared by any number of threads. Reads run
 // in parallel on their own snapshots (also while a write is in progress);
@@ -41,12 +44,17 @@
 namespace kindred {
 
 /// Bumped whenever the store layout changes; a store of another version is refused.
-inline constexpr uint32_t kLiveFormatVersion = 1;
+inline constexpr uint32_t kLiveFormatVersion = 2;
 
 struct LiveOpenOptions {
   unsigned threads = 1;             ///< sketching threads in add() (0 = all cores)
   uint64_t map_bytes = 1ull << 40;  ///< LMDB map size: the largest the store may grow (virtual)
   bool read_only = false;
+  /// The LSH postings of recent documents are kept in memory (rebuilt from
+  /// their stored band keys on open) and merged into the store's bucket table
+  /// once there are max(merge_documents, a quarter of the merged documents),
+  /// at most 32,768 or merge_documents. Small values exercise merges in tests.
+  uint32_t merge_documents = 4096;
 };
 
 // A link of a document to another, seen from the first: overlap.size_a is its
@@ -104,7 +112,8 @@ struct LiveStats {
   uint32_t format_version = 0;
   std::string params;  ///< Params::to_spec()
   uint64_t documents = 0, links = 0, families = 0, documents_in_families = 0, stories = 0;
-  uint64_t buckets = 0;  ///< distinct (band, key) buckets
+  uint64_t buckets = 0;         ///< bucket entries: documents x bands
+  uint64_t buckets_merged = 0;  ///< documents whose postings are in the store's bucket table
   uint64_t text_bytes = 0;
   uint64_t store_bytes = 0;       ///< size of the LMDB data file
   int64_t stories_refreshed = 0;  ///< Unix seconds of the last refresh_stories(); 0 = never

@@ -27,6 +27,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -36,6 +37,7 @@
 #include "core/check.h"
 #include "index/band_table.h"
 #include "kindred/stages.h"
+#include "live/bucket_delta.h"
 #include "live/store.h"
 #include "normalize/tokenize.h"
 #include "story/account.h"
@@ -46,6 +48,7 @@ namespace kindred {
 
 namespace {
 
+using live::bucket_key;
 using live::Cursor;
 using live::Txn;
 
@@ -203,10 +206,6 @@ LinkValue decode_link(const MDB_val& v) {
   return l;
 }
 
-uint64_t bucket_key(uint32_t band, uint32_t key) {
-  return (uint64_t{band} << 32) | key;
-}
-
 std::string encode_members(std::span<const uint32_t> members, Bytes b = {}) {
   for (uint32_t m : members) b.pod(m);
   return b.out;
@@ -221,6 +220,19 @@ struct LiveIndex::Impl {
   LiveOpenOptions options;
   std::mutex write_mu;  // one writer in this process; LMDB serialises processes
   std::string dir;
+  // Postings of documents [delta.base(), ...) (live/bucket_delta.h). The writer
+  // appends under an exclusive lock, before its commit (readers see only
+  // documents below their snapshot's next_doc); readers hold a shared lock
+  // from before they begin their transaction until their candidates are found.
+  mutable std::shared_mutex delta_mu;
+  mutable live::BucketDelta delta;
+
+  // Merge the delta into the store once it holds this many documents.
+  uint32_t merge_threshold(uint32_t upto) const {
+    const uint32_t low = std::max(1u, options.merge_documents);
+    return std::clamp(upto / 4, low, std::max(low, kMergeMax));
+  }
+  static constexpr uint32_t kMergeMax = 32768;
 
   const live::Dbs& d() const { return env->dbs(); }
 
@@ -256,34 +268,83 @@ struct LiveIndex::Impl {
     auto v = live::get(t, d().meta, live::val("next_doc"));
     return v ? live::load<uint32_t>(v->mv_data) : 0;
   }
-  std::vector<uint32_t> bucket_members(Cursor& c, uint64_t bk) const {
-    std::vector<uint32_t> out;
-    MDB_val k = live::val_of(bk), v;
-    if (!c.op(k, v, MDB_SET_KEY)) return out;
-    do out.push_back(live::load<uint32_t>(v.mv_data));
-    while (c.op(k, v, MDB_NEXT_DUP));
-    return out;
+  // Documents below this mark have their postings in the `buckets` table.
+  uint32_t buckets_upto(MDB_txn* t) const {
+    auto v = live::get(t, d().meta, live::val("buckets_upto"));
+    return v ? live::load<uint32_t>(v->mv_data) : 0;
   }
+
+  // Makes `delta` hold documents [upto, n) of transaction t's snapshot (it may
+  // hold more: documents a writer of this process has not committed yet).
+  // Call with delta_mu held exclusively.
+  void sync_delta(MDB_txn* t, uint32_t upto, uint32_t n) const {
+    if (delta.base() != upto || delta.end() < upto) delta.reset(upto);
+    std::vector<uint32_t> scratch;
+    for (uint32_t i = delta.end(); i < n; ++i) {
+      auto v = live::get(t, d().bandkeys, live::val_of(i));
+      KINDRED_CHECK(v.has_value(), "document without band keys in the index");
+      delta.append(aligned<uint32_t>(*v, scratch));
+    }
+  }
+
+  // The LSH buckets as seen from one transaction: the `buckets` table
+  // (documents below upto) followed by the delta's documents below `limit`.
+  struct Buckets {
+    const Impl& s;
+    MDB_txn* t;
+    uint32_t limit;
+    Cursor c;
+    Buckets(const Impl& impl, MDB_txn* txn, uint32_t lim)
+        : s(impl), t(txn), limit(lim), c(txn, impl.d().buckets) {}
+
+    struct Summary {
+      uint64_t count = 0;
+      uint32_t first = 0, last = 0;
+    };
+    Summary summary(uint64_t bk) {
+      Summary out;
+      MDB_val k = live::val_of(bk), v;
+      if (c.op(k, v, MDB_SET_KEY)) {
+        size_t m = 0;
+        mdb_cursor_count(c.get(), &m);
+        out.count = m;
+        out.first = live::load<uint32_t>(v.mv_data);
+        c.op(k, v, MDB_LAST_DUP);
+        out.last = live::load<uint32_t>(v.mv_data);
+      }
+      const live::BucketDelta::Summary ds = s.delta.summary(bk, limit);
+      if (ds.count > 0) {
+        if (out.count == 0) out.first = ds.first;
+        out.count += ds.count;
+        out.last = ds.last;
+      }
+      return out;
+    }
+    // All members, ascending, appended to out.
+    void members(uint64_t bk, std::vector<uint32_t>& out) {
+      MDB_val k = live::val_of(bk), v;
+      if (c.op(k, v, MDB_SET_KEY)) {
+        do out.push_back(live::load<uint32_t>(v.mv_data));
+        while (c.op(k, v, MDB_NEXT_DUP));
+      }
+      s.delta.members(bk, limit, out);
+    }
+  };
 
   // Candidates of a document with band keys `keys` appended now as the last
   // document (batch rule). Buckets that reach max_bucket + 1 with it go to `crossing`.
-  void candidates(MDB_txn* t, std::span<const uint32_t> keys, std::vector<uint32_t>& out,
+  void candidates(Buckets& buckets, std::span<const uint32_t> keys, std::vector<uint32_t>& out,
                   std::vector<uint64_t>* crossing) const {
-    Cursor c(t, d().buckets);
     for (uint32_t b = 0; b < keys.size(); ++b) {
       const uint64_t bk = bucket_key(b, keys[b]);
-      MDB_val k = live::val_of(bk), v;
-      if (!c.op(k, v, MDB_SET_KEY)) continue;
-      size_t m = 0;
-      mdb_cursor_count(c.get(), &m);
-      if (m + 1 <= params.max_bucket) {
-        do out.push_back(live::load<uint32_t>(v.mv_data));
-        while (c.op(k, v, MDB_NEXT_DUP));
+      const Buckets::Summary m = buckets.summary(bk);
+      if (m.count == 0) continue;
+      if (m.count + 1 <= params.max_bucket) {
+        buckets.members(bk, out);
       } else {
-        out.push_back(live::load<uint32_t>(v.mv_data));  // first member: the star
-        c.op(k, v, MDB_LAST_DUP);
-        out.push_back(live::load<uint32_t>(v.mv_data));  // previous last: the chain
-        if (m == params.max_bucket && crossing) crossing->push_back(bk);
+        out.push_back(m.first);  // the star
+        out.push_back(m.last);   // previous last: the chain
+        if (m.count == params.max_bucket && crossing) crossing->push_back(bk);
       }
     }
     std::sort(out.begin(), out.end());
@@ -291,23 +352,23 @@ struct LiveIndex::Impl {
   }
 
   // Whether the batch rule proposes (x, y), x < y, in some band.
-  bool proposed(MDB_txn* t, uint32_t x, uint32_t y) const {
-    std::vector<uint32_t> sx, sy;
+  bool proposed(Buckets& buckets, uint32_t x, uint32_t y) const {
+    MDB_txn* t = buckets.t;
+    std::vector<uint32_t> sx, sy, members;
     auto kx = aligned<uint32_t>(*live::get(t, d().bandkeys, live::val_of(x)), sx);
     auto ky = aligned<uint32_t>(*live::get(t, d().bandkeys, live::val_of(y)), sy);
-    Cursor c(t, d().buckets);
     for (uint32_t b = 0; b < kx.size(); ++b) {
       if (kx[b] != ky[b]) continue;
       const uint64_t bk = bucket_key(b, kx[b]);
-      MDB_val k = live::val_of(bk), v;
-      if (!c.op(k, v, MDB_SET_KEY)) continue;
-      size_t m = 0;
-      mdb_cursor_count(c.get(), &m);
-      if (m <= params.max_bucket) return true;
-      if (live::load<uint32_t>(v.mv_data) == x) return true;  // star
-      MDB_val vx = live::val_of(x);
-      if (!c.op(k, vx, MDB_GET_BOTH)) continue;
-      if (c.op(k, v, MDB_NEXT_DUP) && live::load<uint32_t>(v.mv_data) == y) return true;  // chain
+      const Buckets::Summary m = buckets.summary(bk);
+      if (m.count == 0) continue;
+      if (m.count <= params.max_bucket) return true;
+      if (m.first == x) return true;  // star
+      members.clear();
+      buckets.members(bk, members);
+      auto it = std::lower_bound(members.begin(), members.end(), x);
+      if (it != members.end() && *it == x && it + 1 != members.end() && *(it + 1) == y)
+        return true;  // chain
     }
     return false;
   }
@@ -339,23 +400,25 @@ struct LiveIndex::Impl {
     }
     return Status::ok();
   }
-  Status add_link_count(MDB_txn* t, int64_t delta) {
+  Status add_link_count(MDB_txn* t, int64_t change) {
     auto v = live::get(t, d().meta, live::val("links"));
-    const int64_t n = (v ? live::load<int64_t>(v->mv_data) : 0) + delta;
+    const int64_t n = (v ? live::load<int64_t>(v->mv_data) : 0) + change;
     return live::put(t, d().meta, live::val("links"), live::val_of(n));
   }
 
   // Links between members of a bucket that just went over max_bucket and that
   // no bucket proposes any more are removed, as a batch scan would not find them.
-  Status retire_unproposed(MDB_txn* t, uint64_t bk, uint32_t newest, std::set<uint32_t>& touched) {
-    Cursor c(t, d().buckets);
-    const std::vector<uint32_t> members = bucket_members(c, bk);
+  Status retire_unproposed(Buckets& buckets, uint64_t bk, uint32_t newest,
+                           std::set<uint32_t>& touched) {
+    MDB_txn* t = buckets.t;
+    std::vector<uint32_t> members;
+    buckets.members(bk, members);
     const std::unordered_set<uint32_t> in(members.begin(), members.end());
     for (uint32_t x : members) {
       if (x == newest) continue;
       for (const LinkValue& l : links_of(t, x)) {
         if (l.other <= x || l.other == newest || !in.count(l.other)) continue;
-        if (proposed(t, x, l.other)) continue;
+        if (proposed(buckets, x, l.other)) continue;
         if (Status s = del_link(t, x, l.other); !s) return s;
         if (Status s = add_link_count(t, -1); !s) return s;
         touched.insert(x);
@@ -476,6 +539,36 @@ struct LiveIndex::Impl {
     return Status::ok();
   }
 
+  // Moves the delta's postings into the `buckets` table (puts in key order, one
+  // transaction) and the mark to its end. Call with write_mu held.
+  Status merge_delta() {
+    Txn t(*env, true);
+    if (!t.status()) return t.status();
+    MDB_txn* tx = t.get();
+    const uint32_t upto = buckets_upto(tx), n = next_doc(tx);
+    std::vector<std::pair<uint64_t, uint32_t>> postings;
+    {
+      std::unique_lock lock(delta_mu);
+      sync_delta(tx, upto, n);  // a no-op unless another process wrote
+      KINDRED_CHECK(delta.base() == upto && delta.end() == n, "bucket delta out of step");
+      postings = delta.sorted_postings();
+    }
+    {
+      Cursor c(tx, d().buckets);
+      for (const auto& [bk, doc] : postings) {
+        MDB_val k = live::val_of(bk), v = live::val_of(doc);
+        if (int rc = mdb_cursor_put(c.get(), &k, &v, 0); rc != 0)
+          return live::lmdb_status(rc, "cannot merge bucket postings");
+      }
+    }
+    if (Status st = live::put(tx, d().meta, live::val("buckets_upto"), live::val_of(n)); !st)
+      return st;
+    if (Status st = t.commit(); !st) return st;
+    std::unique_lock lock(delta_mu);
+    delta.reset(n);
+    return Status::ok();
+  }
+
   std::vector<LiveMatch> matches(MDB_txn* t, uint32_t n, bool with_passages) const {
     std::vector<LiveMatch> out;
     const auto self = doc(t, n);
@@ -519,7 +612,8 @@ Result<std::unique_ptr<LiveIndex>> LiveIndex::create(const std::string& dir, con
     const std::string p = encode_params(params);
     for (Status s : {live::put(t.get(), d.meta, live::val("format"), live::val_of(version)),
                      live::put(t.get(), d.meta, live::val("params"), live::val(p)),
-                     live::put(t.get(), d.meta, live::val("next_doc"), live::val_of(zero))}) {
+                     live::put(t.get(), d.meta, live::val("next_doc"), live::val_of(zero)),
+                     live::put(t.get(), d.meta, live::val("buckets_upto"), live::val_of(zero))}) {
       if (!s) return s;
     }
     if (Status s = t.commit(); !s) return s;
@@ -560,6 +654,8 @@ Result<std::unique_ptr<LiveIndex>> LiveIndex::open(const std::string& dir,
   s.params = decode_params(live::view(*p));
   if (Status ok = s.params.validate(); !ok) return ok;
   s.sketcher = std::make_unique<Sketcher>(s.params);
+  s.delta = live::BucketDelta(s.params.bands);
+  s.delta.reset(s.buckets_upto(t.get()));  // filled on first use (sync_delta)
   return index;
 }
 
@@ -579,6 +675,27 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
   std::vector<uint32_t> cands;
   std::vector<uint64_t> crossing, scratch;
   uint32_t next = s.next_doc(tx);
+  const uint32_t first = next, upto = s.buckets_upto(tx);
+  {
+    // Another process may have added documents (or merged) since this one last wrote.
+    std::unique_lock delta_lock(s.delta_mu);
+    if (s.delta.base() == upto && s.delta.end() > next) s.delta.truncate(next);
+    s.sync_delta(tx, upto, next);
+  }
+  // Postings of this transaction's documents go into the delta as they are
+  // added (readers ignore documents their snapshot lacks); if it does not
+  // commit, they are taken out again.
+  struct Rollback {
+    Impl& s;
+    uint32_t end;
+    bool committed = false;
+    ~Rollback() {
+      if (committed) return;
+      std::unique_lock delta_lock(s.delta_mu);
+      s.delta.truncate(end);
+    }
+  } rollback{s, first};
+  Impl::Buckets buckets(s, tx, UINT32_MAX);
   const int64_t now = now_seconds();
   for (size_t i = 0; i < documents.size(); ++i) {
     Document& doc = documents[i];
@@ -622,10 +739,14 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
     }
     cands.clear();
     crossing.clear();
-    s.candidates(tx, sk.band_keys, cands, &crossing);
-    for (uint32_t b = 0; b < sk.band_keys.size(); ++b) {
-      const uint64_t bk = bucket_key(b, sk.band_keys[b]);
-      if (Status st = live::put(tx, d.buckets, live::val_of(bk), live::val_of(n)); !st) return st;
+    {
+      std::shared_lock delta_lock(s.delta_mu);
+      s.candidates(buckets, sk.band_keys, cands, &crossing);
+    }
+    {
+      std::unique_lock delta_lock(s.delta_mu);
+      KINDRED_CHECK(s.delta.end() == n, "bucket delta out of step with the documents");
+      s.delta.append(sk.band_keys);
     }
     touched.insert(n);
     int64_t new_links = 0;
@@ -640,7 +761,8 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
     }
     if (Status st = s.add_link_count(tx, new_links); !st) return st;
     for (uint64_t bk : crossing) {
-      if (Status st = s.retire_unproposed(tx, bk, n, touched); !st) return st;
+      std::shared_lock delta_lock(s.delta_mu);
+      if (Status st = s.retire_unproposed(buckets, bk, n, touched); !st) return st;
     }
     LiveAdded added;
     added.doc = n;
@@ -657,6 +779,11 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
     a.story = s.assignment(tx, d.story, a.doc);
   }
   if (Status st = t.commit(); !st) return st;
+  rollback.committed = true;
+  if (next - upto >= s.merge_threshold(upto)) {
+    // The adds are durable already; a merge that fails is tried again next time.
+    (void)s.merge_delta();
+  }
   return result;
 }
 
@@ -665,11 +792,32 @@ Result<LiveQueryResult> LiveIndex::query(const Document& document) const {
   DocumentSketch sk;
   s.sketcher->sketch(document.text, sk);
   if (sk.tokens == 0) return no_words_status(document.id);
-  Txn t(*s.env, false);
-  if (!t.status()) return t.status();
-  MDB_txn* tx = t.get();
+  std::optional<Txn> txn;
   std::vector<uint32_t> cands;
-  s.candidates(tx, sk.band_keys, cands, nullptr);
+  {
+    std::shared_lock delta_lock(s.delta_mu);
+    txn.emplace(*s.env, false);
+    if (!txn->status()) return txn->status();
+    const uint32_t upto = s.buckets_upto(txn->get()), n = s.next_doc(txn->get());
+    if (s.delta.base() != upto || s.delta.end() < n) {
+      // Another process added documents: bring the delta up to this snapshot.
+      delta_lock.unlock();
+      {
+        std::unique_lock exclusive(s.delta_mu);
+        s.sync_delta(txn->get(), upto, n);
+      }
+      delta_lock.lock();
+      // A writer of this process may have merged in between: then this snapshot is stale.
+      if (s.delta.base() != upto || s.delta.end() < n) {
+        txn.reset();
+        delta_lock.unlock();
+        return query(document);
+      }
+    }
+    Impl::Buckets buckets(s, txn->get(), n);
+    s.candidates(buckets, sk.band_keys, cands, nullptr);
+  }
+  MDB_txn* tx = txn->get();
   DocRecord self;
   self.tokens = sk.tokens;
   self.fingerprint = sk.fingerprint;
@@ -884,7 +1032,9 @@ LiveStats LiveIndex::stats() const {
   out.families = entries(s.d().families);
   out.documents_in_families = entries(s.d().family);
   out.stories = entries(s.d().stories);
-  out.buckets = entries(s.d().buckets);
+  out.buckets_merged = s.buckets_upto(t.get());
+  out.buckets = entries(s.d().buckets) +
+                (uint64_t{s.next_doc(t.get())} - out.buckets_merged) * s.params.bands;
   Cursor c(t.get(), s.d().texts);
   MDB_val k, v;
   for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) out.text_bytes += v.mv_size;
@@ -1074,9 +1224,12 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
               std::to_string(n));
     }
   }
-  if (entries(d.buckets) != uint64_t{n} * s.params.bands) {
+  const uint32_t upto = s.buckets_upto(tx);
+  if (upto > n) problem("buckets_upto " + std::to_string(upto) + " is past the last document");
+  if (entries(d.buckets) != uint64_t{std::min(upto, n)} * s.params.bands) {
     problem("buckets hold " + std::to_string(entries(d.buckets)) + " entries, expected " +
-            std::to_string(uint64_t{n} * s.params.bands));
+            std::to_string(uint64_t{std::min(upto, n)} * s.params.bands) + " (documents below " +
+            std::to_string(upto) + ")");
   }
   // Documents: complete, id maps back, band keys in their buckets.
   index::BandTable table(s.params.bands);
@@ -1105,11 +1258,15 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
       auto sh = aligned<uint64_t>(*sv, ss);
       if (sh.size() != r->shingles)
         problem("document " + std::to_string(i) + ": shingle count differs");
+      // Documents below the mark are in the buckets table; the others only in
+      // the in-memory delta, which is rebuilt from their band keys.
       for (uint32_t b = 0; b < keys.size(); ++b) {
         const uint64_t bk = bucket_key(b, keys[b]);
         MDB_val k = live::val_of(bk), v = live::val_of(i);
-        if (!bc.op(k, v, MDB_GET_BOTH)) {
-          problem("document " + std::to_string(i) + " missing from bucket " + std::to_string(bk));
+        if (bc.op(k, v, MDB_GET_BOTH) != (i < upto)) {
+          problem("document " + std::to_string(i) +
+                  (i < upto ? " missing from bucket " : " already in bucket ") +
+                  std::to_string(bk));
         }
       }
       table.add(keys);

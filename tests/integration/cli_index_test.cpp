@@ -88,8 +88,8 @@ TEST(CliIndex, SurvivesSigkillDuringIngest) {
       dup2(devnull, STDERR_FILENO);
       close(out[0]);
       execl(KINDRED_CLI_PATH, "kindred", "index", "add", dir.c_str(), corpus.c_str(), "--ack",
-            "--skip-bad", "--rejects", "/dev/null", "--commit", "7", "-t", "1",
-            static_cast<char*>(nullptr));
+            "--skip-bad", "--rejects", "/dev/null", "--commit", "7", "--merge-every", "50", "-t",
+            "1", static_cast<char*>(nullptr));
       _exit(127);
     }
     close(out[1]);
@@ -133,6 +133,11 @@ TEST(CliIndex, SurvivesSigkillDuringIngest) {
   }
   EXPECT_GT(killed, 0);
   EXPECT_FALSE(acknowledged.empty());
+  // Kills also hit LSH bucket merges (every 50 documents here), not only adds.
+  RunResult stats = run_kindred("index stats " + quote(dir));
+  const auto merged = stats.out.find("\"bucket_documents_merged\":");
+  ASSERT_NE(merged, std::string::npos) << stats.out;
+  EXPECT_GT(std::stoull(stats.out.substr(merged + 26)), 0u) << stats.out;
   // Every acknowledged document is present and queryable: querying the corpus finds each as an
   // exact copy.
   RunResult q = run_kindred("index query " + quote(dir) + " " + quote(corpus));

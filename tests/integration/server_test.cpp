@@ -96,7 +96,10 @@ TEST_F(ServerTest, AddGetMatchesFamilyStory) {
   r = client->Get("/documents/a");
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(std::string_view(parse(r->body)["text"]), kText);
-  r = client->Get("/documents/b/matches");
+  r = client->Get("/documents/b/matches");  // the alias of /matches/b
+  ASSERT_EQ(r->status, 200);
+  EXPECT_GT(parse(r->body)["matches"].at(0)["passages"].get_array().size(), 0u);
+  r = client->Get("/matches/b");
   ASSERT_EQ(r->status, 200);
   EXPECT_GT(parse(r->body)["matches"].at(0)["passages"].get_array().size(), 0u);
   r = client->Get("/families/" + std::to_string(family));
@@ -117,6 +120,34 @@ TEST_F(ServerTest, AddGetMatchesFamilyStory) {
   EXPECT_EQ(client->Get("/documents/zzz")->status, 404);
   EXPECT_EQ(client->Get("/families/999")->status, 404);
   EXPECT_EQ(client->Get("/nowhere")->status, 404);
+}
+
+// Ids are arbitrary strings: one ending in "/matches" is still its own
+// document, and matches have a route that cannot collide with any id.
+TEST_F(ServerTest, IdsEndingInMatchesDoNotCollideWithTheMatchesRoute) {
+  start();
+  auto r = client->Post("/documents",
+                        "{\"documents\":[" + doc_json("x", kText) + "," +
+                            doc_json("x/matches", kText + " Officials gave no date.") + "]}",
+                        "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  r = client->Get("/documents/x/matches");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(std::string_view(parse(r->body)["id"]), "x/matches");
+  EXPECT_EQ(std::string_view(parse(r->body)["text"]), kText + " Officials gave no date.");
+  r = client->Get("/documents/x%2Fmatches");  // percent-encoded: the same document
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(std::string_view(parse(r->body)["id"]), "x/matches");
+  r = client->Get("/matches/x");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(std::string_view(parse(r->body)["id"]), "x");
+  EXPECT_EQ(std::string_view(parse(r->body)["matches"].at(0)["id"]), "x/matches");
+  r = client->Get("/matches/x/matches");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(std::string_view(parse(r->body)["id"]), "x/matches");
+  EXPECT_EQ(std::string_view(parse(r->body)["matches"].at(0)["id"]), "x");
+  EXPECT_EQ(client->Get("/matches/nothing")->status, 404);
+  EXPECT_EQ(client->Get("/documents/nothing/matches")->status, 404);
 }
 
 TEST_F(ServerTest, BadRequestsAreRejectedAndStoreNothing) {

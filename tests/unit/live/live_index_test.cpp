@@ -92,18 +92,31 @@ ScanResult batch_scan(std::vector<Document> docs, const Params& params) {
 }
 
 // Adds `docs` in batches of `batch`, then compares with a batch scan.
-// Returns the batch scan's count of capped buckets.
+// Returns the batch scan's count of capped buckets. With `reopen_every`, the
+// index is closed and opened again after that many batches (its in-memory
+// bucket postings are then rebuilt from the store).
 uint64_t expect_equivalent(const std::vector<Document>& docs, const Params& params, size_t batch,
-                           bool stories) {
+                           bool stories, LiveOpenOptions options = {.threads = 2},
+                           size_t reopen_every = 0) {
   TempDir dir;
-  auto index = LiveIndex::create(dir.path.string(), params, {.threads = 2});
+  auto index = LiveIndex::create(dir.path.string(), params, options);
   EXPECT_TRUE(index.has_value()) << index.status().to_string();
   if (!index) return 0;
-  for (size_t i = 0; i < docs.size(); i += batch) {
+  for (size_t i = 0, batches = 0; i < docs.size(); i += batch) {
     std::vector<Document> part(docs.begin() + static_cast<long>(i),
                                docs.begin() + static_cast<long>(std::min(docs.size(), i + batch)));
     auto r = (*index)->add(std::move(part));
     EXPECT_TRUE(r.has_value()) << r.status().to_string();
+    if (reopen_every > 0 && ++batches % reopen_every == 0) {
+      index->reset();
+      index = LiveIndex::open(dir.path.string(), options);
+      EXPECT_TRUE(index.has_value()) << index.status().to_string();
+      if (!index) return 0;
+    }
+  }
+  EXPECT_EQ((*index)->stats().buckets, uint64_t{docs.size()} * params.bands);
+  if (options.merge_documents < docs.size()) {
+    EXPECT_GE((*index)->stats().buckets_merged, options.merge_documents);
   }
   const ScanResult batch_result = batch_scan(docs, params);
   const ScanResult live = (*index)->snapshot();
@@ -147,6 +160,61 @@ TEST(LiveIndex, CappedBucketsEqualBatchScan) {
   spec.mean_words = 150;
   spec.copy_fraction = 0.6;
   EXPECT_GT(expect_equivalent(synth::generate_corpus(spec).documents, p, 37, false), 0u);
+}
+
+// Bucket postings merged into the store every few hundred documents (and the
+// in-memory rest rebuilt on reopen) give the same links and families.
+TEST(LiveIndex, MergedBucketsEqualBatchScan) {
+  std::vector<Document> docs = example_documents();
+  for (Document& d : synthetic_documents(2000)) docs.push_back(std::move(d));
+  expect_equivalent(docs, Params{}, 61, false, {.threads = 2, .merge_documents = 150});
+  expect_equivalent(docs, Params{}, 61, false, {.threads = 2, .merge_documents = 150}, 5);
+  Params p;
+  p.max_bucket = 3;
+  synth::CorpusSpec spec;
+  spec.documents = 600;
+  spec.mean_words = 150;
+  spec.copy_fraction = 0.6;
+  EXPECT_GT(expect_equivalent(synth::generate_corpus(spec).documents, p, 37, false,
+                              {.threads = 2, .merge_documents = 40}, 3),
+            0u);
+}
+
+// Queries see the same candidates whether postings are merged or in memory,
+// also from a second read-only handle that has to build its delta itself.
+TEST(LiveIndex, QueriesAgreeAcrossMerges) {
+  std::vector<Document> docs = synthetic_documents(1200);
+  const std::vector<Document> probes(docs.end() - 40, docs.end());
+  docs.resize(docs.size() - 40);
+  TempDir merged_dir, memory_dir;
+  auto merged = LiveIndex::create(merged_dir.path.string(), Params{}, {.merge_documents = 100});
+  auto memory =
+      LiveIndex::create(memory_dir.path.string(), Params{}, {.merge_documents = 1u << 30});
+  ASSERT_TRUE(merged.has_value() && memory.has_value());
+  for (size_t i = 0; i < docs.size(); i += 70) {
+    std::vector<Document> part(docs.begin() + static_cast<long>(i),
+                               docs.begin() + static_cast<long>(std::min(docs.size(), i + 70)));
+    ASSERT_TRUE((*merged)->add(part).has_value());
+    ASSERT_TRUE((*memory)->add(part).has_value());
+  }
+  merged->reset();
+  auto reader = LiveIndex::open(merged_dir.path.string(), {.read_only = true});
+  ASSERT_TRUE(reader.has_value()) << reader.status().to_string();
+  EXPECT_EQ((*reader)->check(), std::vector<std::string>{});
+  size_t matched = 0;
+  for (const Document& q : probes) {
+    auto a = (*reader)->query(q);
+    auto b = (*memory)->query(q);
+    ASSERT_TRUE(a.has_value() && b.has_value());
+    ASSERT_EQ(a->matches.size(), b->matches.size()) << q.id;
+    for (size_t i = 0; i < a->matches.size(); ++i) {
+      EXPECT_EQ(a->matches[i].id, b->matches[i].id);
+      EXPECT_EQ(a->matches[i].relation, b->matches[i].relation);
+      EXPECT_EQ(a->matches[i].overlap.shared, b->matches[i].overlap.shared);
+    }
+    matched += a->matches.empty() ? 0 : 1;
+  }
+  EXPECT_GT(matched, 0u);
 }
 
 TEST(LiveIndex, RejectsDuplicatesAndEmptyDocuments) {
