@@ -11,6 +11,7 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -56,6 +57,7 @@ unsigned resolve_threads(unsigned requested) {
 struct Analysis {
   DocumentSketch sketch;       // id and date left empty: the Document has them
   story::StoryFeatures story;  // only with ScanOptions::stories
+  uint64_t bytes = 0;          // of the text
 };
 
 }  // namespace
@@ -115,51 +117,77 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     sc.sketch.resize(s.params.sketch_bins);
     return sc;
   });
-  s.arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, batch.size(), 16), [&](const auto& range) {
-      Scratch& sc = scratch.local();
-      for (size_t i = range.begin(); i != range.end(); ++i) {
-        s.analyse(batch[i], analyses[i], sc.tokens, sc.sketch);
-      }
-    });
-  });
-
-  // Accept in input order, so document indices (and ties) are reproducible.
+  const bool keep_text = s.options.keep_text || s.options.stories || s.options.passages;
   std::vector<Rejection> rejected;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Document& doc = batch[i];
-    Analysis& a = analyses[i];
-    const DocumentSketch& sk = a.sketch;
-    if (sk.tokens == 0) {
-      rejected.push_back({doc.origin, doc.id, no_words_status(doc.id)});
-      continue;
+
+  // A three-stage pipeline over chunks of the batch: chunks are analysed in
+  // parallel, and accepted in input order (so document indices and ties are
+  // reproducible) by whichever thread is free, while the others analyse later
+  // chunks. PERF: accepting after a parallel_for left one core idle for 20% of
+  // the sketch stage (two threads were 1.44 times one, end to end; now 1.7-1.8).
+  // Freeing the texts in the parallel stage was tried and was slower: glibc
+  // locks the arena of the thread that allocated them.
+  constexpr size_t kChunk = 32;
+  size_t next = 0;
+  auto emit = [&](tbb::flow_control& control) -> size_t {
+    if (next >= batch.size()) {
+      control.stop();
+      return 0;
     }
-    if (!s.ids.insert(doc.id).second) {
-      rejected.push_back({doc.origin, doc.id, duplicate_id_status(doc.id)});
-      continue;
+    const size_t begin = next;
+    next += kChunk;
+    return begin;
+  };
+  auto analyse = [&](size_t begin) {
+    Scratch& sc = scratch.local();
+    for (size_t i = begin; i < std::min(batch.size(), begin + kChunk); ++i) {
+      s.analyse(batch[i], analyses[i], sc.tokens, sc.sketch);
+      analyses[i].bytes = batch[i].text.size();
     }
-    s.stats.bytes += doc.text.size();
-    s.stats.tokens += sk.tokens;
-    s.stats.invalid_utf8 += doc.invalid_utf8;
-    DocInfo info;
-    info.id = std::move(doc.id);
-    info.title = std::move(doc.title);
-    info.date = std::move(doc.date);
-    info.url = std::move(doc.url);
-    info.source = std::move(doc.source);
-    info.origin = std::move(doc.origin);
-    info.tokens = sk.tokens;
-    info.shingles = static_cast<uint32_t>(sk.shingles.size());
-    info.invalid_utf8 = doc.invalid_utf8;
-    info.fingerprint = sk.fingerprint;
-    if (s.options.keep_text || s.options.stories || s.options.passages) {
-      info.text = std::move(doc.text);
+    return begin;
+  };
+  auto accept = [&](size_t begin) {
+    for (size_t i = begin; i < std::min(batch.size(), begin + kChunk); ++i) {
+      Document& doc = batch[i];
+      Analysis& a = analyses[i];
+      DocumentSketch& sk = a.sketch;
+      if (sk.tokens == 0) {
+        rejected.push_back({doc.origin, doc.id, no_words_status(doc.id)});
+        continue;
+      }
+      if (!s.ids.insert(doc.id).second) {
+        rejected.push_back({doc.origin, doc.id, duplicate_id_status(doc.id)});
+        continue;
+      }
+      s.stats.bytes += a.bytes;
+      s.stats.tokens += sk.tokens;
+      s.stats.invalid_utf8 += doc.invalid_utf8;
+      DocInfo info;
+      info.id = std::move(doc.id);
+      info.title = std::move(doc.title);
+      info.date = std::move(doc.date);
+      info.url = std::move(doc.url);
+      info.source = std::move(doc.source);
+      info.origin = std::move(doc.origin);
+      info.tokens = sk.tokens;
+      info.shingles = static_cast<uint32_t>(sk.shingles.size());
+      info.invalid_utf8 = doc.invalid_utf8;
+      info.fingerprint = sk.fingerprint;
+      if (keep_text) info.text = std::move(doc.text);
+      if (s.options.stories) s.story_features.push_back(std::move(a.story));
+      s.docs.push_back(std::move(info));
+      s.shingles->append(sk.shingles);
+      s.bands.add(sk.band_keys);
+      std::vector<uint64_t>().swap(sk.shingles);
     }
-    if (s.options.stories) s.story_features.push_back(std::move(a.story));
-    s.docs.push_back(std::move(info));
-    s.shingles->append(sk.shingles);
-    s.bands.add(sk.band_keys);
-  }
+  };
+  const auto threads = static_cast<size_t>(s.arena.max_concurrency());
+  s.arena.execute([&] {
+    tbb::parallel_pipeline(
+        4 * threads, tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order, emit) &
+                         tbb::make_filter<size_t, size_t>(tbb::filter_mode::parallel, analyse) &
+                         tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, accept));
+  });
   s.stats.documents = s.docs.size();
   s.stats.seconds_sketch += seconds_since(start);
   if (s.options.progress) s.options.progress->update("sketch", s.docs.size(), 0);
