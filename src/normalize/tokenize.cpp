@@ -281,11 +281,15 @@ bool is_ascii_alnum(unsigned char c) {
 
 // Writes the lower-case form of the run of ASCII letters and digits at `src`
 // (at most `avail` bytes) to `dst` and returns its length, stopping at `room`.
+// `plain_end` tells that the run ended at an ASCII byte that cannot continue
+// a word (a space, a quote), which spares the caller looking at it.
 // OR-ing 0x20 lower-cases a letter and leaves a digit alone. The SSE2 loop
 // does 16 bytes per step (it may write up to 16 bytes past the run, within
 // `room`); the scalar loop is its reference and finishes the tail.
-size_t ascii_alnum_run(const unsigned char* src, size_t avail, char* dst, size_t room) {
+size_t ascii_alnum_run(const unsigned char* src, size_t avail, char* dst, size_t room,
+                       bool& plain_end) {
   size_t k = 0;
+  plain_end = false;
 #if defined(__SSE2__)
   const __m128i case_bit = _mm_set1_epi8(0x20);
   while (k + 16 <= avail && k + 16 <= room) {
@@ -298,7 +302,16 @@ size_t ascii_alnum_run(const unsigned char* src, size_t avail, char* dst, size_t
                                         _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     const auto word = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + k), lower);
-    if (word != 0xFFFFu) return k + static_cast<size_t>(std::countr_one(word));
+    if (word != 0xFFFFu) {
+      // Bytes that may continue the word: apostrophe, '.', ',', non-ASCII.
+      const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+                                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+                                                        _mm_cmplt_epi8(v, _mm_setzero_si128())));
+      const auto run = static_cast<unsigned>(std::countr_one(word));
+      plain_end = ((static_cast<unsigned>(_mm_movemask_epi8(special)) >> run) & 1u) == 0;
+      return k + run;
+    }
     k += 16;
   }
 #endif
@@ -323,11 +336,12 @@ size_t ascii_word(std::string_view text, size_t begin, size_t& end, char* norm) 
   size_t len = 0;
   size_t i = begin;
   for (;;) {
-    const size_t run = ascii_alnum_run(p + i, n - i, norm + len, kAsciiWordRoom - len);
+    bool plain_end = false;
+    const size_t run = ascii_alnum_run(p + i, n - i, norm + len, kAsciiWordRoom - len, plain_end);
     len += run;
     i += run;
     if (len >= kAsciiWordRoom) return 0;
-    if (i >= n) break;
+    if (plain_end || i >= n) break;
     const unsigned char c = p[i];
     if (c >= 0x80) return 0;
     const CharClass cls = kAsciiClasses[c];

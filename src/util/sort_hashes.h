@@ -6,13 +6,13 @@
 
 namespace kindred::util {
 
-// Sorts and deduplicates `values` in place. Hashes are uniform, so a counting
-// sort on their top bits puts each value within a few places of its final
-// one, and one insertion-sort pass finishes: O(n) where std::sort is
-// O(n log n). (std::sort was 45% of sketching and 12% of candidate
-// generation.) Any input is sorted correctly; input crafted to crowd one
-// bucket falls back to std::sort rather than going quadratic. `scratch` is
-// reused memory.
+// Sorts and deduplicates `values` in place. Hashes are uniform, so an LSD
+// radix sort on just enough top bits (16 for a news article's ~550 shingles)
+// leaves each value next to its final place, and one insertion-sort pass with
+// almost no moves finishes: O(n), where std::sort is O(n log n). (std::sort
+// was 45% of sketching and 12% of candidate generation.) Any input is sorted
+// correctly; input crafted to share top bits falls back to std::sort rather
+// than going quadratic. `scratch` is reused memory.
 void sort_unique_hashes(std::vector<uint64_t>& values, std::vector<uint64_t>& scratch);
 
 }  // namespace kindred::util
