@@ -10,6 +10,7 @@
 #include <array>
 #include <bit>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <memory>
 
@@ -42,6 +43,42 @@ constexpr std::array<CharClass, 128> make_ascii_classes() {
   return t;
 }
 constexpr auto kAsciiClasses = make_ascii_classes();
+
+__extension__ using uint128 = unsigned __int128;
+
+// Masks keeping the first `len` bytes of the low and high 8-byte halves.
+constexpr std::array<uint64_t, 17> make_half_masks(bool high) {
+  std::array<uint64_t, 17> m{};
+  for (size_t len = 0; len <= 16; ++len) {
+    const size_t bytes = high ? (len > 8 ? len - 8 : 0) : (len < 8 ? len : 8);
+    m[len] = bytes == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * bytes)) - 1;
+  }
+  return m;
+}
+constexpr auto kLowMask = make_half_masks(false);
+constexpr auto kHighMask = make_half_masks(true);
+
+// The hash of a word of len <= 16 bytes at p, where 16 bytes are readable
+// (what lies past the word is masked off). No branch depends on the length:
+// word lengths vary too much for a branch predictor.
+inline uint64_t short_word_hash(const char* p, size_t len) {
+  uint64_t lo, hi;
+  std::memcpy(&lo, p, 8);
+  std::memcpy(&hi, p + 8, 8);
+  lo &= kLowMask[len];
+  hi &= kHighMask[len];
+  const uint128 m =
+      uint128{lo ^ 0x9e3779b97f4a7c15ull} * (hi ^ 0xc2b2ae3d27d4eb4full ^ (uint64_t{len} << 32));
+  uint64_t h = static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  return h ^ (h >> 32);
+}
+
+// Hash of a normal form held in a buffer with at least 16 readable bytes.
+inline uint64_t padded_word_hash(const char* p, size_t len) {
+  return len <= 16 ? short_word_hash(p, len) : util::hash_bytes({p, len}, 0x776f7264ull);
+}
 
 bool is_unspaced_script(char32_t cp) {
   return (cp >= 0x0E00 && cp <= 0x0EFF) ||  // Thai, Lao
@@ -322,6 +359,21 @@ size_t ascii_alnum_run(const unsigned char* src, size_t avail, char* dst, size_t
   return k;
 }
 
+#if defined(__SSE2__)
+// Bitmask of the bytes at p[0..16) that are ASCII letters or digits, or not ASCII.
+unsigned word_or_non_ascii_mask(const unsigned char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  const __m128i non_ascii = _mm_cmplt_epi8(v, _mm_setzero_si128());
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), non_ascii)));
+}
+#endif
+
 // The fast path for a word made only of ASCII: its normal form is the word in
 // lower case without apostrophes, built in `norm` while scanning, without
 // decoding or utf8proc. Returns the normal form's length, or 0, having
@@ -402,9 +454,9 @@ template <bool kAsciiFastPath>
 void tokenize_impl(std::string_view text, std::vector<Token>& out) {
   KINDRED_CHECK(text.size() < std::numeric_limits<uint32_t>::max(), "text over 4 GiB");
   out.clear();
-  std::string raw;   // the word's bytes without joiners
-  std::string norm;  // its normal form
-  char ascii_norm[kAsciiWordRoom];
+  std::string raw;                       // the word's bytes without joiners
+  std::string norm;                      // its normal form
+  char ascii_norm[kAsciiWordRoom] = {};  // hashed 16 bytes at a time: initialised once
   Segmenter segmenter;
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
@@ -412,7 +464,19 @@ void tokenize_impl(std::string_view text, std::vector<Token>& out) {
   while (i < n) {
     if constexpr (kAsciiFastPath) {
       // PERF: news text is mostly ASCII; this loop tokenises it without
-      // decoding or utf8proc (tokenising went from 122 to ~500 MB/s per core).
+      // decoding or utf8proc (tokenising went from 122 to ~400 MB/s per core).
+#if defined(__SSE2__)
+      // Skip to the next letter, digit or non-ASCII byte 16 bytes at a time,
+      // without a branch per separator byte.
+      if (i + 16 <= n) {
+        const unsigned m = word_or_non_ascii_mask(bytes + i);
+        if (m == 0) {
+          i += 16;
+          continue;
+        }
+        i += static_cast<size_t>(std::countr_zero(m));
+      }
+#endif
       if (bytes[i] < 0x80) {
         if (!is_ascii_alnum(bytes[i])) {
           ++i;
@@ -420,7 +484,7 @@ void tokenize_impl(std::string_view text, std::vector<Token>& out) {
         }
         size_t end = 0;
         if (const size_t len = ascii_word(text, i, end, ascii_norm)) {
-          out.push_back({uint32_t(i), uint32_t(end), word_hash({ascii_norm, len})});
+          out.push_back({uint32_t(i), uint32_t(end), padded_word_hash(ascii_norm, len)});
           i = end;
           continue;
         }
@@ -453,6 +517,13 @@ void tokenize(std::string_view text, std::vector<Token>& out) {
 
 void tokenize_reference(std::string_view text, std::vector<Token>& out) {
   tokenize_impl<false>(text, out);
+}
+
+uint64_t word_hash(std::string_view normalized_word) {
+  if (normalized_word.size() > 16) return util::hash_bytes(normalized_word, 0x776f7264ull);
+  char padded[16] = {};
+  std::memcpy(padded, normalized_word.data(), normalized_word.size());
+  return short_word_hash(padded, normalized_word.size());
 }
 
 std::string normalize_word(std::string_view word) {
