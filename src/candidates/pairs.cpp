@@ -9,31 +9,23 @@ namespace kindred::candidates {
 
 namespace {
 
-// A (band key, document) entry packed so that integer order is (key, doc).
-inline uint64_t entry(uint32_t key, uint32_t doc) {
-  return (uint64_t{key} << 32) | doc;
-}
-inline uint32_t entry_key(uint64_t e) {
-  return static_cast<uint32_t>(e >> 32);
-}
-inline uint32_t entry_doc(uint64_t e) {
-  return static_cast<uint32_t>(e);
-}
+// A band's entries are (band key, document) packed as pairs are, so that
+// integer order is (key, doc): pair_first is the key, pair_second the document.
 
 void emit_bucket(const uint64_t* first, size_t m, uint32_t max_bucket, std::vector<uint64_t>& out,
                  CandidateStats& stats) {
   if (m <= max_bucket) {
     for (size_t i = 0; i < m; ++i) {
       for (size_t j = i + 1; j < m; ++j) {
-        out.push_back(pack_pair(entry_doc(first[i]), entry_doc(first[j])));
+        out.push_back(pack_pair(pair_second(first[i]), pair_second(first[j])));
       }
     }
     return;
   }
   ++stats.capped_buckets;
   for (size_t i = 1; i < m; ++i) {
-    out.push_back(pack_pair(entry_doc(first[0]), entry_doc(first[i])));
-    if (i + 1 < m) out.push_back(pack_pair(entry_doc(first[i]), entry_doc(first[i + 1])));
+    out.push_back(pack_pair(pair_second(first[0]), pair_second(first[i])));
+    if (i + 1 < m) out.push_back(pack_pair(pair_second(first[i]), pair_second(first[i + 1])));
   }
 }
 
@@ -54,13 +46,13 @@ std::vector<uint64_t> candidate_pairs(const index::BandTable& table, uint32_t ma
     // entries are distinct (one per document), so nothing is deduplicated.
     // PERF: std::sort here was 12% of a 200,000-document scan.
     std::vector<uint64_t> entries(n), scratch;
-    for (uint32_t d = 0; d < n; ++d) entries[d] = entry(table.key(d, band), d);
+    for (uint32_t d = 0; d < n; ++d) entries[d] = pack_pair(table.key(d, band), d);
     util::sort_unique_hashes(entries, scratch);
     std::vector<uint64_t> local;
     CandidateStats s;
     for (size_t i = 0; i < n;) {
       size_t j = i + 1;
-      while (j < n && entry_key(entries[j]) == entry_key(entries[i])) ++j;
+      while (j < n && pair_first(entries[j]) == pair_first(entries[i])) ++j;
       if (j - i > 1) {
         emit_bucket(&entries[i], j - i, max_bucket, local, s);
         s.largest_bucket = std::max<uint64_t>(s.largest_bucket, j - i);
