@@ -18,7 +18,10 @@ void band_keys(std::span<const uint32_t> sketch, uint32_t bands, uint32_t rows,
 
 void BandTable::add(std::span<const uint32_t> keys) {
   KINDRED_CHECK(keys.size() == bands_, "wrong number of band keys");
-  keys_.insert(keys_.end(), keys.begin(), keys.end());
+  if (size_ % kBlock == 0) blocks_.push_back(std::make_unique<uint32_t[]>(size_t{bands_} * kBlock));
+  uint32_t* block = blocks_.back().get() + size_ % kBlock;
+  for (uint32_t b = 0; b < bands_; ++b) block[size_t{b} * kBlock] = keys[b];
+  ++size_;
 }
 
 }  // namespace kindred::index
