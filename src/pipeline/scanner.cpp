@@ -87,6 +87,7 @@ struct Scanner::Impl {
   index::BandTable bands;
   std::unique_ptr<index::ShingleStore> shingles;     // released once verified
   std::vector<story::StoryFeatures> story_features;  // per document, with stories
+  std::vector<Analysis> analyses;                    // add()'s scratch, one per document of a batch
   ScanStats stats;
   bool finished = false;
 };
@@ -107,7 +108,10 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
   Impl& s = *impl_;
   KINDRED_CHECK(!s.finished, "Scanner::add() after finish()");
   const auto start = Clock::now();
-  std::vector<Analysis> analyses(batch.size());
+  // Reused from batch to batch: each Analysis keeps its vectors' capacity, so
+  // sketching allocates nothing per document once the first batch is done.
+  std::vector<Analysis>& analyses = s.analyses;
+  analyses.resize(batch.size());
   struct Scratch {
     std::vector<normalize::Token> tokens;
     std::vector<uint32_t> sketch;
@@ -178,7 +182,6 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
       s.docs.push_back(std::move(info));
       s.shingles->append(sk.shingles);
       s.bands.add(sk.band_keys);
-      std::vector<uint64_t>().swap(sk.shingles);
     }
   };
   const auto threads = static_cast<size_t>(s.arena.max_concurrency());
@@ -198,6 +201,7 @@ ScanResult Scanner::finish() {
   Impl& s = *impl_;
   KINDRED_CHECK(!s.finished, "Scanner::finish() called twice");
   s.finished = true;
+  std::vector<Analysis>().swap(s.analyses);
   ProgressSink* progress = s.options.progress;
 
   // Candidates.
