@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <limits>
 #include <random>
 
@@ -63,6 +66,26 @@ TEST(ShingleStore, UnwritableSpillDirectoryKeepsSetsInMemoryAndSaysWhy) {
   EXPECT_EQ(store.spilled_bytes(), 0u);
   EXPECT_NE(store.spill_error().find("/nonexistent/kindred-test-dir"), std::string::npos)
       << store.spill_error();
+  expect_all_readable(store, sets);
+}
+
+// A write that fails part-way (here the file-size limit, as a full disk
+// would) keeps every set: what was not written stays in memory, in order.
+TEST(ShingleStore, FailedWriteKeepsTheSetsInMemory) {
+  const auto sets = random_sets(400, 4);
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto* const previous = std::signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG
+  rlimit small = saved;
+  small.rlim_cur = 20 * 1024;  // the first 8 KB buffer fits, a later one does not
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  ShingleStore store(16 * 1024);
+  for (const auto& s : sets) store.append(s);
+  store.seal();
+  setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, previous);
+  EXPECT_GT(store.spilled_bytes(), 0u);
+  EXPECT_NE(store.spill_error().find("cannot write"), std::string::npos) << store.spill_error();
   expect_all_readable(store, sets);
 }
 
