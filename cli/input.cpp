@@ -141,6 +141,7 @@ void add_analysis_args(CLI::App* cmd, AnalysisArgs& args) {
   cmd->add_flag("--no-passages", args.no_passages, "No passage alignment of linked pairs");
   cmd->add_option("--memory", args.memory_mb,
                   "MB of shingle sets kept in memory; the rest spill to a temporary file")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--temp-dir", args.temp_dir,
                   "Directory of the spill file (default: $TMPDIR or /tmp)");

@@ -167,4 +167,38 @@ TEST(Compare, SeedsAbridgedCopy) {
 }
 
 }  // namespace
+// --memory 1 spills the shingle sets of a 3,000-document corpus to --temp-dir
+// and finds exactly the links of a scan that keeps them in memory; an
+// unwritable --temp-dir keeps them in memory, says so, and still succeeds.
+TEST(ScanSpill, SpilledAndInMemoryScansAgreeAndAFailedSpillIsReported) {
+  TempDir tmp;
+  const std::string corpus = quote(tmp / "corpus.jsonl");
+  ASSERT_EQ(run_kindred("synth -n 3000 --seed 3 -o " + corpus).exit_code, 0);
+  const std::string options = " --no-stories --no-passages -t 2";
+  const ScanOutput memory = scan_ok(corpus + options + " --memory 4096");
+  const RunResult spilled =
+      run_kindred("scan " + corpus + options + " --memory 1 --temp-dir " + quote(tmp.path()));
+  ASSERT_EQ(spilled.exit_code, 0) << spilled.err;
+  EXPECT_NE(spilled.err.find("spilled to a temporary file"), std::string::npos) << spilled.err;
+  EXPECT_NE(spilled.out.find("\"spilled_bytes\":"), std::string::npos);
+  ScanOutput from_spill;
+  std::string why;
+  ASSERT_TRUE(parse_scan_output(spilled.out, from_spill, why)) << why;
+  ASSERT_GT(memory.links.size(), 300u);
+  ASSERT_EQ(from_spill.links.size(), memory.links.size());
+  for (const auto& [pair, rec] : memory.links) {
+    const auto* other = from_spill.link(pair.first, pair.second);
+    ASSERT_NE(other, nullptr) << pair.first << " - " << pair.second;
+    EXPECT_EQ(other->relation, rec.relation);
+    EXPECT_EQ(other->jaccard, rec.jaccard);
+  }
+  const RunResult no_dir =
+      run_kindred("scan " + corpus + options + " --memory 1 --temp-dir /nonexistent/kindred");
+  ASSERT_EQ(no_dir.exit_code, 0) << no_dir.err;
+  EXPECT_NE(no_dir.err.find("warning: shingle sets stayed in memory"), std::string::npos)
+      << no_dir.err;
+  EXPECT_NE(no_dir.out.find("\"spill_error\":"), std::string::npos);
+  EXPECT_EQ(run_kindred("scan " + corpus + " --memory 0").exit_code, 2) << "--memory must be >= 1";
+}
+
 }  // namespace kindred::testing
