@@ -26,6 +26,8 @@ namespace kindred::story {
 // True for English function words and reporting verbs ("the", "said", ...),
 // given a normalised word.
 bool is_stopword(std::string_view normalized_word);
+// The same test on the word's hash (normalize::word_hash, a Token's hash).
+bool is_stopword_hash(uint64_t word_hash);
 
 // A light stem of a normalised word: a final plural 's' dropped, then cut to
 // six bytes (at a UTF-8 boundary): "negotiations" and "negotiating" -> "negoti".

@@ -39,6 +39,21 @@ TEST(Stopwords, FunctionWordsAndReportingVerbs) {
   EXPECT_FALSE(is_stopword("ceasefire"));
 }
 
+TEST(Stopwords, HashLookupAgreesWithTheWordOnEveryToken) {
+  const std::string text =
+      "The minister said on Monday that THE talks, which he'd called \"vital\", would "
+      "resume; Zelenskyy's aides told reporters they were n't sure. Café déjà vu 3.5";
+  std::vector<normalize::Token> tokens;
+  normalize::tokenize(text, tokens);
+  size_t stop = 0;
+  for (const auto& t : tokens) {
+    const std::string w = normalize::normalize_word(text.substr(t.begin, t.end - t.begin));
+    EXPECT_EQ(is_stopword_hash(t.hash), is_stopword(w)) << w;
+    stop += is_stopword(w);
+  }
+  EXPECT_GE(stop, 8u);  // the, said, on, monday, that, the, which, would, ...
+}
+
 TEST(Quotes, SpeakersAfterBeforeAndByPronoun) {
   const std::string text =
       "The talks opened in Marrowick. “We will not sign anything this week,” said Foreign "
