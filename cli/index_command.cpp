@@ -171,6 +171,7 @@ void run_stats(const IndexArgs& a) {
       .field("stories", s.stories)
       .field("bucket_entries", s.buckets)
       .field("bucket_documents_merged", s.buckets_merged)
+      .field("bucket_runs", s.bucket_runs)
       .field("text_bytes", s.text_bytes)
       .field("store_bytes", s.store_bytes)
       .field("stories_refreshed", s.stories_refreshed)

@@ -390,6 +390,7 @@ py::dict live_stats_dict(const LiveStats& s) {
   d["store_bytes"] = s.store_bytes;
   d["stories_refreshed"] = s.stories_refreshed;
   d["bucket_documents_merged"] = s.buckets_merged;
+  d["bucket_runs"] = s.bucket_runs;
   return d;
 }
 

@@ -19,13 +19,14 @@
 // transaction, committed (fsync) before it returns, so a crash loses at most
 // the call in progress and never leaves a partial document. The LSH postings
 // of the most recent documents live in memory until a merge writes them to the
-// store in key order (LiveOpenOptions::merge_documents); they are derived from
-// the stored band keys, so nothing acknowledged depends on them.
+// store as a sorted run (LiveOpenOptions::merge_documents); they are derived
+// from the stored band keys, so nothing acknowledged depends on them.
 //
 // Thread-safety: a LiveIndex may be shared by any number of threads. Reads run
 // in parallel on their own snapshots (also while a write is in progress);
-// writes (add, refresh_stories) are serialised by a mutex, and across
-// processes by LMDB's writer lock.
+// writes (add, refresh_stories, and the bucket merges of a background thread
+// the index owns and joins on destruction) are serialised by a mutex, and
+// across processes by LMDB's writer lock.
 #pragma once
 
 #include <cstdint>
@@ -51,10 +52,15 @@ struct LiveOpenOptions {
   uint64_t map_bytes = 1ull << 40;  ///< LMDB map size: the largest the store may grow (virtual)
   bool read_only = false;
   /// The LSH postings of recent documents are kept in memory (rebuilt from
-  /// their stored band keys on open) and merged into the store's bucket table
-  /// once there are max(merge_documents, a quarter of the merged documents),
-  /// at most 32,768 or merge_documents. Small values exercise merges in tests.
+  /// their stored band keys on open) and written to the store's bucket table
+  /// as a new sorted run once there are max(merge_documents, a quarter of the
+  /// merged documents), at most 32,768 or merge_documents; runs are merged
+  /// geometrically. Small values exercise merges in tests.
   uint32_t merge_documents = 4096;
+  /// Runs are merged on a background thread that holds the writer lock only
+  /// for its final write; false merges them in the add that wrote the new run
+  /// (deterministic, for tests).
+  bool background_merges = true;
 };
 
 // A link of a document to another, seen from the first: overlap.size_a is its
@@ -114,6 +120,7 @@ struct LiveStats {
   uint64_t documents = 0, links = 0, families = 0, documents_in_families = 0, stories = 0;
   uint64_t buckets = 0;         ///< bucket entries: documents x bands
   uint64_t buckets_merged = 0;  ///< documents whose postings are in the store's bucket table
+  uint64_t bucket_runs = 0;     ///< sorted runs that table holds (merged geometrically)
   uint64_t text_bytes = 0;
   uint64_t store_bytes = 0;       ///< size of the LMDB data file
   int64_t stories_refreshed = 0;  ///< Unix seconds of the last refresh_stories(); 0 = never

@@ -74,11 +74,29 @@ void BucketDelta::members(uint64_t bk, uint32_t limit, std::vector<uint32_t>& ou
   std::reverse(out.begin() + static_cast<long>(from), out.end());
 }
 
-std::vector<std::pair<uint64_t, uint32_t>> BucketDelta::sorted_postings() const {
-  std::vector<std::pair<uint64_t, uint32_t>> out;
-  out.reserve(keys_.size());
-  for (uint32_t p = 0; p < keys_.size(); ++p) out.push_back({key_of(p), doc_of(p)});
+void BucketDelta::drop_below(uint32_t base) {
+  if (base <= base_) return;
+  KINDRED_CHECK(base <= end(), "drop past the delta's last document");
+  const std::vector<uint32_t> rest(keys_.begin() + static_cast<long>(size_t{base - base_} * bands_),
+                                   keys_.end());
+  reset(base);
+  for (size_t i = 0; i < rest.size(); i += bands_) {
+    append(std::span<const uint32_t>(rest.data() + i, bands_));
+  }
+}
+
+std::vector<std::pair<uint64_t, uint32_t>> BucketDelta::sorted_postings(uint32_t limit) const {
+  std::vector<std::pair<uint64_t, uint32_t>> out = unsorted_postings(limit);
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::pair<uint64_t, uint32_t>> BucketDelta::unsorted_postings(uint32_t limit) const {
+  std::vector<std::pair<uint64_t, uint32_t>> out;
+  const size_t n =
+      limit <= base_ ? 0 : std::min<size_t>(keys_.size(), size_t{limit - base_} * bands_);
+  out.reserve(n);
+  for (uint32_t p = 0; p < n; ++p) out.push_back({key_of(p), doc_of(p)});
   return out;
 }
 

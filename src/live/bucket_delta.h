@@ -3,15 +3,15 @@
 // The store's `buckets` table holds the postings of documents below the
 // "buckets_upto" mark; documents from the mark on have their band keys stored
 // (table `bandkeys`, written in document order, so appends touch few pages)
-// and their postings here. Every so often LiveIndex merges this delta into the
-// table in one transaction of key-ordered puts and moves the mark.
+// and their postings here. Every so often LiveIndex writes this delta to the
+// table as a new sorted run (live/bucket_runs.h) and moves the mark.
 //
 // PERF: putting 64 postings per document straight into one B+tree of millions
 // of entries dirtied ~one 4 KiB page per posting, so each commit of 100
 // documents wrote 5-20 MB of scattered pages (1.7 GB written for 20,000
 // documents) and ingest was bound by that I/O. The delta makes a commit write
-// only the document's own records; a merge rewrites the table's pages once per
-// many thousand documents (BENCHMARKS.md, issue 6).
+// only the document's own records; a merge writes the delta's postings once,
+// in order (BENCHMARKS.md, issue 6).
 //
 // A delta is derived data: it is rebuilt from `bandkeys` on open, so a crash
 // loses nothing. Thread-safety: none of its own (LiveIndex guards it with a
@@ -50,13 +50,18 @@ class BucketDelta {
   // Drops the documents from `end` on (the last ones appended), e.g. of a
   // transaction that failed.
   void truncate(uint32_t end);
+  // Drops the documents below `base` (the first ones appended), e.g. once a
+  // merge has written them to the store; cost proportional to those kept.
+  void drop_below(uint32_t base);
 
   // Bucket `bk`'s members among documents [base(), limit).
   Summary summary(uint64_t bk, uint32_t limit) const;
   // Appends them, ascending, to `out`.
   void members(uint64_t bk, uint32_t limit, std::vector<uint32_t>& out) const;
-  // Every (bucket key, document) posting, ordered by key then document.
-  std::vector<std::pair<uint64_t, uint32_t>> sorted_postings() const;
+  // Every (bucket key, document) posting of documents below `limit`, in
+  // append order, or ordered by key then document.
+  std::vector<std::pair<uint64_t, uint32_t>> unsorted_postings(uint32_t limit = UINT32_MAX) const;
+  std::vector<std::pair<uint64_t, uint32_t>> sorted_postings(uint32_t limit = UINT32_MAX) const;
 
   size_t postings() const { return keys_.size(); }
   size_t memory_bytes() const;

@@ -22,12 +22,15 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -38,6 +41,7 @@
 #include "index/band_table.h"
 #include "kindred/stages.h"
 #include "live/bucket_delta.h"
+#include "live/bucket_runs.h"
 #include "live/store.h"
 #include "normalize/tokenize.h"
 #include "story/account.h"
@@ -226,6 +230,24 @@ struct LiveIndex::Impl {
   // from before they begin their transaction until their candidates are found.
   mutable std::shared_mutex delta_mu;
   mutable live::BucketDelta delta;
+  // Merges (of the delta into a new run, and of runs) run on this thread
+  // (started on first use) outside the writer lock but for their final write
+  // (merge_delta_background, compact_once), unless options.background_merges
+  // is false.
+  std::thread compactor;
+  std::mutex compact_mu;
+  std::condition_variable compact_cv;
+  bool compact_wanted = false;
+  std::atomic<bool> stopping{false};
+
+  ~Impl() {
+    {
+      std::lock_guard lock(compact_mu);
+      stopping = true;
+    }
+    compact_cv.notify_all();
+    if (compactor.joinable()) compactor.join();
+  }
 
   // Merge the delta into the store once it holds this many documents.
   uint32_t merge_threshold(uint32_t upto) const {
@@ -287,15 +309,19 @@ struct LiveIndex::Impl {
     }
   }
 
-  // The LSH buckets as seen from one transaction: the `buckets` table
-  // (documents below upto) followed by the delta's documents below `limit`.
+  // The LSH buckets as seen from one transaction: the runs of the `buckets`
+  // table (documents below upto, live/bucket_runs.h) followed by the delta's
+  // documents below `limit`.
   struct Buckets {
     const Impl& s;
     MDB_txn* t;
     uint32_t limit;
-    Cursor c;
-    Buckets(const Impl& impl, MDB_txn* txn, uint32_t lim)
-        : s(impl), t(txn), limit(lim), c(txn, impl.d().buckets) {}
+    std::vector<live::RunView> runs;
+    Buckets(const Impl& impl, MDB_txn* txn, uint32_t lim) : s(impl), t(txn), limit(lim) {
+      for (const live::RunInfo& r : live::read_runs(txn, impl.d().meta)) {
+        runs.emplace_back(txn, impl.d().buckets, r);
+      }
+    }
 
     struct Summary {
       uint64_t count = 0;
@@ -303,14 +329,12 @@ struct LiveIndex::Impl {
     };
     Summary summary(uint64_t bk) {
       Summary out;
-      MDB_val k = live::val_of(bk), v;
-      if (c.op(k, v, MDB_SET_KEY)) {
-        size_t m = 0;
-        mdb_cursor_count(c.get(), &m);
-        out.count = m;
-        out.first = live::load<uint32_t>(v.mv_data);
-        c.op(k, v, MDB_LAST_DUP);
-        out.last = live::load<uint32_t>(v.mv_data);
+      for (const live::RunView& r : runs) {
+        const live::RunView::Summary rs = r.summary(bk);
+        if (rs.count == 0) continue;
+        if (out.count == 0) out.first = rs.first;
+        out.count += rs.count;
+        out.last = rs.last;
       }
       const live::BucketDelta::Summary ds = s.delta.summary(bk, limit);
       if (ds.count > 0) {
@@ -322,10 +346,11 @@ struct LiveIndex::Impl {
     }
     // All members, ascending, appended to out.
     void members(uint64_t bk, std::vector<uint32_t>& out) {
-      MDB_val k = live::val_of(bk), v;
-      if (c.op(k, v, MDB_SET_KEY)) {
-        do out.push_back(live::load<uint32_t>(v.mv_data));
-        while (c.op(k, v, MDB_NEXT_DUP));
+      for (const live::RunView& r : runs) {
+        r.members(bk, [&](uint32_t doc) {
+          out.push_back(doc);
+          return true;
+        });
       }
       s.delta.members(bk, limit, out);
     }
@@ -539,34 +564,153 @@ struct LiveIndex::Impl {
     return Status::ok();
   }
 
-  // Moves the delta's postings into the `buckets` table (puts in key order, one
-  // transaction) and the mark to its end. Call with write_mu held.
+  // Writes the delta's postings as a new run of the `buckets` table and moves
+  // the mark to the delta's end, in one transaction, then merges runs. Call
+  // with write_mu held. (With background_merges, merge_delta_background does
+  // this on the compactor thread instead.)
   Status merge_delta() {
     Txn t(*env, true);
     if (!t.status()) return t.status();
     MDB_txn* tx = t.get();
     const uint32_t upto = buckets_upto(tx), n = next_doc(tx);
-    std::vector<std::pair<uint64_t, uint32_t>> postings;
+    std::vector<live::BucketPosting> postings;
     {
       std::unique_lock lock(delta_mu);
       sync_delta(tx, upto, n);  // a no-op unless another process wrote
       KINDRED_CHECK(delta.base() == upto && delta.end() == n, "bucket delta out of step");
       postings = delta.sorted_postings();
     }
-    {
-      Cursor c(tx, d().buckets);
-      for (const auto& [bk, doc] : postings) {
-        MDB_val k = live::val_of(bk), v = live::val_of(doc);
-        if (int rc = mdb_cursor_put(c.get(), &k, &v, 0); rc != 0)
-          return live::lmdb_status(rc, "cannot merge bucket postings");
-      }
-    }
+    std::vector<live::RunInfo> runs = live::read_runs(tx, d().meta);
+    uint32_t next_run = live::read_next_run(tx, d().meta);
+    KINDRED_CHECK(runs.empty() ? upto == 0 : runs.back().hi == upto, "bucket runs out of step");
+    if (Status st = live::write_run(tx, d().buckets, next_run, postings); !st) return st;
+    runs.push_back({next_run++, upto, n});
+    if (Status st = live::write_runs(tx, d().meta, runs, next_run); !st) return st;
     if (Status st = live::put(tx, d().meta, live::val("buckets_upto"), live::val_of(n)); !st)
       return st;
     if (Status st = t.commit(); !st) return st;
-    std::unique_lock lock(delta_mu);
-    delta.reset(n);
+    {
+      std::unique_lock lock(delta_mu);
+      delta.reset(n);
+    }
+    while (compact_once(true)) {
+    }
     return Status::ok();
+  }
+
+  // merge_delta on the compactor thread: copies the postings of the committed
+  // documents [upto, cut) from the delta and sorts them into a run without the
+  // writer lock, then takes it to write the run and move the mark to `cut`
+  // (documents added meanwhile stay in the delta). Returns whether it merged.
+  bool merge_delta_background() {
+    uint32_t upto = 0, cut = 0;
+    std::vector<live::BucketPosting> postings;
+    {
+      std::shared_lock lock(delta_mu);
+      Txn t(*env, false);
+      if (!t.status()) return false;
+      upto = buckets_upto(t.get());
+      cut = next_doc(t.get());
+      if (cut - upto < merge_threshold(upto)) return false;
+      // Another process wrote: the next add brings the delta up to date and asks again.
+      if (delta.base() != upto || delta.end() < cut) return false;
+      postings = delta.unsorted_postings(cut);
+    }
+    std::sort(postings.begin(), postings.end());
+    const live::RunRecords records = live::make_run(postings);
+    postings = {};
+    if (stopping) return false;
+    std::lock_guard lock(write_mu);
+    Txn t(*env, true);
+    if (!t.status()) return false;
+    MDB_txn* tx = t.get();
+    std::vector<live::RunInfo> runs = live::read_runs(tx, d().meta);
+    if (buckets_upto(tx) != upto || (runs.empty() ? upto != 0 : runs.back().hi != upto)) {
+      return false;
+    }
+    const uint32_t next_run = live::read_next_run(tx, d().meta);
+    if (!live::write_run(tx, d().buckets, next_run, records)) return false;
+    runs.push_back({next_run, upto, cut});
+    if (!live::write_runs(tx, d().meta, runs, next_run + 1)) return false;
+    if (!live::put(tx, d().meta, live::val("buckets_upto"), live::val_of(cut))) return false;
+    if (!t.commit()) return false;
+    std::unique_lock delta_lock(delta_mu);
+    delta.drop_below(cut);
+    return true;
+  }
+
+  // The newest adjacent pair of runs to merge: the older no larger than the
+  // newer, together within kMaxRunDocuments (a binary counter).
+  static std::optional<size_t> run_pair(const std::vector<live::RunInfo>& runs) {
+    for (size_t i = runs.size(); i-- > 1;) {
+      const uint32_t older = runs[i - 1].documents(), newer = runs[i].documents();
+      if (older <= newer && older + newer <= live::kMaxRunDocuments) return i - 1;
+    }
+    return std::nullopt;
+  }
+
+  void request_compaction() {
+    if (options.read_only) return;
+    std::lock_guard lock(compact_mu);
+    compact_wanted = true;
+    if (!compactor.joinable()) compactor = std::thread([this] { compactor_loop(); });
+    compact_cv.notify_one();
+  }
+
+  void compactor_loop() {
+    std::unique_lock lock(compact_mu);
+    while (true) {
+      compact_cv.wait(lock, [&] { return stopping || compact_wanted; });
+      if (stopping) return;
+      compact_wanted = false;
+      lock.unlock();
+      while (!stopping && (merge_delta_background() || compact_once(false))) {
+      }
+      lock.lock();
+    }
+  }
+
+  // Merges one pair of runs: reads and merges them from a read snapshot (runs
+  // never change), then takes the writer lock only to swap them for the merged
+  // run in one transaction, if they are still listed. Returns whether to look
+  // for another pair. `locked`: the caller holds write_mu.
+  bool compact_once(bool locked) {
+    std::vector<live::RunInfo> runs;
+    size_t i = 0;
+    live::RunRecords records;
+    {
+      std::vector<live::BucketPosting> postings;
+      Txn t(*env, false);
+      if (!t.status()) return false;
+      runs = live::read_runs(t.get(), d().meta);
+      const auto pair = run_pair(runs);
+      if (!pair) return false;
+      i = *pair;
+      // Both are sorted by (key, document) and hold disjoint documents.
+      live::read_run(t.get(), d().buckets, runs[i].id, postings);
+      const auto middle = static_cast<std::ptrdiff_t>(postings.size());
+      live::read_run(t.get(), d().buckets, runs[i + 1].id, postings);
+      std::inplace_merge(postings.begin(), postings.begin() + middle, postings.end());
+      records = live::make_run(postings);
+    }
+    if (stopping) return false;
+    std::unique_lock lock(write_mu, std::defer_lock);
+    if (!locked) lock.lock();
+    Txn t(*env, true);
+    if (!t.status()) return false;
+    MDB_txn* tx = t.get();
+    std::vector<live::RunInfo> now = live::read_runs(tx, d().meta);
+    auto at = std::find(now.begin(), now.end(), runs[i]);
+    if (at == now.end() || at + 1 == now.end() || *(at + 1) != runs[i + 1]) return true;
+    const uint32_t next_run = live::read_next_run(tx, d().meta);
+    for (uint32_t id : {runs[i].id, runs[i + 1].id}) {
+      if (!live::delete_run(tx, d().buckets, id)) return false;
+    }
+    if (!live::write_run(tx, d().buckets, next_run, records)) return false;
+    *at = {next_run, runs[i].lo, runs[i + 1].hi};
+    now.erase(at + 1);
+    if (!live::write_runs(tx, d().meta, now, next_run + 1)) return false;
+    return t.commit().is_ok();
   }
 
   std::vector<LiveMatch> matches(MDB_txn* t, uint32_t n, bool with_passages) const {
@@ -782,7 +926,11 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
   rollback.committed = true;
   if (next - upto >= s.merge_threshold(upto)) {
     // The adds are durable already; a merge that fails is tried again next time.
-    (void)s.merge_delta();
+    if (s.options.background_merges) {
+      s.request_compaction();
+    } else {
+      (void)s.merge_delta();
+    }
   }
   return result;
 }
@@ -1033,8 +1181,8 @@ LiveStats LiveIndex::stats() const {
   out.documents_in_families = entries(s.d().family);
   out.stories = entries(s.d().stories);
   out.buckets_merged = s.buckets_upto(t.get());
-  out.buckets = entries(s.d().buckets) +
-                (uint64_t{s.next_doc(t.get())} - out.buckets_merged) * s.params.bands;
+  out.bucket_runs = live::read_runs(t.get(), s.d().meta).size();
+  out.buckets = uint64_t{s.next_doc(t.get())} * s.params.bands;
   Cursor c(t.get(), s.d().texts);
   MDB_val k, v;
   for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) out.text_bytes += v.mv_size;
@@ -1226,16 +1374,11 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
   }
   const uint32_t upto = s.buckets_upto(tx);
   if (upto > n) problem("buckets_upto " + std::to_string(upto) + " is past the last document");
-  if (entries(d.buckets) != uint64_t{std::min(upto, n)} * s.params.bands) {
-    problem("buckets hold " + std::to_string(entries(d.buckets)) + " entries, expected " +
-            std::to_string(uint64_t{std::min(upto, n)} * s.params.bands) + " (documents below " +
-            std::to_string(upto) + ")");
-  }
-  // Documents: complete, id maps back, band keys in their buckets.
+  // Documents: complete, id maps back.
   index::BandTable table(s.params.bands);
   std::vector<DocumentSketch> sk(n);
+  std::vector<uint32_t> band_keys(size_t{n} * s.params.bands);
   {
-    Cursor bc(tx, d.buckets);
     std::vector<uint32_t> ks;
     std::vector<uint64_t> ss;
     for (uint32_t i = 0; i < n; ++i) {
@@ -1258,22 +1401,88 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
       auto sh = aligned<uint64_t>(*sv, ss);
       if (sh.size() != r->shingles)
         problem("document " + std::to_string(i) + ": shingle count differs");
-      // Documents below the mark are in the buckets table; the others only in
-      // the in-memory delta, which is rebuilt from their band keys.
-      for (uint32_t b = 0; b < keys.size(); ++b) {
-        const uint64_t bk = bucket_key(b, keys[b]);
-        MDB_val k = live::val_of(bk), v = live::val_of(i);
-        if (bc.op(k, v, MDB_GET_BOTH) != (i < upto)) {
-          problem("document " + std::to_string(i) +
-                  (i < upto ? " missing from bucket " : " already in bucket ") +
-                  std::to_string(bk));
-        }
-      }
+      std::copy(keys.begin(), keys.end(), band_keys.begin() + size_t{i} * s.params.bands);
       table.add(keys);
       sk[i].tokens = r->tokens;
       sk[i].fingerprint = r->fingerprint;
       sk[i].shingles.assign(sh.begin(), sh.end());
       sk[i].date = r->date;
+    }
+  }
+  // Bucket runs (live/bucket_runs.h): listed runs cover [0, upto) in order, the
+  // table holds exactly their records, each run holds exactly the postings of
+  // its documents, sorted, with fences and a filter that find them. Documents
+  // from the mark on are only in the in-memory delta, rebuilt from their band keys.
+  {
+    const std::vector<live::RunInfo> runs = live::read_runs(tx, d.meta);
+    const uint32_t next_run = live::read_next_run(tx, d.meta);
+    uint32_t at = 0;
+    std::set<uint32_t> listed;
+    for (const live::RunInfo& r : runs) {
+      if (r.lo != at || r.hi <= r.lo || r.id >= next_run || !listed.insert(r.id).second) {
+        problem("bucket run " + std::to_string(r.id) + " [" + std::to_string(r.lo) + ", " +
+                std::to_string(r.hi) + ") is out of place");
+      }
+      at = r.hi;
+    }
+    if (at != std::min(upto, n)) {
+      problem("bucket runs end at document " + std::to_string(at) + ", buckets_upto is " +
+              std::to_string(upto));
+    }
+    const std::vector<uint32_t> stored_ids = live::stored_run_ids(tx, d.buckets);
+    if (std::set<uint32_t>(stored_ids.begin(), stored_ids.end()) != listed) {
+      problem("the bucket table holds " + std::to_string(stored_ids.size()) +
+              " runs, the index lists " + std::to_string(listed.size()));
+    }
+    const uint32_t bands = s.params.bands;
+    for (const live::RunInfo& r : runs) {
+      const live::RunView view(tx, d.buckets, r);
+      const std::string name = "bucket run " + std::to_string(r.id) + ": ";
+      if (!view.valid() || r.hi > n) {
+        problem(name + "fences or filter missing or malformed");
+        continue;
+      }
+      uint64_t count = 0;
+      live::BucketPosting prev{0, 0};
+      bool ok = true;
+      for (uint32_t blk = 0; blk < view.blocks() && ok; ++blk) {
+        const std::span<const char> bytes = view.block(blk);
+        const size_t m = bytes.size() / 12;
+        for (size_t j = 0; j < m && ok; ++j) {
+          const live::BucketPosting p{live::RunView::key_at(bytes.data(), j),
+                                      live::RunView::doc_at(bytes.data(), j)};
+          const uint32_t band = static_cast<uint32_t>(p.first >> 32);
+          if ((count > 0 && !(prev < p)) || p.second < r.lo || p.second >= r.hi || band >= bands ||
+              band_keys[size_t{p.second} * bands + band] != static_cast<uint32_t>(p.first) ||
+              !view.may_contain(p.first)) {
+            problem(name + "posting " + std::to_string(count) + " (document " +
+                    std::to_string(p.second) + ") is out of order, out of range or unfindable");
+            ok = false;
+          }
+          prev = p;
+          ++count;
+        }
+      }
+      if (ok && count != uint64_t{r.documents()} * bands) {
+        problem(name + "holds " + std::to_string(count) + " postings, expected " +
+                std::to_string(uint64_t{r.documents()} * bands));
+        ok = false;
+      }
+      // The read path finds every document in each of its buckets.
+      for (uint32_t i = r.lo; ok && i < r.hi; ++i) {
+        for (uint32_t b = 0; b < bands && ok; ++b) {
+          bool found = false;
+          view.members(bucket_key(b, band_keys[size_t{i} * bands + b]), [&](uint32_t doc) {
+            found = doc == i;
+            return doc < i;
+          });
+          if (!found) {
+            problem(name + "lookup misses document " + std::to_string(i) + " in band " +
+                    std::to_string(b));
+            ok = false;
+          }
+        }
+      }
     }
   }
   // Links: symmetric, and exactly the verified candidates of a batch run.

@@ -45,7 +45,7 @@ Result<std::unique_ptr<Env>> Env::open(const std::string& dir, bool create, bool
       {"texts", &e->dbs_.texts, MDB_INTEGERKEY},
       {"shingles", &e->dbs_.shingles, MDB_INTEGERKEY},
       {"bandkeys", &e->dbs_.bandkeys, MDB_INTEGERKEY},
-      {"buckets", &e->dbs_.buckets, MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP},
+      {"buckets", &e->dbs_.buckets, MDB_INTEGERKEY},
       {"links", &e->dbs_.links, MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED},
       {"family", &e->dbs_.family, MDB_INTEGERKEY},
       {"families", &e->dbs_.families, MDB_INTEGERKEY},

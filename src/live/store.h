@@ -3,15 +3,18 @@
 // One LMDB environment per index directory (data.mdb + lock.mdb), with these
 // named databases (numbers are native-endian unless noted):
 //   meta      "format" -> u32 version, "params" -> Params fields, "next_doc" -> u32,
-//             "links" -> u64 count, "refreshed" -> i64, "buckets_upto" -> u32 (format 2)
+//             "links" -> u64 count, "refreshed" -> i64, "buckets_upto" -> u32,
+//             "runs" -> u32 {id, lo, hi} per bucket run, "next_run" -> u32 (format 2)
 //   ids       document id (bytes) -> u32 doc number
 //   docs      u32 doc -> DocRecord (fixed header + length-prefixed strings)
 //   texts     u32 doc -> the text (UTF-8), for passages and accounts after a restart
 //   shingles  u32 doc -> sorted u64 shingle hashes
 //   bandkeys  u32 doc -> params.bands u32 LSH keys
-//   buckets   u64 (band << 32 | key) -> dupsort u32 doc numbers, ascending (the LSH buckets)
-//             of the documents below buckets_upto; later documents' postings are held in
-//             memory, derived from `bandkeys`, until a merge (live/bucket_delta.h)
+//   buckets   u64 (run << 32 | block) -> the LSH bucket postings of the documents below
+//             buckets_upto, as sorted runs of blocks with fences and a Bloom filter
+//             (live/bucket_runs.h; meta "runs" lists them, "next_run" is the next id);
+//             later documents' postings are held in memory, derived from `bandkeys`,
+//             until a merge writes them as a new run (live/bucket_delta.h)
 //   links     u32 doc -> dupsort 16-byte {u32 other (big-endian, so dups sort by other),
 //             u32 relation, u64 shared}; every link is stored from both ends
 //   family    u32 doc -> u32 family id (absent: in no family)

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -77,6 +78,23 @@ TEST(BucketDelta, MatchesNaiveBucketsThroughAppendTruncateAndReset) {
   naive.clear();
   for (uint32_t d = 500; d < 520; ++d) add(d);
   expect_same(delta, naive, 510);
+
+  // Sorted postings below a limit: those of the earlier documents only.
+  auto below = delta.sorted_postings(505);
+  ASSERT_EQ(below.size(), 5u * bands);
+  EXPECT_TRUE(std::is_sorted(below.begin(), below.end()));
+  for (const auto& [bk, d] : below) EXPECT_LT(d, 505u);
+
+  // drop_below takes the first documents out (a merge wrote them), keeping the rest.
+  delta.drop_below(505);
+  for (auto& [bk, docs] : naive) std::erase_if(docs, [](uint32_t d) { return d < 505; });
+  EXPECT_EQ(delta.base(), 505u);
+  EXPECT_EQ(delta.end(), 520u);
+  expect_same(delta, naive, 1000);
+  for (uint32_t d = 520; d < 540; ++d) add(d);
+  expect_same(delta, naive, 530);
+  delta.drop_below(540);
+  EXPECT_EQ(delta.postings(), 0u);
 }
 
 }  // namespace

@@ -180,6 +180,31 @@ TEST(LiveIndex, MergedBucketsEqualBatchScan) {
             0u);
 }
 
+// Bucket runs merged in the adding thread (deterministically): the merges keep
+// few runs, and links and families still equal the batch scan's.
+TEST(LiveIndex, MergedBucketRunsEqualBatchScan) {
+  std::vector<Document> docs = synthetic_documents(3000);
+  const LiveOpenOptions options{.threads = 2, .merge_documents = 40, .background_merges = false};
+  expect_equivalent(docs, Params{}, 23, false, options);
+  expect_equivalent(docs, Params{}, 23, false, options, 7);
+  TempDir dir;
+  auto index = LiveIndex::create(dir.path.string(), Params{}, options);
+  ASSERT_TRUE(index.has_value());
+  size_t adds = 0;
+  for (size_t i = 0; i < docs.size(); i += 23, ++adds) {
+    std::vector<Document> part(docs.begin() + static_cast<long>(i),
+                               docs.begin() + static_cast<long>(std::min(docs.size(), i + 23)));
+    ASSERT_TRUE((*index)->add(std::move(part)).has_value());
+  }
+  const LiveStats st = (*index)->stats();
+  // Delta merges every 40 documents or a quarter of the merged ones: dozens of
+  // runs written, a binary counter of them left.
+  EXPECT_GT(st.buckets_merged, 2000u);
+  EXPECT_GE(st.bucket_runs, 1u);
+  EXPECT_LE(st.bucket_runs, 8u) << adds;
+  EXPECT_EQ((*index)->check(), std::vector<std::string>{});
+}
+
 // Queries see the same candidates whether postings are merged or in memory,
 // also from a second read-only handle that has to build its delta itself.
 TEST(LiveIndex, QueriesAgreeAcrossMerges) {
