@@ -609,37 +609,47 @@ PYBIND11_MODULE(_kindred, m) {
       });
 
   // --- whole scans -------------------------------------------------------------
+  auto scan_options = [](unsigned threads, bool stories, uint64_t memory_mb,
+                         const std::string& temp_dir) {
+    if (memory_mb == 0) throw py::value_error("memory_mb must be at least 1");
+    ScanOptions o{.threads = threads, .stories = stories};
+    o.spill_after_bytes = memory_mb << 20;
+    o.spill_dir = temp_dir;
+    return o;
+  };
   m.def(
       "scan_paths",
-      [](const std::vector<std::string>& paths, const Params& params, unsigned threads,
-         bool skip_bad, const py::dict& fields, uint64_t max_document_bytes, bool stories) {
+      [scan_options](const std::vector<std::string>& paths, const Params& params, unsigned threads,
+                     bool skip_bad, const py::dict& fields, uint64_t max_document_bytes,
+                     bool stories, uint64_t memory_mb, const std::string& temp_dir) {
         checked(params);
         const ingest::ReadOptions read = read_options(fields, max_document_bytes);
+        const ScanOptions options = scan_options(threads, stories, memory_mb, temp_dir);
         InputScan scan;
         {
           py::gil_scoped_release release;
-          scan = scan_paths(paths, params, ScanOptions{.threads = threads, .stories = stories},
-                            read, skip_bad);
+          scan = scan_paths(paths, params, options, read, skip_bad);
         }
         return input_scan_tuple(std::move(scan));
       },
       py::arg("paths"), py::arg("params"), py::arg("threads"), py::arg("skip_bad"),
-      py::arg("fields"), py::arg("max_document_bytes"), py::arg("stories"));
+      py::arg("fields"), py::arg("max_document_bytes"), py::arg("stories"),
+      py::arg("memory_mb") = 512, py::arg("temp_dir") = "");
   m.def(
       "scan_documents",
-      [](std::vector<Document> docs, const Params& params, unsigned threads, bool skip_bad,
-         bool stories) {
+      [scan_options](std::vector<Document> docs, const Params& params, unsigned threads,
+                     bool skip_bad, bool stories, uint64_t memory_mb, const std::string& temp_dir) {
         checked(params);
+        const ScanOptions options = scan_options(threads, stories, memory_mb, temp_dir);
         InputScan scan;
         {
           py::gil_scoped_release release;
-          scan = scan_documents(std::move(docs), params,
-                                ScanOptions{.threads = threads, .stories = stories}, skip_bad);
+          scan = scan_documents(std::move(docs), params, options, skip_bad);
         }
         return input_scan_tuple(std::move(scan));
       },
       py::arg("documents"), py::arg("params"), py::arg("threads"), py::arg("skip_bad"),
-      py::arg("stories"));
+      py::arg("stories"), py::arg("memory_mb") = 512, py::arg("temp_dir") = "");
   m.def(
       "compare",
       [](const std::string& a, const std::string& b, const Params& params) {

@@ -196,7 +196,7 @@ def _params(params: Any) -> Params:
 def scan(inputs: Any, params: Any = None, threads: int = 0, skip_bad: bool = False, *,
          stories: bool = True, text_field: str = "text", id_field: str = "id", title_field: str = "title",
          date_field: str = "date", url_field: str = "url", source_field: str = "source",
-         max_document_bytes: int = 0) -> ScanResult:
+         max_document_bytes: int = 0, memory_mb: int = 512, temp_dir: str = "") -> ScanResult:
     """Finds copies among documents: what `kindred scan` does, as Python objects.
 
     `inputs`: a path (folder of .txt, JSON Lines file, optionally .gz/.zst), a
@@ -206,7 +206,9 @@ def scan(inputs: Any, params: Any = None, threads: int = 0, skip_bad: bool = Fal
     raises kindred.InputError (file, line, code); with it, bad records are
     left out and listed in result.rejections. stories=False finds copies only
     (no stories, quotations or accounts; as `kindred scan --no-stories`). The
-    *_field arguments name the JSON Lines fields.
+    *_field arguments name the JSON Lines fields. memory_mb and temp_dir are
+    `kindred scan --memory --temp-dir`: shingle sets past memory_mb megabytes
+    spill to a temporary file there (result.stats.spilled_bytes says how much).
     """
     p = _params(params)
     if _is_path(inputs):
@@ -216,12 +218,12 @@ def scan(inputs: Any, params: Any = None, threads: int = 0, skip_bad: bool = Fal
         paths = [os.fsencode(x) for x in inputs]
         fields = _fields(text_field, id_field, title_field, date_field, url_field, source_field)
         raw, rejections, files, skipped = _kindred.scan_paths(
-            paths, p, threads, skip_bad, fields, max_document_bytes, stories)
+            paths, p, threads, skip_bad, fields, max_document_bytes, stories, memory_mb, temp_dir)
         return ScanResult(raw, rejections, p, files, skipped)
     if any(_is_path(x) for x in inputs):
         raise TypeError("scan() takes paths or documents, not a mix of both")
     raw, rejections, _, _ = _kindred.scan_documents(_documents(inputs), p, threads, skip_bad,
-                                                    stories)
+                                                    stories, memory_mb, temp_dir)
     return ScanResult(raw, rejections, p)
 
 

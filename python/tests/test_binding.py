@@ -55,6 +55,16 @@ def test_documents_in_any_form_give_the_same_scan(synth_docs):
     assert as_docs.stats.links > 50
 
 
+def test_spilled_shingle_sets_give_the_same_scan(synth_jsonl, tmp_path):
+    in_memory = kindred.scan(synth_jsonl, stories=False, memory_mb=4096)
+    spilled = kindred.scan(synth_jsonl, stories=False, memory_mb=1, temp_dir=str(tmp_path))
+    assert in_memory.stats.spilled_bytes == 0
+    assert spilled.stats.spilled_bytes > 0 and spilled.stats.spill_error == ""
+    assert spilled.links == in_memory.links
+    with pytest.raises(ValueError):
+        kindred.scan(synth_jsonl, stories=False, memory_mb=0)
+
+
 def test_compare():
     a = "The council approved the new budget on Tuesday after a long debate about schools."
     c = kindred.compare(a, a.upper().replace("TUESDAY", "Tuesday"))
