@@ -320,8 +320,14 @@ void Scanner::find_stories(ScanResult& result) {
   sp.cohesion = s.params.story_cohesion;
   sp.time_window_days = s.params.story_window_days;
   const story::StoryStats stats(s.story_features);
-  result.stories =
-      story::cluster_stories(s.story_features, stats, result.links, result.families, sp);
+  result.stories = story::cluster_stories(
+      s.story_features, stats, result.links, result.families, sp,
+      [&](size_t n, const std::function<void(size_t, size_t)>& body) {
+        s.arena.execute([&] {
+          tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 512),
+                            [&](const tbb::blocked_range<size_t>& r) { body(r.begin(), r.end()); });
+        });
+      });
   result.quotations = story::story_quotations(s.story_features, result.stories, sp);
   std::vector<std::string_view> texts(s.docs.size());
   for (size_t d = 0; d < s.docs.size(); ++d) texts[d] = s.docs[d].text;

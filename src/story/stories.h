@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -70,12 +71,20 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment = 0);
 
+// Runs body(begin, end) over chunks covering [0, n), possibly concurrently:
+// the caller chooses the threading. sequential_ranges runs one chunk here.
+using RangeLoop = std::function<void(size_t n, const std::function<void(size_t, size_t)>& body)>;
+void sequential_ranges(size_t n, const std::function<void(size_t, size_t)>& body);
+
 // Stories of two or more documents. `docs[d]` are the features of document d;
 // `links` and `families` come from the copy stage. Sets Story::members,
 // families and cohesion (not the account), numbered by smallest member.
+// The candidate pairs' similarities are computed through `loop`; the result
+// does not depend on it.
 std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const StoryStats& stats,
                                    std::span<const Link> links, std::span<const Family> families,
-                                   const StoryParams& params);
+                                   const StoryParams& params,
+                                   const RangeLoop& loop = sequential_ranges);
 
 // The quotations of each story: quotes of its members grouped by similarity.
 std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
