@@ -3,10 +3,8 @@
 #include <utf8proc.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "util/date.h"
 #include "util/hash.h"
@@ -16,10 +14,41 @@ namespace kindred::story {
 
 namespace {
 
+// A fixed set of normalised words, looked up by word hash (normalize::word_hash,
+// which is a Token's hash), so a token is tested without building its string.
+// PERF: the unordered_set<string_view> lookups these replace (hashing and
+// comparing strings, after building each token's string) were ~10% of story
+// feature extraction. A word whose 64-bit hash equals a listed word's by
+// chance is out of practical reach.
+class WordSet {
+ public:
+  WordSet(std::initializer_list<std::string_view> words) {
+    size_t size = 16;
+    while (size < 2 * words.size()) size *= 2;
+    table_.assign(size, 0);  // 0 = empty; no word hashes to 0 in practice
+    for (std::string_view w : words) {
+      const uint64_t h = normalize::word_hash(w);
+      size_t i = h & (size - 1);
+      while (table_[i] != 0 && table_[i] != h) i = (i + 1) & (size - 1);
+      table_[i] = h;
+    }
+  }
+  bool contains(uint64_t word_hash) const {
+    for (size_t i = word_hash & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
+      if (table_[i] == word_hash) return true;
+      if (table_[i] == 0) return false;
+    }
+  }
+  bool contains(std::string_view word) const { return contains(normalize::word_hash(word)); }
+
+ private:
+  std::vector<uint64_t> table_;
+};
+
 // Function words, reporting verbs, titles and calendar words: frequent in every
 // news story, so evidence of none. Normalised forms (apostrophes dropped).
-const std::unordered_set<std::string_view>& stopwords() {
-  static const std::unordered_set<std::string_view> words = {
+const WordSet& stopwords() {
+  static const WordSet words = {
       "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
       "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
       "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "dont", "down", "during",
@@ -45,33 +74,35 @@ const std::unordered_set<std::string_view>& stopwords() {
   return words;
 }
 
-bool is_reporting_verb(std::string_view w) {
-  static const std::unordered_set<std::string_view> verbs = {
-      "said",     "says",      "say",       "told",     "tells",    "added",
-      "adds",     "stated",    "declared",  "wrote",    "writes",   "explained",
-      "insisted", "warned",    "asked",     "noted",    "argued",   "claimed",
-      "replied",  "according", "continued", "stressed", "recalled", "admitted"};
-  return verbs.count(w) > 0;
+bool is_reporting_verb(uint64_t word_hash) {
+  static const WordSet verbs = {"said",      "says",      "say",      "told",     "tells",
+                                "added",     "adds",      "stated",   "declared", "wrote",
+                                "writes",    "explained", "insisted", "warned",   "asked",
+                                "noted",     "argued",    "claimed",  "replied",  "according",
+                                "continued", "stressed",  "recalled", "admitted"};
+  return verbs.contains(word_hash);
 }
 
-bool is_pronoun(std::string_view w) {
-  return w == "he" || w == "she" || w == "they";
+bool is_pronoun(uint64_t word_hash) {
+  static const WordSet pronouns = {"he", "she", "they"};
+  return pronouns.contains(word_hash);
 }
 
 // Words that may stand between a speaker and the verb: "Lavrov also said".
-bool is_speech_adverb(std::string_view w) {
-  return w == "also" || w == "later" || w == "then" || w == "has" || w == "had" ||
-         w == "previously" || w == "earlier" || w == "again" || w == "further" || w == "once";
+bool is_speech_adverb(uint64_t word_hash) {
+  static const WordSet adverbs = {"also",       "later",   "then",  "has",     "had",
+                                  "previously", "earlier", "again", "further", "once"};
+  return adverbs.contains(word_hash);
 }
 
-bool is_title(std::string_view w) {
-  static const std::unordered_set<std::string_view> titles = {
+bool is_title(uint64_t word_hash) {
+  static const WordSet titles = {
       "president",    "minister", "foreign",    "secretary",  "spokesman", "spokeswoman",
       "spokesperson", "prime",    "chancellor", "senator",    "general",   "chief",
       "adviser",      "advisor",  "envoy",      "ambassador", "deputy",    "mayor",
       "governor",     "state",    "national",   "security",   "vice",      "leader",
       "commissioner", "director", "chairman",   "chair",      "head"};
-  return titles.count(w) > 0;
+  return titles.contains(word_hash);
 }
 
 bool starts_uppercase(std::string_view text, const normalize::Token& t) {
@@ -222,7 +253,7 @@ std::string name_from_run(std::string_view text, std::span<const normalize::Toke
   size_t begin = last;
   int taken = 0;
   for (size_t k = last + 1; k-- > first && taken < 2;) {
-    if (is_title(word_of(text, tokens[k]))) break;
+    if (is_title(tokens[k].hash)) break;
     begin = k;
     ++taken;
   }
@@ -237,12 +268,12 @@ class SpeakerFinder {
   // to tokens >= floor; "\x01" for a pronoun, empty when none.
   std::string subject_of(size_t k, size_t floor) const {
     size_t j = k;
-    for (int skipped = 0;
-         j > floor && skipped < 2 && is_speech_adverb(word_of(text_, tokens_[j - 1])); ++skipped) {
+    for (int skipped = 0; j > floor && skipped < 2 && is_speech_adverb(tokens_[j - 1].hash);
+         ++skipped) {
       --j;
     }
     if (j == floor) return {};
-    if (is_pronoun(word_of(text_, tokens_[j - 1]))) return "\x01";
+    if (is_pronoun(tokens_[j - 1].hash)) return "\x01";
     // An appositive between commas: skip back to the comma that opens it.
     if (comma_between(tokens_[j - 1].end, tokens_[j].begin)) {
       for (size_t i = j - 1; i > floor; --i) {
@@ -262,7 +293,7 @@ class SpeakerFinder {
     // Everyone the text has speaking ("Lavrov said on Monday ..."), in order,
     // so that "he said" can be resolved to the latest of them.
     for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!is_reporting_verb(word_of(text_, tokens_[k]))) continue;
+      if (!is_reporting_verb(tokens_[k].hash)) continue;
       std::string who = subject_of(k, 0);
       if (!who.empty() && who != "\x01") attributions_.emplace_back(tokens_[k].begin, who);
     }
@@ -306,7 +337,7 @@ class SpeakerFinder {
     for (size_t k = k0; k < tokens_.size() && k < k0 + 5; ++k) {
       if (sentence_break_between(text_, prev_end, tokens_[k].begin)) break;
       prev_end = tokens_[k].end;
-      if (!is_reporting_verb(word_of(text_, tokens_[k]))) continue;
+      if (!is_reporting_verb(tokens_[k].hash)) continue;
       // Name before the verb, between the quote and the verb.
       if (k > k0) {
         std::string who = subject_of(k, k0);
@@ -315,7 +346,7 @@ class SpeakerFinder {
       // Name after the verb, skipping a few lower-case words ("said the spokesman").
       for (size_t j = k + 1; j < tokens_.size() && j < k + 6; ++j) {
         if (sentence_break_between(text_, tokens_[j - 1].end, tokens_[j].begin)) break;
-        if (is_pronoun(word_of(text_, tokens_[j]))) return "\x01";
+        if (is_pronoun(tokens_[j].hash)) return "\x01";
         if (!capital(j)) continue;
         size_t last = j;
         while (last + 1 < tokens_.size() && capital(last + 1) &&
@@ -335,7 +366,7 @@ class SpeakerFinder {
     for (size_t k = qfirst; k-- > 0 && k + 10 > qfirst;) {
       if (sentence_break_between(text_, tokens_[k].end, next_begin)) break;
       next_begin = tokens_[k].begin;
-      if (!is_reporting_verb(word_of(text_, tokens_[k])) || k == 0) continue;
+      if (!is_reporting_verb(tokens_[k].hash) || k == 0) continue;
       return subject_of(k, 0);
     }
     return {};
@@ -361,28 +392,11 @@ class SpeakerFinder {
 }  // namespace
 
 bool is_stopword(std::string_view w) {
-  return is_stopword_hash(normalize::word_hash(w));
+  return stopwords().contains(w);
 }
 
 bool is_stopword_hash(uint64_t word_hash) {
-  // PERF: an open-addressing table of the stopwords' word hashes; the
-  // unordered_set<string_view> lookup it replaces (hashing and comparing the
-  // string) was 10% of story feature extraction. A word whose 64-bit hash
-  // equals a stopword's by chance is out of practical reach.
-  static const auto table = [] {
-    std::array<uint64_t, 1024> t{};  // 0 = empty; no word hashes to 0 in practice
-    for (std::string_view w : stopwords()) {
-      const uint64_t h = normalize::word_hash(w);
-      size_t i = h & (t.size() - 1);
-      while (t[i] != 0 && t[i] != h) i = (i + 1) & (t.size() - 1);
-      t[i] = h;
-    }
-    return t;
-  }();
-  for (size_t i = word_hash & (table.size() - 1);; i = (i + 1) & (table.size() - 1)) {
-    if (table[i] == word_hash) return true;
-    if (table[i] == 0) return false;
-  }
+  return stopwords().contains(word_hash);
 }
 
 namespace {
