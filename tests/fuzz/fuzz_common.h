@@ -4,8 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
+#include <vector>
 
+#include "ingest/byte_stream.h"
 #include "ingest/read_context.h"
 #include "util/utf8.h"
 
@@ -36,6 +39,19 @@ struct Context {
 
 inline std::string_view bytes_of(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+// Reads a decoder to its end or its first error, trapping on an impossible
+// read count. Decompression bombs: stops after 16 MiB of output.
+inline void drain(ingest::ByteStream& stream) {
+  std::vector<char> buf(64 << 10);
+  uint64_t total = 0;
+  while (total < (16u << 20)) {
+    size_t got = 0;
+    if (!stream.read(buf.data(), buf.size(), &got).is_ok() || got == 0) break;
+    if (got > buf.size()) __builtin_trap();
+    total += got;
+  }
 }
 
 }  // namespace kindred::fuzz
