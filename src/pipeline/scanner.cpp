@@ -57,7 +57,6 @@ unsigned resolve_threads(unsigned requested) {
 struct Analysis {
   DocumentSketch sketch;       // id and date left empty: the Document has them
   story::StoryFeatures story;  // only with ScanOptions::stories
-  uint64_t bytes = 0;          // of the text
 };
 
 }  // namespace
@@ -146,7 +145,6 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     Scratch& sc = scratch.local();
     for (size_t i = begin; i < std::min(batch.size(), begin + kChunk); ++i) {
       s.analyse(batch[i], analyses[i], sc.tokens, sc.sketch);
-      analyses[i].bytes = batch[i].text.size();
     }
     return begin;
   };
@@ -163,7 +161,7 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
         rejected.push_back({doc.origin, doc.id, duplicate_id_status(doc.id)});
         continue;
       }
-      s.stats.bytes += a.bytes;
+      s.stats.bytes += doc.text.size();
       s.stats.tokens += sk.tokens;
       s.stats.invalid_utf8 += doc.invalid_utf8;
       DocInfo info;
