@@ -20,4 +20,13 @@ void sketch_text(std::string_view text, const Params& params,
                  std::vector<normalize::Token>& tokens, std::vector<uint32_t>& signature,
                  DocumentSketch& out);
 
+// sketch_text() up to the band keys, without sorting the shingles into a set:
+// out.shingles holds every shingle's hash in text order, duplicates kept.
+// Sketching proper (what issue 5's ceiling loop is measured against); the
+// sorted set is exact verification's data.
+void sketch_words(std::string_view text, const Params& params,
+                  const sketch::OnePermutationMinHash& minhash,
+                  std::vector<normalize::Token>& tokens, std::vector<uint32_t>& signature,
+                  DocumentSketch& out);
+
 }  // namespace kindred::pipeline

@@ -194,9 +194,11 @@ Sketcher::Sketcher(const Params& params) : params_(params) {
 Sketcher::~Sketcher() = default;
 
 void Sketcher::sketch(std::string_view text, DocumentSketch& out) const {
-  std::vector<normalize::Token> tokens;
-  std::vector<uint32_t> signature;
+  // Per-thread scratch: sketching allocates nothing per document once warm.
+  thread_local std::vector<normalize::Token> tokens;
+  thread_local std::vector<uint32_t> signature;
   pipeline::sketch_text(text, params_, impl_->minhash, tokens, signature, out);
+  if (tokens.capacity() > (size_t{1} << 20)) tokens = {};  // after a huge text, give it back
 }
 
 DocumentSketch sketch_document(const Document& doc, const Params& params) {
@@ -583,18 +585,25 @@ InputScan scan_documents(std::vector<Document> documents, const Params& params,
 
 namespace kindred::pipeline {
 
+void sketch_words(std::string_view text, const Params& params,
+                  const sketch::OnePermutationMinHash& minhash,
+                  std::vector<normalize::Token>& tokens, std::vector<uint32_t>& signature,
+                  DocumentSketch& out) {
+  normalize::tokenize(text, tokens);
+  out.tokens = static_cast<uint32_t>(tokens.size());
+  out.fingerprint = normalize::sequence_fingerprint(tokens);
+  signature.resize(params.sketch_bins);
+  sketch::shingle_hashes_and_sketch(tokens, params.shingle_size, minhash, out.shingles, signature);
+  out.band_keys.resize(params.bands);
+  index::band_keys(signature, params.bands, params.rows, out.band_keys);
+}
+
 void sketch_text(std::string_view text, const Params& params,
                  const sketch::OnePermutationMinHash& minhash,
                  std::vector<normalize::Token>& tokens, std::vector<uint32_t>& signature,
                  DocumentSketch& out) {
-  normalize::tokenize(text, tokens);
-  out.tokens = static_cast<uint32_t>(tokens.size());
-  out.fingerprint = normalize::sequence_fingerprint(tokens);
-  sketch::shingle_set(tokens, params.shingle_size, out.shingles);
-  signature.resize(params.sketch_bins);
-  minhash.sketch(out.shingles, signature);
-  out.band_keys.resize(params.bands);
-  index::band_keys(signature, params.bands, params.rows, out.band_keys);
+  sketch_words(text, params, minhash, tokens, signature, out);
+  sketch::sort_into_set(out.shingles);
 }
 
 }  // namespace kindred::pipeline

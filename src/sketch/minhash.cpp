@@ -9,8 +9,8 @@
 namespace kindred::sketch {
 
 namespace {
-constexpr uint32_t kEmpty = std::numeric_limits<uint32_t>::max();
-constexpr uint32_t kMaxBins = 4096;
+constexpr uint32_t kEmpty = OnePermutationMinHash::kEmpty;
+constexpr uint32_t kMaxBins = OnePermutationMinHash::kMaxBins;
 }  // namespace
 
 OnePermutationMinHash::OnePermutationMinHash(uint32_t bins, uint64_t seed)
@@ -20,32 +20,9 @@ OnePermutationMinHash::OnePermutationMinHash(uint32_t bins, uint64_t seed)
 
 void OnePermutationMinHash::sketch(std::span<const uint64_t> shingles,
                                    std::span<uint32_t> out) const {
-  KINDRED_CHECK(out.size() == bins_, "sketch output has the wrong size");
-  std::fill(out.begin(), out.end(), kEmpty);
-  // A separate occupancy bitmap: a bin's true minimum may itself be 0xFFFFFFFF.
-  uint64_t filled[kMaxBins / 64] = {};
-  for (uint64_t s : shingles) {
-    const uint64_t g = util::mix64(s ^ seed_);
-    const uint32_t bin = util::fast_range(static_cast<uint32_t>(g >> 32), bins_);
-    const auto value = static_cast<uint32_t>(g);
-    out[bin] = std::min(out[bin], value);
-    filled[bin >> 6] |= uint64_t{1} << (bin & 63);
-  }
-  if (shingles.empty()) return;
-  auto is_filled = [&](uint32_t b) { return (filled[b >> 6] >> (b & 63)) & 1; };
-  for (uint32_t i = 0; i < bins_; ++i) {
-    if (is_filled(i)) continue;
-    // Probe sequence of bin i: depends only on (seed, i, attempt), never on the set,
-    // so two documents agree on where bin i borrows from.
-    for (uint64_t attempt = 1;; ++attempt) {
-      const uint64_t p = util::mix64(seed_ ^ (uint64_t{i} << 32) ^ attempt ^ 0x5bd1e995ull);
-      const uint32_t j = util::fast_range(static_cast<uint32_t>(p >> 32), bins_);
-      if (is_filled(j)) {
-        out[i] = out[j];
-        break;
-      }
-    }
-  }
+  Builder builder(*this, out);
+  for (uint64_t s : shingles) builder.add(s);
+  builder.finish();
 }
 
 double estimate_jaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {

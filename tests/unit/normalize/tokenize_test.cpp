@@ -203,6 +203,30 @@ TEST(Tokenize, AsciiFastPathAgreesOnLongWordsAndTextEnds) {
   }
 }
 
+// Mostly plain ASCII prose, as the 64-byte block path sees it: words of 1 to
+// 70 bytes (so some cross or fill a block), separators of 1 to 3 bytes, and
+// now and then a byte that makes a block undecided (an apostrophe, a '.' or
+// ',' after a digit, a non-ASCII letter), at every offset from a block edge.
+TEST(Tokenize, AsciiBlockPathAgreesWithTheReferenceOnPlainText) {
+  std::mt19937_64 rng(64);
+  const std::string word_bytes = "abcdefghijklmnopqrstuvwxyzABCXYZ0123456789";
+  const std::vector<std::string> separators = {" ", "  ", ", ", ". ", "\n\n", "\"", " (", "-", ";"};
+  const std::vector<std::string> rare = {"'", "’", "é", "3.5", "1,000", "x'y", "9,", "5.", "\xff"};
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t target = 80 + rng() % 700;
+    const bool with_rare = round % 3 != 0;
+    while (text.size() < target) {
+      const size_t length = rng() % 8 == 0 ? 1 + rng() % 70 : 1 + rng() % 9;
+      for (size_t i = 0; i < length; ++i) text += word_bytes[rng() % word_bytes.size()];
+      if (with_rare && rng() % 20 == 0) text += rare[rng() % rare.size()];
+      text += separators[rng() % separators.size()];
+    }
+    ASSERT_TRUE(fast_path_agrees(text));
+    ASSERT_TRUE(fast_path_agrees(text.substr(0, text.size() - 1 - rng() % 40)));
+  }
+}
+
 TEST(Tokenize, AsciiFastPathHandsMixedWordsToTheGeneralRules) {
   // "café" starts in ASCII and ends outside it; "don’t" joins with U+2019.
   EXPECT_EQ(words_of("Cafe café don’t 3.5 x.y"),

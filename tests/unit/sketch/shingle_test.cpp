@@ -57,5 +57,28 @@ TEST(Shingle, SetIsSortedAndUnique) {
   EXPECT_EQ(set.size(), 3u);  // windows 123, 231, 312
 }
 
+// The fused pass gives what its two steps give apart: the same shingle
+// hashes in the same order, and the sketch of them (empty bins densified).
+TEST(Shingle, FusedHashesAndSketchEqualTheTwoStepsApart) {
+  std::mt19937_64 rng(9);
+  const OnePermutationMinHash minhash(128, 42);
+  for (size_t n : {0, 1, 4, 5, 6, 30, 700}) {
+    std::vector<uint64_t> words(n);
+    for (auto& w : words) w = rng() % 50;  // repeats, so windows repeat too
+    const auto tokens = tokens_from(words);
+    std::vector<uint64_t> apart, fused;
+    std::vector<uint32_t> sketch_apart(128), sketch_fused(128);
+    shingle_hashes(tokens, 5, apart);
+    minhash.sketch(apart, sketch_apart);
+    shingle_hashes_and_sketch(tokens, 5, minhash, fused, sketch_fused);
+    EXPECT_EQ(fused, apart) << n << " tokens";
+    EXPECT_EQ(sketch_fused, sketch_apart) << n << " tokens";
+    sort_into_set(fused);
+    std::vector<uint64_t> set;
+    shingle_set(tokens, 5, set);
+    EXPECT_EQ(fused, set);
+  }
+}
+
 }  // namespace
 }  // namespace kindred::sketch
