@@ -20,7 +20,6 @@
 #include <numeric>
 #include <optional>
 #include <thread>
-#include <unordered_set>
 
 #include "align/overlap.h"
 #include "align/passages.h"
@@ -37,6 +36,7 @@
 #include "story/features.h"
 #include "story/stories.h"
 #include "util/date.h"
+#include "util/id_set.h"
 
 namespace kindred {
 
@@ -56,6 +56,7 @@ unsigned resolve_threads(unsigned requested) {
 // What add() computes for one document before it is accepted or rejected.
 struct Analysis {
   DocumentSketch sketch;       // id and date left empty: the Document has them
+  uint64_t id_hash = 0;        // util::IdSet::hash of the id
   story::StoryFeatures story;  // only with ScanOptions::stories
 };
 
@@ -73,6 +74,7 @@ struct Scanner::Impl {
   void analyse(const Document& doc, Analysis& out, std::vector<normalize::Token>& tokens,
                std::vector<uint32_t>& sketch) const {
     pipeline::sketch_text(doc.text, params, sketcher, tokens, sketch, out.sketch);
+    out.id_hash = util::IdSet::hash(doc.id);
     if (options.stories) out.story = story::extract_features(doc.text, tokens, doc.date);
   }
 
@@ -82,7 +84,7 @@ struct Scanner::Impl {
   sketch::OnePermutationMinHash sketcher;
 
   std::vector<DocInfo> docs;
-  std::unordered_set<std::string> ids;
+  util::IdSet ids;  // of docs' ids
   index::BandTable bands;
   std::unique_ptr<index::ShingleStore> shingles;     // released once verified
   std::vector<story::StoryFeatures> story_features;  // per document, with stories
@@ -157,7 +159,9 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
         rejected.push_back({doc.origin, doc.id, no_words_status(doc.id)});
         continue;
       }
-      if (!s.ids.insert(doc.id).second) {
+      const auto index = static_cast<uint32_t>(s.docs.size());
+      if (!s.ids.insert(doc.id, a.id_hash, index,
+                        [&](uint32_t d) -> std::string_view { return s.docs[d].id; })) {
         rejected.push_back({doc.origin, doc.id, duplicate_id_status(doc.id)});
         continue;
       }
