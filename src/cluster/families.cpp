@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <span>
 #include <unordered_set>
 
 namespace kindred::cluster {
@@ -12,10 +13,11 @@ namespace {
 
 class UnionFind {
  public:
+  // Member lists are made only for sets that grow: most documents of a large
+  // corpus stay alone, and a list each was a million allocations at 1M.
   explicit UnionFind(size_t n) : parent_(n), root_doc_(n), members_(n) {
     std::iota(parent_.begin(), parent_.end(), 0u);
     std::iota(root_doc_.begin(), root_doc_.end(), 0u);
-    for (uint32_t i = 0; i < n; ++i) members_[i] = {i};
   }
   uint32_t find(uint32_t x) {
     while (parent_[x] != x) {
@@ -26,8 +28,19 @@ class UnionFind {
   }
   // The family's original (root document), as opposed to the set's representative.
   uint32_t root_doc(uint32_t rep) const { return root_doc_[rep]; }
-  const std::vector<uint32_t>& members(uint32_t rep) const { return members_[rep]; }
+  // Calls f(member) for each member of the set `rep`, until f returns false;
+  // returns whether it went through all of them.
+  template <class F>
+  bool all_members(uint32_t rep, F&& f) const {
+    if (members_[rep].empty()) return f(rep);
+    for (uint32_t m : members_[rep]) {
+      if (!f(m)) return false;
+    }
+    return true;
+  }
   void unite(uint32_t ra, uint32_t rb, uint32_t new_root_doc) {
+    if (members_[ra].empty()) members_[ra] = {ra};
+    if (members_[rb].empty()) members_[rb] = {rb};
     if (members_[ra].size() < members_[rb].size()) std::swap(ra, rb);  // small into large
     parent_[rb] = ra;
     root_doc_[ra] = new_root_doc;
@@ -72,10 +85,9 @@ std::vector<Family> copy_families(std::span<const Link> links, std::span<const u
   std::vector<bool> exact_follower(n, false);  // joined as an exact copy of a member
   // Would every member of the family `rep` (other than `root`) link to `root`?
   auto all_link_to = [&](UnionFind& uf, uint32_t rep, uint32_t root) {
-    for (uint32_t m : uf.members(rep)) {
-      if (m != root && !exact_follower[m] && !linked.count(key(m, root))) return false;
-    }
-    return true;
+    return uf.all_members(rep, [&](uint32_t m) {
+      return m == root || exact_follower[m] || linked.count(key(m, root)) > 0;
+    });
   };
 
   UnionFind uf(n);
@@ -87,7 +99,10 @@ std::vector<Family> copy_families(std::span<const Link> links, std::span<const u
     const uint32_t new_root = heavier(root_a, root_b) ? root_a : root_b;
     if (l.relation == Relation::kExact) {
       // The lighter family joins through its exact copy; its members need no link to the root.
-      for (uint32_t m : uf.members(new_root == root_a ? rb : ra)) exact_follower[m] = true;
+      uf.all_members(new_root == root_a ? rb : ra, [&](uint32_t m) {
+        exact_follower[m] = true;
+        return true;
+      });
     } else {
       const bool joins_roots = l.a == root_a && l.b == root_b;
       const uint32_t other = new_root == root_a ? rb : ra;  // the family whose root steps down

@@ -12,7 +12,7 @@ namespace {
 // Containment gap at which asymmetry alone is taken as certain.
 constexpr double kDecisiveGap = 0.4;
 
-Provenance decide(const Link& l, std::span<const DocInfo> docs) {
+Provenance decide(const Link& l, std::optional<int64_t> da, std::optional<int64_t> db) {
   const double cab = l.overlap.containment_a_in_b();  // how much of a lies in b
   const double cba = l.overlap.containment_b_in_a();
   const double gap = std::abs(cab - cba);
@@ -20,8 +20,6 @@ Provenance decide(const Link& l, std::span<const DocInfo> docs) {
   const bool a_is_copy_by_content = cab > cba;
   const double content_conf = 0.5 + 0.5 * std::min(1.0, gap / kDecisiveGap);
 
-  const auto da = util::parse_iso8601(docs[l.a].date);
-  const auto db = util::parse_iso8601(docs[l.b].date);
   Provenance p;
   if (da && db && *da != *db) {
     const bool a_is_copy_by_date = *da > *db;
@@ -53,7 +51,18 @@ std::vector<Provenance> infer_provenance(std::span<const Link> links,
                                          std::span<const DocInfo> docs) {
   std::vector<Provenance> out;
   out.reserve(links.size());
-  for (const Link& l : links) out.push_back(decide(l, docs));
+  for (const Link& l : links) {
+    out.push_back(
+        decide(l, util::parse_iso8601(docs[l.a].date), util::parse_iso8601(docs[l.b].date)));
+  }
+  return out;
+}
+
+std::vector<Provenance> infer_provenance(std::span<const Link> links,
+                                         std::span<const std::optional<int64_t>> time) {
+  std::vector<Provenance> out;
+  out.reserve(links.size());
+  for (const Link& l : links) out.push_back(decide(l, time[l.a], time[l.b]));
   return out;
 }
 

@@ -8,6 +8,8 @@
 // expanded version), dates win and the confidence drops.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -18,5 +20,11 @@ namespace kindred::cluster {
 // One Provenance per link, same order. `docs` gives dates (DocInfo::date).
 std::vector<Provenance> infer_provenance(std::span<const Link> links,
                                          std::span<const DocInfo> docs);
+
+// The same with each document's date already parsed (util::parse_iso8601;
+// empty when absent or unreadable), as the Scanner has them: no date is
+// parsed twice.
+std::vector<Provenance> infer_provenance(std::span<const Link> links,
+                                         std::span<const std::optional<int64_t>> time);
 
 }  // namespace kindred::cluster

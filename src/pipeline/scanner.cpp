@@ -289,17 +289,19 @@ ScanResult Scanner::finish() {
   t = Clock::now();
   std::vector<std::optional<int64_t>> time(s.docs.size());
   std::vector<uint32_t> shingles(s.docs.size());
-  for (size_t d = 0; d < s.docs.size(); ++d) {
-    time[d] = util::parse_iso8601(s.docs[d].date);
-    shingles[d] = s.docs[d].shingles;
-  }
+  s.arena.execute([&] {
+    tbb::parallel_for(size_t{0}, s.docs.size(), [&](size_t d) {
+      time[d] = util::parse_iso8601(s.docs[d].date);
+      shingles[d] = s.docs[d].shingles;
+    });
+  });
   const std::vector<uint32_t> weight = cluster::root_weights(time, shingles);
   std::vector<int32_t> family_of;
   result.families = cluster::copy_families(result.links, weight, family_of);
   for (size_t d = 0; d < s.docs.size(); ++d) s.docs[d].family = family_of[d];
   s.stats.families = result.families.size();
   for (const Family& f : result.families) s.stats.documents_in_families += f.members.size();
-  result.provenance = cluster::infer_provenance(result.links, s.docs);
+  result.provenance = cluster::infer_provenance(result.links, time);
   s.stats.seconds_cluster = seconds_since(t);
   if (progress) progress->update("families", result.families.size(), result.families.size());
 

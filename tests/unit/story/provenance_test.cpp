@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <utility>
+
 #include "cluster/provenance.h"
 #include "util/date.h"
 
@@ -43,6 +46,31 @@ TEST(Provenance, SymmetricTextFallsBackToOrder) {
   EXPECT_EQ(p[0].source, 3u);
   EXPECT_EQ(p[0].confidence, 0.5);
   EXPECT_EQ(p[0].evidence, "order");
+}
+
+// The overload over parsed times (the Scanner's) decides as the one over dates.
+TEST(Provenance, ParsedTimesDecideAsTheDatesThemselves) {
+  const std::vector<Link> links = {{0, 1, Relation::kContained, {322, 358, 987}},
+                                   {1, 0, Relation::kNearDuplicate, {300, 320, 330}},
+                                   {0, 1, Relation::kExact, {100, 100, 100}}};
+  const std::vector<std::pair<std::string, std::string>> dates = {
+      {"", ""},
+      {"2025-02-18", "2025-02-17T08:00:00Z"},
+      {"2025-02-16", "2025-02-17"},
+      {"x", "2025"}};
+  for (const auto& [a, b] : dates) {
+    const auto d = docs(a, b);
+    const std::vector<std::optional<int64_t>> time = {util::parse_iso8601(a),
+                                                      util::parse_iso8601(b)};
+    const auto from_dates = infer_provenance(links, d);
+    const auto from_times = infer_provenance(links, time);
+    ASSERT_EQ(from_dates.size(), from_times.size());
+    for (size_t i = 0; i < links.size(); ++i) {
+      EXPECT_EQ(from_dates[i].source, from_times[i].source) << a << " " << b << " link " << i;
+      EXPECT_EQ(from_dates[i].confidence, from_times[i].confidence);
+      EXPECT_EQ(from_dates[i].evidence, from_times[i].evidence);
+    }
+  }
 }
 
 TEST(Date, Iso8601Forms) {
