@@ -1,7 +1,6 @@
 #include "candidates/pairs.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "util/sort_hashes.h"
 
@@ -38,18 +37,18 @@ void sequential_bands(uint32_t bands, const std::function<void(uint32_t)>& body)
 std::vector<uint64_t> candidate_pairs(const index::BandTable& table, uint32_t max_bucket,
                                       const BandLoop& parallel_for_bands, CandidateStats* stats) {
   const uint32_t n = table.size();
-  std::vector<uint64_t> all;
-  CandidateStats total;
-  std::mutex mu;
-  parallel_for_bands(table.bands(), [&](uint32_t band) {
+  const uint32_t bands = table.bands();
+  std::vector<std::vector<uint64_t>> of_band(bands);  // each sorted, distinct
+  std::vector<CandidateStats> band_stats(bands);
+  parallel_for_bands(bands, [&](uint32_t band) {
     // Band keys are hashes, so the counting sort on their top bits applies;
     // entries are distinct (one per document), so nothing is deduplicated.
     // PERF: std::sort here was 12% of a 200,000-document scan.
     std::vector<uint64_t> entries(n), scratch;
     for (uint32_t d = 0; d < n; ++d) entries[d] = pack_pair(table.key(d, band), d);
     util::sort_unique_hashes(entries, scratch);
-    std::vector<uint64_t> local;
-    CandidateStats s;
+    std::vector<uint64_t>& local = of_band[band];
+    CandidateStats& s = band_stats[band];
     for (size_t i = 0; i < n;) {
       size_t j = i + 1;
       while (j < n && pair_first(entries[j]) == pair_first(entries[i])) ++j;
@@ -62,13 +61,40 @@ std::vector<uint64_t> candidate_pairs(const index::BandTable& table, uint32_t ma
     // Deduplicate per band first: a pair sharing several bands is stored once per band at most.
     std::sort(local.begin(), local.end());
     local.erase(std::unique(local.begin(), local.end()), local.end());
-    std::lock_guard<std::mutex> lock(mu);
-    all.insert(all.end(), local.begin(), local.end());
+  });
+  // Pairs found in several bands are merged per range of first documents, one
+  // range per task, each band's sorted list contributing a contiguous slice;
+  // the ranges' results are in order, so their concatenation is sorted.
+  // PERF: one serial sort of every band's pairs was 40% of the candidate stage
+  // on two threads.
+  const uint32_t shards = bands;
+  std::vector<std::vector<uint64_t>> of_shard(shards);
+  parallel_for_bands(shards, [&](uint32_t shard) {
+    const auto lo = static_cast<uint32_t>(uint64_t{n} * shard / shards);
+    const auto hi = static_cast<uint32_t>(uint64_t{n} * (shard + 1) / shards);
+    std::vector<uint64_t>& out = of_shard[shard];
+    for (const std::vector<uint64_t>& band : of_band) {
+      const auto first = std::lower_bound(band.begin(), band.end(), pack_pair(lo, 0));
+      const auto last = std::lower_bound(first, band.end(), pack_pair(hi, 0));
+      out.insert(out.end(), first, last);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  });
+  std::vector<std::vector<uint64_t>>().swap(of_band);
+  size_t total_pairs = 0;
+  for (const auto& v : of_shard) total_pairs += v.size();
+  std::vector<uint64_t> all;
+  all.reserve(total_pairs);
+  for (auto& v : of_shard) {
+    all.insert(all.end(), v.begin(), v.end());
+    std::vector<uint64_t>().swap(v);
+  }
+  CandidateStats total;
+  for (const CandidateStats& s : band_stats) {
     total.capped_buckets += s.capped_buckets;
     total.largest_bucket = std::max(total.largest_bucket, s.largest_bucket);
-  });
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
+  }
   total.pairs = all.size();
   if (stats) *stats = total;
   return all;

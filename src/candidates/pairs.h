@@ -33,9 +33,11 @@ inline uint32_t pair_second(uint64_t p) {
   return static_cast<uint32_t>(p);
 }
 
-// All distinct candidate pairs of the table, sorted. `parallel_for_bands` runs
-// body(b) for every band b, possibly concurrently (pass a sequential loop to run
-// on the calling thread); the caller chooses the threading.
+// All distinct candidate pairs of the table, sorted. `parallel_for_bands(count,
+// body)` runs body(i) for every i in [0, count), possibly concurrently (pass a
+// sequential loop to run on the calling thread); the caller chooses the
+// threading. It is called twice with count = bands: once per band, then once
+// per range of first documents to merge the bands' pairs.
 using BandLoop = std::function<void(uint32_t bands, const std::function<void(uint32_t)>& body)>;
 std::vector<uint64_t> candidate_pairs(const index::BandTable& table, uint32_t max_bucket,
                                       const BandLoop& parallel_for_bands, CandidateStats* stats);
