@@ -1,6 +1,7 @@
 #include "candidates/pairs.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "util/sort_hashes.h"
 
@@ -61,25 +62,39 @@ std::vector<uint64_t> candidate_pairs(const index::BandTable& table, uint32_t ma
     // Deduplicate per band first: a pair sharing several bands is stored once per band at most.
     std::sort(local.begin(), local.end());
     local.erase(std::unique(local.begin(), local.end()), local.end());
+    local.shrink_to_fit();  // all bands' lists are held until the merge
   });
   // Pairs found in several bands are merged per range of first documents, one
-  // range per task, each band's sorted list contributing a contiguous slice;
-  // the ranges' results are in order, so their concatenation is sorted.
+  // range per task: each band's sorted list contributes a contiguous slice,
+  // and the slices are merged without duplicates. The ranges' results are in
+  // order, so their concatenation is sorted.
   // PERF: one serial sort of every band's pairs was 40% of the candidate stage
-  // on two threads.
+  // on two threads; merging sorted slices also needs no copy of them.
   const uint32_t shards = bands;
   std::vector<std::vector<uint64_t>> of_shard(shards);
   parallel_for_bands(shards, [&](uint32_t shard) {
     const auto lo = static_cast<uint32_t>(uint64_t{n} * shard / shards);
     const auto hi = static_cast<uint32_t>(uint64_t{n} * (shard + 1) / shards);
-    std::vector<uint64_t>& out = of_shard[shard];
+    using Slice = std::pair<const uint64_t*, const uint64_t*>;  // [next, end)
+    std::vector<Slice> heap;                                    // min-heap on *next
     for (const std::vector<uint64_t>& band : of_band) {
       const auto first = std::lower_bound(band.begin(), band.end(), pack_pair(lo, 0));
       const auto last = std::lower_bound(first, band.end(), pack_pair(hi, 0));
-      out.insert(out.end(), first, last);
+      if (first != last) heap.emplace_back(&*first, &*first + (last - first));
     }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    auto later = [](const Slice& x, const Slice& y) { return *x.first > *y.first; };
+    std::make_heap(heap.begin(), heap.end(), later);
+    std::vector<uint64_t>& out = of_shard[shard];
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      Slice& s = heap.back();
+      if (out.empty() || out.back() != *s.first) out.push_back(*s.first);
+      if (++s.first == s.second) {
+        heap.pop_back();
+      } else {
+        std::push_heap(heap.begin(), heap.end(), later);
+      }
+    }
   });
   std::vector<std::vector<uint64_t>>().swap(of_band);
   size_t total_pairs = 0;
