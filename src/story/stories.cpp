@@ -133,17 +133,14 @@ PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
 template <typename Key, typename F>
 double merge_sum(const std::vector<std::pair<Key, double>>& a,
                  const std::vector<std::pair<Key, double>>& b, F f) {
+  // Branch-free steps, as in sorted_intersection().
   double sum = 0;
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i].first == b[j].first) {
-      sum += f(a[i].second, b[j].second);
-      ++i, ++j;
-    } else if (a[i].first < b[j].first) {
-      ++i;
-    } else {
-      ++j;
-    }
+    const Key x = a[i].first, y = b[j].first;
+    if (x == y) sum += f(a[i].second, b[j].second);
+    i += x <= y;
+    j += y <= x;
   }
   return sum;
 }
