@@ -549,7 +549,7 @@ void tokenize_impl(std::string_view text, std::vector<Token>& out) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
-  size_t word_at_a_time_until = 0;  // where the block path may be tried again
+  [[maybe_unused]] size_t word_at_a_time_until = 0;  // where the block path may be tried again
   while (i < n) {
     if constexpr (kAsciiFastPath) {
       // PERF: news text is mostly ASCII; this loop tokenises it without

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <numeric>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "align/overlap.h"
@@ -262,8 +263,15 @@ ScanResult Scanner::finish() {
   s.stats.spill_error = store.spill_error();
   // The sets are not needed after verification. Unmapping hundreds of MB
   // takes milliseconds (half the verify stage of a 20,000-document scan on
-  // two threads), so it happens on the side while the families are found.
-  std::thread release_sets([sets = std::move(s.shingles)]() mutable { sets.reset(); });
+  // two threads), so it happens on a thread of its own (beyond
+  // ScanOptions::threads, mostly asleep in the kernel) while the families are
+  // found. A jthread joins however finish() ends, exceptions included.
+  std::jthread release_sets;
+  try {
+    release_sets = std::jthread([sets = std::move(s.shingles)]() mutable { sets.reset(); });
+  } catch (const std::system_error&) {
+    // No thread to be had: the lambda that owned the sets is gone, and freed them.
+  }
   ScanResult result;
   for (auto& v : found) result.links.insert(result.links.end(), v.begin(), v.end());
   std::sort(result.links.begin(), result.links.end(),
@@ -315,7 +323,7 @@ ScanResult Scanner::finish() {
     if (progress) progress->update("stories", result.stories.size(), result.stories.size());
   }
 
-  release_sets.join();
+  if (release_sets.joinable()) release_sets.join();
   result.docs = std::move(s.docs);  // after stories: they read the texts
   result.stats = s.stats;
   return result;

@@ -1,7 +1,6 @@
 #include "sketch/minhash.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "core/check.h"
 #include "util/hash.h"

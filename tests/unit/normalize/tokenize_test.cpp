@@ -227,6 +227,47 @@ TEST(Tokenize, AsciiBlockPathAgreesWithTheReferenceOnPlainText) {
   }
 }
 
+// The block path's edges, placed deliberately: each snippet at every offset
+// from 0 to 100 in plain text, so it sits on and around byte 0, 15-16, 63-64
+// of some block; words of exactly 16, 17, 63, 64 and 65 bytes; a word right
+// after an unspaced-script run; texts of exactly 79, 80 and 81 bytes.
+TEST(Tokenize, AsciiBlockPathAgreesAtBlockEdges) {
+  const std::vector<std::string> snippets = {"x'y",
+                                             "x'",
+                                             "'x",
+                                             "x''y",
+                                             "3.5",
+                                             "3.",
+                                             "9,000",
+                                             "7,x",
+                                             "a.b",
+                                             std::string(16, 'b'),
+                                             std::string(17, 'b'),
+                                             std::string(63, 'c'),
+                                             std::string(64, 'c'),
+                                             std::string(65, 'c'),
+                                             "日本abc",
+                                             "日本'abc",
+                                             "é'x",
+                                             "x\xe2\x80\x99y",
+                                             "\xff"};
+  const std::string filler = " plain words follow here, as in news text. And more words end it";
+  for (const std::string& snippet : snippets) {
+    for (size_t offset = 0; offset <= 100; ++offset) {
+      std::string text(offset, ' ');
+      for (size_t k = 0; k < offset; k += 6) text[k] = 'w';  // short words before it
+      text += snippet + filler + filler;
+      ASSERT_TRUE(fast_path_agrees(text)) << "offset " << offset;
+    }
+  }
+  for (size_t length : {79, 80, 81}) {
+    std::string text;
+    while (text.size() < length) text += "word ";
+    text.resize(length);
+    ASSERT_TRUE(fast_path_agrees(text)) << length;
+  }
+}
+
 TEST(Tokenize, AsciiFastPathHandsMixedWordsToTheGeneralRules) {
   // "café" starts in ASCII and ends outside it; "don’t" joins with U+2019.
   EXPECT_EQ(words_of("Cafe café don’t 3.5 x.y"),

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "sketch/shingle.h"
+#include "util/hash.h"
 
 namespace kindred::sketch {
 namespace {
@@ -73,6 +74,18 @@ TEST(Shingle, FusedHashesAndSketchEqualTheTwoStepsApart) {
     shingle_hashes_and_sketch(tokens, 5, minhash, fused, sketch_fused);
     EXPECT_EQ(fused, apart) << n << " tokens";
     EXPECT_EQ(sketch_fused, sketch_apart) << n << " tokens";
+    if (n == 700) {
+      // A plain loop, independent of OnePermutationMinHash::Builder: every bin
+      // of 128 is filled by 700 shingles, so no densification is involved.
+      std::vector<uint32_t> plain(128, UINT32_MAX);
+      for (uint64_t s : apart) {
+        const uint64_t g = util::mix64(s ^ 42);
+        const uint32_t bin = util::fast_range(static_cast<uint32_t>(g >> 32), 128);
+        plain[bin] = std::min(plain[bin], static_cast<uint32_t>(g));
+      }
+      ASSERT_EQ(std::count(plain.begin(), plain.end(), UINT32_MAX), 0);
+      EXPECT_EQ(sketch_fused, plain);
+    }
     sort_into_set(fused);
     std::vector<uint64_t> set;
     shingle_set(tokens, 5, set);
