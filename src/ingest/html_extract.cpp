@@ -83,7 +83,8 @@ bool is_continuation(char c) {
 std::string collapse(std::string_view s, size_t max_bytes = kMaxMetaBytes) {
   std::string out;
   bool pending = false;
-  for (size_t i = 0; i < s.size() && out.size() < max_bytes;) {
+  size_t i = 0;
+  while (i < s.size() && out.size() < max_bytes) {
     if (const size_t n = space_at(s, i); n > 0) {
       pending = !out.empty();
       i += n;
@@ -93,9 +94,14 @@ std::string collapse(std::string_view s, size_t max_bytes = kMaxMetaBytes) {
     pending = false;
     out += s[i++];
   }
-  if (out.size() > max_bytes) {
+  if (out.size() >= max_bytes) {
+    // Cut at max_bytes, moved back to the start of the character there. The
+    // byte after the cut may be the next one of `s` not yet copied: stopping
+    // at exactly max_bytes inside a character (a found fuzzing input) left
+    // half a UTF-8 sequence.
+    auto byte_at = [&](size_t k) { return k < out.size() ? out[k] : i < s.size() ? s[i] : ' '; };
     size_t cut = max_bytes;
-    while (cut > 0 && is_continuation(out[cut])) --cut;
+    while (cut > 0 && is_continuation(byte_at(cut))) --cut;
     out.resize(cut);
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();

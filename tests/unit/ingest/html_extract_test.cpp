@@ -10,6 +10,7 @@
 #include "ingest/html_reader.h"
 #include "ingest/reader.h"
 #include "ingest_test_util.h"
+#include "util/utf8.h"
 
 namespace kindred::ingest {
 namespace {
@@ -40,6 +41,21 @@ TEST(HtmlExtract, OpenGraphMetadataAndCanonicalLink) {
   EXPECT_EQ(a.date, "2024-03-01T10:00:00Z");
   EXPECT_EQ(a.url, "https://www.baynews.example/news/wall");
   EXPECT_EQ(a.text, kPara1 + "\n\n" + kPara2);
+}
+
+// Titles are kept up to 2,048 bytes, cut on a character boundary: here the
+// cut falls inside a two-byte '»' at every offset around the limit, and a
+// "Headline | Site" split then took the half character into the site name
+// (found by fuzz_html).
+TEST(HtmlExtract, LongTitlesAreCutBetweenCharacters) {
+  for (size_t pad = 2035; pad <= 2050; ++pad) {
+    const std::string title = std::string(pad, 'a') + " | Next \xC2\xBB\xC2\xBB\xC2\xBB more";
+    const Article a = extract("<html><head><title>" + title + "</title></head><body><p>" + kPara1 +
+                              "</p></body></html>");
+    EXPECT_TRUE(util::is_valid_utf8(a.title)) << pad;
+    EXPECT_TRUE(util::is_valid_utf8(a.site)) << pad;
+    EXPECT_LE(a.title.size(), 2048u);
+  }
 }
 
 TEST(HtmlExtract, JsonLdGraphAndTitleFallbacks) {
