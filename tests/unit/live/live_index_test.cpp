@@ -295,6 +295,44 @@ TEST(LiveIndex, PersistsAcrossReopenAndQueries) {
   EXPECT_FALSE(LiveIndex::create(dir.path.string(), Params{}).has_value());
 }
 
+// A store made by an earlier build (tests/data/live-format-2/README.md) must
+// still open, pass its check, hold what a batch scan of the same documents
+// finds now, and take new documents whose sketches meet the stored ones.
+TEST(LiveIndex, OpensTheCheckedInFormat2Store) {
+  static_assert(kLiveFormatVersion == 2,
+                "a new store format: replace tests/data/live-format-2 (see its README)");
+  TempDir dir;
+  std::filesystem::create_directories(dir.path);
+  std::filesystem::copy_file(
+      std::filesystem::path(KINDRED_SOURCE_DIR) / "tests/data/live-format-2/data.mdb",
+      dir.path / "data.mdb");
+  auto index = LiveIndex::open(dir.path.string());
+  ASSERT_TRUE(index.has_value()) << index.status().to_string();
+  EXPECT_EQ((*index)->check(), std::vector<std::string>{});
+  const std::vector<Document> docs = example_documents();
+  const ScanResult batch_result = batch_scan(docs, Params{});
+  const ScanResult stored = (*index)->snapshot();
+  EXPECT_EQ(stored.docs.size(), docs.size());
+  EXPECT_FALSE(links_of(batch_result).empty());
+  EXPECT_EQ(links_of(stored), links_of(batch_result));
+  EXPECT_EQ(families_of(stored), families_of(batch_result));
+  // New documents: an exact copy of a stored text, under a new id, links to it.
+  const auto n = (*index)->find("strike/abridged.txt");
+  ASSERT_TRUE(n.has_value());
+  auto doc = (*index)->document(*n, true);
+  ASSERT_TRUE(doc.has_value());
+  Document copy;
+  copy.id = "new/copy.txt";
+  copy.text = doc->info.text;
+  auto added = (*index)->add({copy});
+  ASSERT_TRUE(added.has_value()) << added.status().to_string();
+  ASSERT_EQ(added->added.size(), 1u);
+  bool found = false;
+  for (const LiveMatch& m : added->added[0].matches)
+    found |= m.id == "strike/abridged.txt" && m.relation == Relation::kExact;
+  EXPECT_TRUE(found);
+}
+
 TEST(LiveIndex, RefusesOtherFormatVersion) {
   TempDir dir;
   ASSERT_TRUE(LiveIndex::create(dir.path.string(), Params{}).has_value());
