@@ -316,6 +316,10 @@ TEST(LiveIndex, OpensTheCheckedInFormat2Store) {
   EXPECT_FALSE(links_of(batch_result).empty());
   EXPECT_EQ(links_of(stored), links_of(batch_result));
   EXPECT_EQ(families_of(stored), families_of(batch_result));
+  // The store predates the text_bytes counter: stats() sums the texts.
+  uint64_t text_bytes = 0;
+  for (const Document& d : docs) text_bytes += d.text.size();
+  EXPECT_EQ((*index)->stats().text_bytes, text_bytes);
   // New documents: an exact copy of a stored text, under a new id, links to it.
   const auto n = (*index)->find("strike/abridged.txt");
   ASSERT_TRUE(n.has_value());
@@ -331,6 +335,9 @@ TEST(LiveIndex, OpensTheCheckedInFormat2Store) {
   for (const LiveMatch& m : added->added[0].matches)
     found |= m.id == "strike/abridged.txt" && m.relation == Relation::kExact;
   EXPECT_TRUE(found);
+  // The add started the counter from the texts already stored.
+  EXPECT_EQ((*index)->stats().text_bytes, text_bytes + copy.text.size());
+  EXPECT_EQ((*index)->check(), std::vector<std::string>{});
 }
 
 TEST(LiveIndex, RefusesOtherFormatVersion) {
