@@ -1047,24 +1047,28 @@ PYBIND11_MODULE(_kindred, m) {
       "link_records",
       [](const std::vector<std::string>& a_ids, const std::vector<std::string>& b_ids,
          const Array<uint8_t>& relation, const Array<int64_t>& shared, const Array<int64_t>& size_a,
-         const Array<int64_t>& size_b, const Array<int64_t>& family) {
+         const Array<int64_t>& size_b, const Array<int64_t>& family,
+         const std::vector<std::string>& a_dates, const std::vector<std::string>& b_dates) {
         const Array<int64_t> zeros(static_cast<py::ssize_t>(a_ids.size()));
         const std::vector<KeyedLink> links =
             keyed_links(zeros, zeros, relation, shared, size_a, size_b);
         if (family.size() != relation.size() || a_ids.size() != links.size() ||
-            b_ids.size() != links.size()) {
+            b_ids.size() != links.size() || a_dates.size() != b_dates.size() ||
+            (!a_dates.empty() && a_dates.size() != links.size())) {
           throw py::value_error("link columns of different lengths");
         }
         const auto fam = to_vector<int64_t>(family);
         std::string out;
         {
           py::gil_scoped_release release;
-          append_link_records(out, links, a_ids, b_ids, fam);
+          append_link_records(out, links, a_ids, b_ids, fam, a_dates, b_dates);
         }
         return out;
       },
       py::arg("a_ids"), py::arg("b_ids"), py::arg("relation"), py::arg("shared"), py::arg("size_a"),
-      py::arg("size_b"), py::arg("family"));
+      py::arg("size_b"), py::arg("family"), py::arg("a_dates") = std::vector<std::string>{},
+      py::arg("b_dates") = std::vector<std::string>{},
+      "link records; with both ends' dates, each followed by its provenance record");
   m.def(
       "family_record",
       [](uint32_t id, const std::string& root, const std::vector<std::string>& members) {

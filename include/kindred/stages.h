@@ -205,9 +205,13 @@ std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
 // Output records (report/jsonl.h), for documents named by their ids
 
 // One `link` record per link; family[i] is the family both ends belong to, or -1.
+// With the documents' dates (as given; one per link, or none), each link is
+// followed by its `provenance` record, decided as the Scanner decides it: a
+// link's `a` is the document that came first in the input.
 void append_link_records(std::string& out, std::span<const KeyedLink> links,
                          std::span<const std::string> a_ids, std::span<const std::string> b_ids,
-                         std::span<const int64_t> family);
+                         std::span<const int64_t> family, std::span<const std::string> a_dates = {},
+                         std::span<const std::string> b_dates = {});
 void append_family_record(std::string& out, uint32_t family, const std::string& root,
                           std::span<const std::string> members);
 // The `run` record, and the `summary` record with the count of links of each relation.

@@ -39,7 +39,8 @@ every computation is a call into the C++ library through the binding:
    shuffle to that member's shard.
 8. output (workers): JSON Lines partitions in output_dir, written by the
    library's own record writers:
-       0-run.jsonl  1-links-NNNNN.jsonl  2-families-NNNNN.jsonl  3-summary.jsonl
+       0-run.jsonl  1-links-NNNNN.jsonl (links and their provenance)
+       2-families-NNNNN.jsonl  3-summary.jsonl
    and rejects.jsonl with skip_bad. ``cat output_dir/[0-3]-*.jsonl`` is the
    `kindred scan` output for the same input (links sorted by a then b,
    families by id), except the timings in `summary`. Each file is written to
@@ -50,8 +51,10 @@ A worker lost mid-run is recovered by Dask: its tasks run again elsewhere and
 lost results are recomputed from their inputs. Every task is deterministic,
 so the output is the same.
 
-Not distributed: stories, provenance and passages (records of the
-single-machine scan that need every text in one place).
+Each link is followed by its provenance record, decided from containment
+and the two documents' dates as on one machine. Not distributed: stories and
+passages (records of the single-machine scan that need every text in one
+place).
 """
 
 from __future__ import annotations
@@ -482,12 +485,14 @@ def _write(path: str, text: str) -> None:
 
 
 def _write_links(df: pd.DataFrame, path: str) -> list:
-    """Writes one link partition sorted by (a, b); returns its count of each relation."""
+    """Writes one link partition sorted by (a, b), each link followed by its
+    provenance; returns its count of each relation."""
     df = df.sort_values(["a", "b"])
     text = _kindred.link_records(
         df["a_id"].tolist(), df["b_id"].tolist(), df["relation"].to_numpy(np.uint8),
         df["shared"].to_numpy(np.int64), df["size_a"].to_numpy(np.int64),
-        df["size_b"].to_numpy(np.int64), df["family"].to_numpy(np.int64))
+        df["size_b"].to_numpy(np.int64), df["family"].to_numpy(np.int64),
+        df["a_date"].tolist(), df["b_date"].tolist())
     _write(path, text)
     return np.bincount(df["relation"].to_numpy(np.int64), minlength=4).tolist()
 

@@ -1,5 +1,5 @@
 """kindred.dask on a real distributed cluster (three worker processes over TCP
-on loopback): the same links and families as the single-machine scan, bad
+on loopback): the same links, provenance and families as the single-machine scan, bad
 input handled the same way, and a worker killed mid-run recovered."""
 
 import json
@@ -43,7 +43,9 @@ def summary(text: str) -> dict:
 def assert_same_as_single_machine(result, single, rejected=0):
     ours = dask_output(result)
     theirs = single.to_jsonl()
-    assert records(ours, "run", "link", "family") == records(theirs, "run", "link", "family")
+    kinds = ("run", "link", "provenance", "family")
+    assert records(ours, *kinds) == records(theirs, *kinds)
+    assert len(records(ours, "provenance")) == len(records(ours, "link"))
     assert summary(ours) == summary(theirs)
     assert summary(ours)["rejected"] == rejected
 
@@ -75,7 +77,8 @@ def test_one_file_and_the_command_line(dask_client, synth_jsonl, tmp_path):
     text = "".join((out / n).read_text(encoding="utf-8")
                    for n in sorted(os.listdir(out)) if n[0] in "0123")
     single = single_machine(synth_jsonl).to_jsonl()
-    assert records(text, "run", "link", "family") == records(single, "run", "link", "family")
+    kinds = ("run", "link", "provenance", "family")
+    assert records(text, *kinds) == records(single, *kinds)
     assert summary(text) == summary(single)
 
 

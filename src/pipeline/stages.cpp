@@ -19,6 +19,7 @@
 #include "align/overlap.h"
 #include "candidates/pairs.h"
 #include "cluster/families.h"
+#include "cluster/provenance.h"
 #include "core/check.h"
 #include "index/band_table.h"
 #include "ingest/byte_stream.h"
@@ -476,17 +477,29 @@ std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
 
 void append_link_records(std::string& out, std::span<const KeyedLink> links,
                          std::span<const std::string> a_ids, std::span<const std::string> b_ids,
-                         std::span<const int64_t> family) {
+                         std::span<const int64_t> family, std::span<const std::string> a_dates,
+                         std::span<const std::string> b_dates) {
   KINDRED_CHECK(
       a_ids.size() == links.size() && b_ids.size() == links.size() && family.size() == links.size(),
       "link record columns of different lengths");
+  const bool with_provenance = !a_dates.empty() || !b_dates.empty();
+  KINDRED_CHECK(
+      !with_provenance || (a_dates.size() == links.size() && b_dates.size() == links.size()),
+      "link record dates of a different length");
   ScanResult r;  // the two documents of one link at a time
   r.docs.resize(2);
   for (size_t i = 0; i < links.size(); ++i) {
     r.docs[0].id = a_ids[i];
     r.docs[1].id = b_ids[i];
     r.docs[0].family = r.docs[1].family = family[i] >= 0 ? static_cast<int32_t>(family[i]) : -1;
-    report::append_link_record(out, Link{0, 1, links[i].relation, links[i].overlap}, r);
+    const Link link{0, 1, links[i].relation, links[i].overlap};
+    report::append_link_record(out, link, r);
+    if (with_provenance) {
+      const std::optional<int64_t> time[2] = {util::parse_iso8601(a_dates[i]),
+                                              util::parse_iso8601(b_dates[i])};
+      r.provenance = cluster::infer_provenance(std::span(&link, 1), time);
+      report::append_provenance_record(out, 0, r);
+    }
   }
 }
 
