@@ -552,9 +552,11 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
   StoryFeatures f;
   f.time = util::parse_iso8601(date);
 
-  // Content terms and name candidates in one pass.
-  std::unordered_map<uint64_t, uint32_t> counts;
-  counts.reserve(tokens.size());  // PERF: rehashing as it grew was 2% of the story stage
+  // Content terms and name candidates in one pass. PERF: the terms' stems are
+  // collected, then sorted and counted by runs (a hash map of counts made a
+  // node per distinct stem).
+  std::vector<uint64_t> stems;
+  stems.reserve(tokens.size());
   std::unordered_map<std::string, bool> capitalised;  // word -> seen capitalised mid-sentence
   std::vector<std::string> words(tokens.size());
   for (size_t k = 0; k < tokens.size(); ++k) {
@@ -562,15 +564,24 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     words[k] = word_of(text, t);
     const std::string& w = words[k];
     if (w.size() < 3 || is_stopword_hash(t.hash)) continue;
-    ++counts[stem_hash(w)];
+    stems.push_back(stem_hash(w));
     if (starts_uppercase(text, t) &&
         !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       bool& mid = capitalised[w];
       mid = mid || !sentence_initial(text, t.begin);
     }
   }
-  f.terms.assign(counts.begin(), counts.end());
-  std::sort(f.terms.begin(), f.terms.end());
+  std::sort(stems.begin(), stems.end());
+  // Exactly sized: the features of every document are kept until the stories are found.
+  size_t distinct = 0;
+  for (size_t i = 0; i < stems.size(); ++i) distinct += i == 0 || stems[i] != stems[i - 1];
+  f.terms.reserve(distinct);
+  for (size_t i = 0; i < stems.size();) {
+    size_t j = i + 1;
+    while (j < stems.size() && stems[j] == stems[i]) ++j;
+    f.terms.emplace_back(stems[i], static_cast<uint32_t>(j - i));
+    i = j;
+  }
   for (const auto& [w, mid] : capitalised) {
     if (mid) f.names.push_back(name_key(w));
   }
