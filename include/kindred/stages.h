@@ -62,7 +62,9 @@ class Sketcher {
   Sketcher& operator=(const Sketcher&) = delete;
 
   const Params& params() const { return params_; }
-  // Fills everything but out.id and out.date from `text`.
+  // Fills everything but out.id and out.date from `text`. Reusing `out` and
+  // calling from the same threads keeps it free of allocations: its token
+  // and sketch scratch is per thread (given back after a huge text).
   void sketch(std::string_view text, DocumentSketch& out) const;
 
  private:
