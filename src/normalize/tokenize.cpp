@@ -321,6 +321,21 @@ bool is_ascii_alnum(unsigned char c) {
                                     static_cast<unsigned char>(c | 0x20) <= 'z');
 }
 
+#if defined(__SSE2__)
+// Byte masks (0xFF or 0) of the 16 bytes in `v` that are ASCII letters, and
+// that are ASCII digits. Signed compares: bytes >= 0x80 are negative, so never
+// letters or digits. OR-ing 0x20 lower-cases a letter.
+__m128i ascii_letters(__m128i v) {
+  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  return _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+}
+__m128i ascii_digits(__m128i v) {
+  return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                       _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+}
+#endif
+
 // Writes the lower-case form of the run of ASCII letters and digits at `src`
 // (at most `avail` bytes) to `dst` and returns its length, stopping at `room`.
 // `plain_end` tells that the run ended at an ASCII byte that cannot continue
@@ -337,12 +352,8 @@ size_t ascii_alnum_run(const unsigned char* src, size_t avail, char* dst, size_t
   while (k + 16 <= avail && k + 16 <= room) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
     const __m128i lower = _mm_or_si128(v, case_bit);
-    // Signed compares: bytes >= 0x80 are negative, so never letters or digits.
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                         _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                        _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    const auto word = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+    const auto word =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ascii_letters(v), ascii_digits(v))));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + k), lower);
     if (word != 0xFFFFu) {
       // Bytes that may continue the word: apostrophe, '.', ',', non-ASCII.
@@ -368,14 +379,9 @@ size_t ascii_alnum_run(const unsigned char* src, size_t avail, char* dst, size_t
 // Bitmask of the bytes at p[0..16) that are ASCII letters or digits, or not ASCII.
 unsigned word_or_non_ascii_mask(const unsigned char* p) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
   const __m128i non_ascii = _mm_cmplt_epi8(v, _mm_setzero_si128());
   return static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), non_ascii)));
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ascii_letters(v), ascii_digits(v)), non_ascii)));
 }
 #endif
 
@@ -393,18 +399,13 @@ BlockMasks block_masks(const unsigned char* p) {
   uint64_t letters = 0, digits = 0, non_ascii = 0, apostrophes = 0, seps = 0;
   for (int part = 0; part < 4; ++part) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * part));
-    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                         _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                        _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     const __m128i number_sep =
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
     auto bits = [part](__m128i x) {
       return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x))) << (16 * part);
     };
-    letters |= bits(letter);
-    digits |= bits(digit);
+    letters |= bits(ascii_letters(v));
+    digits |= bits(ascii_digits(v));
     non_ascii |= bits(v);  // the top bit of each byte
     apostrophes |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
     seps |= bits(number_sep);
