@@ -51,6 +51,21 @@ std::vector<Document> synthetic_documents(uint64_t n) {
   return synth::generate_corpus(spec).documents;
 }
 
+// 600 short documents, 60% copies, and a bucket cap of 3: buckets cross the
+// cap while documents arrive.
+std::vector<Document> copy_heavy_documents() {
+  synth::CorpusSpec spec;
+  spec.documents = 600;
+  spec.mean_words = 150;
+  spec.copy_fraction = 0.6;
+  return synth::generate_corpus(spec).documents;
+}
+Params capped_params() {
+  Params p;
+  p.max_bucket = 3;
+  return p;
+}
+
 // Links as (a id, b id, relation, shared), families as (root id, member ids),
 // stories as member ids: comparable across numberings.
 using LinkSet = std::set<std::tuple<std::string, std::string, int, uint64_t>>;
@@ -153,13 +168,7 @@ TEST(LiveIndex, SyntheticCorpusEqualsBatchScan) {
 // A tiny bucket cap makes buckets cross it while documents arrive: links the
 // batch rule stops proposing must disappear, exactly as a batch scan finds.
 TEST(LiveIndex, CappedBucketsEqualBatchScan) {
-  Params p;
-  p.max_bucket = 3;
-  synth::CorpusSpec spec;
-  spec.documents = 600;
-  spec.mean_words = 150;
-  spec.copy_fraction = 0.6;
-  EXPECT_GT(expect_equivalent(synth::generate_corpus(spec).documents, p, 37, false), 0u);
+  EXPECT_GT(expect_equivalent(copy_heavy_documents(), capped_params(), 37, false), 0u);
 }
 
 // Bucket postings merged into the store every few hundred documents (and the
@@ -169,13 +178,7 @@ TEST(LiveIndex, MergedBucketsEqualBatchScan) {
   for (Document& d : synthetic_documents(2000)) docs.push_back(std::move(d));
   expect_equivalent(docs, Params{}, 61, false, {.threads = 2, .merge_documents = 150});
   expect_equivalent(docs, Params{}, 61, false, {.threads = 2, .merge_documents = 150}, 5);
-  Params p;
-  p.max_bucket = 3;
-  synth::CorpusSpec spec;
-  spec.documents = 600;
-  spec.mean_words = 150;
-  spec.copy_fraction = 0.6;
-  EXPECT_GT(expect_equivalent(synth::generate_corpus(spec).documents, p, 37, false,
+  EXPECT_GT(expect_equivalent(copy_heavy_documents(), capped_params(), 37, false,
                               {.threads = 2, .merge_documents = 40}, 3),
             0u);
 }
