@@ -7,11 +7,6 @@
 
 namespace kindred::sketch {
 
-namespace {
-constexpr uint32_t kEmpty = OnePermutationMinHash::kEmpty;
-constexpr uint32_t kMaxBins = OnePermutationMinHash::kMaxBins;
-}  // namespace
-
 OnePermutationMinHash::OnePermutationMinHash(uint32_t bins, uint64_t seed)
     : bins_(bins), seed_(seed) {
   KINDRED_CHECK(bins >= 1 && bins <= kMaxBins, "sketch bins out of range");
@@ -34,7 +29,7 @@ double estimate_jaccard(std::span<const uint32_t> a, std::span<const uint32_t> b
 
 std::vector<uint32_t> classic_minhash(std::span<const uint64_t> shingles, uint32_t permutations,
                                       uint64_t seed) {
-  std::vector<uint32_t> out(permutations, kEmpty);
+  std::vector<uint32_t> out(permutations, OnePermutationMinHash::kEmpty);
   for (uint32_t p = 0; p < permutations; ++p) {
     const uint64_t salt = util::mix64(seed + 0x9e3779b97f4a7c15ull * (p + 1));
     for (uint64_t s : shingles) {
