@@ -19,6 +19,7 @@ struct SynthArgs {
   synth::CorpusSpec spec;
   std::string output = "-";
   std::string truth;
+  std::string story_truth;
   std::string kinds;
   int level = synth::OutputStream::kDefaultLevel;
   bool verbose = false;
@@ -69,11 +70,17 @@ void run_synth(SynthArgs& args) {
   if (Status s = args.spec.validate(); !s.is_ok()) fail(2, s.message());
   if (args.output.empty()) args.output = "-";
   if (args.truth == args.output) fail(2, "--truth and --output must be different files");
+  const bool with_stories = !args.story_truth.empty();
+  if (with_stories && (args.story_truth == args.output || args.story_truth == args.truth))
+    fail(2, "--story-truth must be a file of its own");
+  if (with_stories && args.spec.stories.fraction <= 0)
+    fail(2, "--story-truth needs --stories F with F > 0");
 
-  BufferedOutput docs, truth;
+  BufferedOutput docs, truth, stories;
   docs.open(args.output, args.level);
   const bool with_truth = !args.truth.empty();
   if (with_truth) truth.open(args.truth, args.level);
+  if (with_stories) stories.open(args.story_truth, args.level);
 
   const auto start = std::chrono::steady_clock::now();
   synth::generate(
@@ -86,9 +93,15 @@ void run_synth(SynthArgs& args) {
         if (!with_truth) return;
         synth::append_truth_jsonl(truth.buffer(), t);
         truth.maybe_flush();
+      },
+      [&](const synth::StoryTruth& t) {
+        if (!with_stories) return;
+        synth::append_story_jsonl(stories.buffer(), t);
+        stories.maybe_flush();
       });
   docs.close();
   if (with_truth) truth.close();
+  if (with_stories) stories.close();
 
   if (args.verbose) {
     const double seconds =
@@ -111,7 +124,8 @@ void register_synth(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "synth",
       "Generate a synthetic news corpus with known copies (JSON Lines: id, title, text, date, "
-      "source); --truth writes one {source, copy, kind, kept} line per copy");
+      "source); --truth writes one {source, copy, kind, kept} line per copy, --story-truth one "
+      "{id, story, decoy} line per document");
   cmd->add_option("-n,--documents", args->spec.documents, "Documents in all, copies included")
       ->capture_default_str();
   cmd->add_option("--copy-fraction", args->spec.copy_fraction,
@@ -132,6 +146,18 @@ void register_synth(CLI::App& app) {
       "--kinds", args->kinds,
       "Copy kinds and relative weights, e.g. exact=1,abridged=2 (unnamed kinds: 0); "
       "kinds: exact, light_edit, heavy_edit, abridged, abridged_edited, reordered, expanded");
+  cmd->add_option("--stories", args->spec.stories.fraction,
+                  "Share of originals that are independent reports of shared events, in [0, 1] "
+                  "(0: none)")
+      ->capture_default_str();
+  cmd->add_option("--reports-per-story", args->spec.stories.reports_per_story,
+                  "Mean reports per event, in [1, 32]")
+      ->capture_default_str();
+  cmd->add_option("--decoys", args->spec.stories.decoy_fraction,
+                  "Share of events with the people of an earlier, different event, in [0, 1]")
+      ->capture_default_str();
+  cmd->add_option("--story-truth", args->story_truth,
+                  "Story truth file, one {id, story, decoy} line per document; *.gz, *.zst as -o");
   cmd->add_flag("-v,--verbose", args->verbose, "Print size and speed to stderr at the end");
   cmd->callback([args] { run_synth(*args); });
 }

@@ -11,6 +11,7 @@
 #include "core/check.h"
 #include "synth/lexicon.h"
 #include "synth/rng.h"
+#include "synth/text.h"
 
 namespace kindred::synth {
 
@@ -24,25 +25,9 @@ constexpr uint64_t kSaltLayout = 0x6c61796f7574ull;  // which documents are copi
 constexpr uint64_t kSaltText = 0x74657874ull;        // an original's words
 constexpr uint64_t kSaltMeta = 0x6d657461ull;        // an original's date and outlet
 constexpr uint64_t kSaltCopy = 0x636f7079ull;        // a copy's edits
-
-constexpr uint32_t kNew = 0xffffffffu;  // Token::origin of a word that is not the source's
-
-enum TokenFlag : uint8_t {
-  kSentenceStart = 1,   // first word of a sentence (capitalised)
-  kParagraphStart = 2,  // first word of a paragraph (also a sentence start)
-  kComma = 4,           // a comma follows, unless the sentence ends here
-  kQuoteOpen = 8,       // an opening quote precedes (on a sentence start)
-  kQuoteClose = 16,     // `,"` follows: the quotation ends, the attribution comes
-  kCapital = 32,        // a name: always capitalised
-};
-constexpr uint8_t kStructural = kSentenceStart | kQuoteOpen | kQuoteClose;
-
-struct Token {
-  uint32_t word = 0;
-  uint32_t origin = kNew;  ///< position in the original's body, or kNew
-  uint8_t flags = 0;
-};
-using Tokens = std::vector<Token>;
+constexpr uint64_t kSaltEvent = 0x6576656e74ull;     // an event's topic words
+constexpr uint64_t kSaltPeople = 0x70656f706c65ull;  // an event's people
+constexpr uint64_t kSaltQuote = 0x71756f7465ull;     // an event's quotations
 
 // Per-article recurring words: what the story is about and who speaks.
 struct Cast {
@@ -70,28 +55,6 @@ constexpr const char* kOutlets[] = {
 };
 constexpr uint32_t kOutletCount = sizeof kOutlets / sizeof kOutlets[0];
 
-constexpr uint64_t kEpoch2024 = 1704067200;  // 2024-01-01T00:00:00Z
-constexpr uint64_t kYearSeconds = 366ull * 86400;
-
-// Howard Hinnant's civil_from_days.
-void format_time(uint64_t unix_seconds, std::string& out) {
-  const auto days = static_cast<int64_t>(unix_seconds / 86400);
-  const auto secs = static_cast<unsigned>(unix_seconds % 86400);
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(y), m,
-                d, secs / 3600, secs / 60 % 60, secs % 60);
-  out = buf;
-}
-
 // Positions of sentence (or paragraph) starts in `body`, as spans.
 std::vector<Span>& spans_of(const Tokens& body, uint8_t flag, std::vector<Span>& spans) {
   spans.clear();
@@ -110,17 +73,10 @@ void shuffle(Rng& rng, std::vector<T>& v) {
   for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(static_cast<uint32_t>(i))]);
 }
 
-// Rendering options: the house style of an outlet.
-struct Style {
-  std::string_view open_quote = "\"";
-  std::string_view close_quote = "\"";
-  std::string_view paragraph_break = "\n\n";
-  std::string_view sentence_break = " ";
-};
-
 class Generator {
  public:
-  explicit Generator(const CorpusSpec& spec) : spec_(spec), lex_(Lexicon::instance()) {
+  explicit Generator(const CorpusSpec& spec)
+      : spec_(spec), lex_(Lexicon::instance()), stories_(spec), render_(lex_) {
     std::vector<double> w(spec.edits.kind_weights.begin(), spec.edits.kind_weights.end());
     double sum = 0;
     for (double x : w) sum += x;
@@ -130,9 +86,9 @@ class Generator {
   void original(uint64_t index, Document& doc) {
     make_article(index, src_);
     doc.id = doc_id(index);
-    render_title(src_.title, doc.title);
-    render_body(src_.body, Style{}, doc.text);
-    format_time(original_time(index), doc.date);
+    render_.title(src_.title, doc.title);
+    render_.body(src_.body, Style{}, doc.text);
+    format_time(published_time(index), doc.date);
     doc.source = kOutlets[original_outlet(index)];
   }
 
@@ -201,9 +157,9 @@ class Generator {
       }
     }
     doc.id = doc_id(index);
-    render_title(copy_.title, doc.title);
-    render_body(copy_.body, style, doc.text);
-    format_time(original_time(source) + 600 + rng.below(3 * 86400), doc.date);
+    render_.title(copy_.title, doc.title);
+    render_.body(copy_.body, style, doc.text);
+    format_time(published_time(source) + 600 + rng.below(3 * 86400), doc.date);
     uint32_t outlet = rng.below(kOutletCount - 1);
     if (outlet >= original_outlet(source)) ++outlet;  // never the source's own outlet
     doc.source = kOutlets[outlet];
@@ -218,6 +174,13 @@ class Generator {
     const uint64_t slot = kYearSeconds / n;
     return kEpoch2024 + index * kYearSeconds / n + (slot > 0 ? rng.below64(slot) : 0);
   }
+  // A report is dated half an hour to three days after its event.
+  uint64_t published_time(uint64_t index) const {
+    const uint64_t event = stories_.event_of(index);
+    if (event == kNoEvent) return original_time(index);
+    Rng rng(stream_seed(spec_.seed, index, kSaltMeta));
+    return stories_.event_time(event) + 1800 + rng.below(3 * 86400);
+  }
   uint32_t original_outlet(uint64_t index) const {
     Rng rng(stream_seed(spec_.seed, index, kSaltMeta));
     rng.next();
@@ -225,27 +188,119 @@ class Generator {
   }
 
   void make_article(uint64_t index, Article& a) {
+    if (const uint64_t event = stories_.event_of(index); event != kNoEvent) {
+      make_report(index, event, a);
+      return;
+    }
     Rng rng(stream_seed(spec_.seed, index, kSaltText));
     for (uint32_t& w : a.cast.topic) w = lex_.sample_rare(rng);
     for (uint32_t& w : a.cast.names) w = lex_.sample_rare(rng);
     make_title(rng, a.cast, a.title);
+    make_body(rng, a.cast, a.body);
+    for (uint32_t i = 0; i < a.body.size(); ++i) a.body[i].origin = i;
+  }
 
+  void make_body(Rng& rng, const Cast& cast, Tokens& body) {
     const double mean = spec_.mean_words;
     const double words = std::clamp(mean + rng.normal() * mean / 4, mean / 2, mean * 2);
     // Stop half a sentence early on average, so lengths centre on the target.
     const auto target = static_cast<size_t>(std::max(words - 9, words / 2));
-    a.body.clear();
+    body.clear();
     bool lede = true;
-    while (a.body.size() < target) {
+    while (body.size() < target) {
       // News paragraphs are short: the lede is one sentence, later ones 1-4.
       const uint32_t r = rng.below(100);
       const uint32_t sentences = lede ? 1 : r < 35 ? 1 : r < 70 ? 2 : r < 90 ? 3 : 4;
-      for (uint32_t s = 0; s < sentences && a.body.size() < target; ++s) {
-        add_sentence(rng, a.cast, s == 0, !lede, a.body);
+      for (uint32_t s = 0; s < sentences && body.size() < target; ++s) {
+        add_sentence(rng, cast, s == 0, !lede, body);
       }
       lede = false;
     }
+  }
+
+  // --- stories ---
+
+  // What every report of `event` shares: four topic words and the people
+  // (topic[4..8] are left to the report).
+  void event_cast(uint64_t event, Cast& cast) const {
+    Rng what(stream_seed(spec_.seed, event, kSaltEvent));
+    for (size_t i = 0; i < 4; ++i) cast.topic[i] = lex_.sample_rare(what);
+    Rng who(stream_seed(spec_.seed, stories_.people_of(event), kSaltPeople));
+    for (uint32_t& w : cast.names) w = lex_.sample_rare(who);
+  }
+
+  // Quotation q (0-2) of `event` in its words as spoken; returns the speaker (0-2).
+  uint32_t event_quote(uint64_t event, uint32_t q, const Cast& cast, Tokens& out) {
+    Cast spoken = cast;  // only the event's own topic words
+    for (size_t i = 4; i < spoken.topic.size(); ++i) spoken.topic[i] = spoken.topic[i - 4];
+    Rng rng(stream_seed(spec_.seed, event * 4 + q, kSaltQuote));
+    const uint32_t speaker = rng.below(3);
+    const uint32_t length = 8 + rng.below(8) + rng.below(8);
+    bool function = rng.chance(0.5);
+    uint32_t previous = kNew;
+    out.clear();
+    while (out.size() < length) {
+      previous = draw_word(rng, spoken, function, previous);
+      if (out.empty() && lex_.is_number(previous)) continue;
+      out.push_back({previous, kNew, 0});
+    }
+    return speaker;
+  }
+
+  // A report: its own prose and angle around the event's topic words, people
+  // and one to three of its quotations, verbatim or reworded.
+  void make_report(uint64_t index, uint64_t event, Article& a) {
+    Rng rng(stream_seed(spec_.seed, index, kSaltText));
+    event_cast(event, a.cast);
+    for (size_t i = 4; i < a.cast.topic.size(); ++i) a.cast.topic[i] = lex_.sample_rare(rng);
+    make_title(rng, a.cast, a.title);
+    make_body(rng, a.cast, tmp_);
+
+    uint32_t quotes[3] = {0, 1, 2};
+    for (uint32_t i = 2; i > 0; --i) std::swap(quotes[i], quotes[rng.below(i + 1)]);
+    const uint32_t count = 1 + rng.below(3);
+    spans_of(tmp_, kParagraphStart, paragraphs_);
+    a.body.clear();
+    for (uint32_t p = 0, placed = 0; p < paragraphs_.size(); ++p) {
+      a.body.insert(a.body.end(), tmp_.begin() + paragraphs_[p].begin,
+                    tmp_.begin() + paragraphs_[p].end);
+      // After the lede, a quotation opens a paragraph of its own with the
+      // chance that spreads the rest over the article; the last ones go at the end.
+      const auto left = static_cast<uint32_t>(paragraphs_.size() - 1 - p);
+      while (placed < count && (left == 0 || rng.below(left) < count - placed)) {
+        quoted_paragraph(rng, event, quotes[placed++], a.cast, a.body);
+        if (left != 0) break;
+      }
+    }
+    // Each report spells each person its own way with chance 0.3.
+    bool variant[3];
+    for (bool& v : variant) v = rng.chance(0.3);
+    for (Tokens* t : {&a.title, &a.body}) {
+      for (Token& tok : *t) {
+        for (uint32_t person = 0; person < 3; ++person) {
+          if (variant[person] && (tok.flags & kCapital) &&
+              (tok.word == a.cast.names[2 * person] || tok.word == a.cast.names[2 * person + 1]))
+            tok.flags |= kVariant;
+        }
+      }
+    }
     for (uint32_t i = 0; i < a.body.size(); ++i) a.body[i].origin = i;
+  }
+
+  // Appends quotation q of `event` as a paragraph: reworded in 60% of
+  // reports (10-35% of its content words replaced, sometimes a word dropped).
+  void quoted_paragraph(Rng& rng, uint64_t event, uint32_t q, const Cast& cast, Tokens& out) {
+    const uint32_t speaker = event_quote(event, q, cast, added_);
+    const double reword = rng.chance(0.4) ? 0.0 : rng.uniform(0.10, 0.35);
+    for (Token& t : added_) {
+      if (lex_.is_content(t.word) && rng.chance(reword)) t.word = substitute(rng, t.word);
+    }
+    if (reword > 0 && rng.chance(0.3))
+      added_.erase(added_.begin() + 1 + rng.below(static_cast<uint32_t>(added_.size() - 1)));
+    added_.front().flags = kSentenceStart | kParagraphStart | kQuoteOpen;
+    added_.back().flags = kQuoteClose;
+    out.insert(out.end(), added_.begin(), added_.end());
+    append_attribution(rng, cast, speaker, out);
   }
 
   // One word; keeps function and content words alternating roughly as in English.
@@ -302,15 +357,19 @@ class Generator {
     if (quote) {
       out[first].flags |= kQuoteOpen;
       out.back().flags = static_cast<uint8_t>((out.back().flags & ~kComma) | kQuoteClose);
-      const uint32_t person = rng.below(3);
-      const Token said{lex_.said(), kNew, 0};
-      const Token given{cast.names[2 * person], kNew, kCapital};
-      const Token family{cast.names[2 * person + 1], kNew, kCapital};
-      if (rng.chance(0.6)) {
-        out.insert(out.end(), {said, given, family});
-      } else {
-        out.insert(out.end(), {given, family, said});
-      }
+      append_attribution(rng, cast, rng.below(3), out);
+    }
+  }
+
+  // "said Given Family" (60%) or "Given Family said".
+  void append_attribution(Rng& rng, const Cast& cast, uint32_t person, Tokens& out) {
+    const Token said{lex_.said(), kNew, 0};
+    const Token given{cast.names[2 * person], kNew, kCapital};
+    const Token family{cast.names[2 * person + 1], kNew, kCapital};
+    if (rng.chance(0.6)) {
+      out.insert(out.end(), {said, given, family});
+    } else {
+      out.insert(out.end(), {given, family, said});
     }
   }
 
@@ -514,77 +573,17 @@ class Generator {
   }
 
   // --- rendering ---
-
-  // Writes one word at `p`, capitalised when it opens a sentence or is a name.
-  // Copies a fixed kWordCopy bytes (the lexicon is padded for it) so the
-  // copy compiles to a few vector moves instead of a memcpy call.
-  char* put_word(const Token& t, char* p) const {
-    const std::string_view w = lex_.word(t.word);
-    std::memcpy(p, w.data(), Lexicon::kWordCopy);
-    if ((t.flags & (kSentenceStart | kCapital)) && *p >= 'a' && *p <= 'z')
-      *p = static_cast<char>(*p - 'a' + 'A');
-    return p + w.size();
-  }
-  static char* put(std::string_view s, char* p) {
-    std::memcpy(p, s.data(), s.size());
-    return p + s.size();
-  }
-
-  void render_title(const Tokens& title, std::string& out) {
-    scratch_.resize(title.size() * (Lexicon::kWordCopy + 1));
-    char* const begin = scratch_.data();
-    char* p = begin;
-    for (size_t i = 0; i < title.size(); ++i) {
-      if (i > 0) *p++ = ' ';
-      p = put_word(title[i], p);
-    }
-    out.assign(begin, static_cast<size_t>(p - begin));
-  }
-
-  // PERF: writes through a raw pointer into a buffer sized for the worst case
-  // (about 3x faster than std::string appends per word).
-  void render_body(const Tokens& body, const Style& style, std::string& out) {
-    constexpr size_t kPerToken = Lexicon::kWordCopy + 16;  // word, break, quotes, punctuation
-    scratch_.resize((body.size() + 1) * kPerToken);
-    char* const begin = scratch_.data();
-    char* p = begin;
-    bool closed = true;  // the current sentence already ends with its full stop
-    for (size_t i = 0; i < body.size(); ++i) {
-      const Token& t = body[i];
-      if (i > 0) {
-        if (t.flags & kSentenceStart) {
-          if (!closed) *p++ = '.';
-          p = put((t.flags & kParagraphStart) ? style.paragraph_break : style.sentence_break, p);
-        } else {
-          *p++ = ' ';
-        }
-      }
-      closed = false;
-      if (t.flags & kQuoteOpen) p = put(style.open_quote, p);
-      p = put_word(t, p);
-      const bool last = i + 1 == body.size() || (body[i + 1].flags & kSentenceStart);
-      if (t.flags & kQuoteClose) {
-        *p++ = last ? '.' : ',';
-        p = put(style.close_quote, p);
-        closed = last;
-      } else if ((t.flags & kComma) && !last) {
-        *p++ = ',';
-      }
-    }
-    if (!closed) *p++ = '.';
-    out.assign(begin, static_cast<size_t>(p - begin));
-  }
-
   struct Insert {
     uint32_t at, begin, end;
   };
 
   const CorpusSpec& spec_;
   const Lexicon& lex_;
+  StoryLayout stories_;
   AliasTable kinds_;
   Article src_, copy_;
   Tokens tmp_, added_;
-  std::string scratch_;
+  Renderer render_;
   std::vector<Span> sentences_, paragraphs_;
   std::vector<uint32_t> order_, first_sentence_;
   std::vector<uint8_t> keep_, ops_;
@@ -666,6 +665,12 @@ Status CorpusSpec::validate() const {
     return invalid("expansion shares must satisfy 0 <= min <= max <= 10");
   if (!(edits.restyle >= 0 && edits.restyle <= 1))
     return invalid("restyle probability must be in [0, 1]");
+  if (!(stories.fraction >= 0 && stories.fraction <= 1))
+    return invalid("--stories must be in [0, 1]");
+  if (!(stories.reports_per_story >= 1 && stories.reports_per_story <= 32))
+    return invalid("--reports-per-story must be in [1, 32]");
+  if (!(stories.decoy_fraction >= 0 && stories.decoy_fraction <= 1))
+    return invalid("--decoys must be in [0, 1]");
   return Status::ok();
 }
 
@@ -682,11 +687,26 @@ std::string doc_id(uint64_t index) {
   return buf;
 }
 
+std::string StoryTruth::story_id() const {
+  return event != kNoEvent ? event_id(event) : doc_id(original);
+}
+
 void generate(const CorpusSpec& spec, const std::function<void(Document&&)>& on_doc,
-              const std::function<void(const TruthPair&)>& on_truth) {
+              const std::function<void(const TruthPair&)>& on_truth,
+              const std::function<void(const StoryTruth&)>& on_story) {
   const Status valid = spec.validate();
   KINDRED_CHECK(valid.is_ok(), valid.message().c_str());
   Generator generator(spec);
+  const StoryLayout stories(spec);
+  const auto story = [&](uint64_t index, uint64_t original) {
+    if (!on_story || !stories.enabled()) return;
+    StoryTruth t;
+    t.document = index;
+    t.original = original;
+    t.event = stories.event_of(original);
+    t.decoy = t.event != kNoEvent && stories.is_decoy(t.event);
+    on_story(t);
+  };
   Rng layout(stream_seed(spec.seed, 0, kSaltLayout));
   uint64_t copies_left = spec.copies();
   std::vector<uint64_t> originals;
@@ -702,10 +722,12 @@ void generate(const CorpusSpec& spec, const std::function<void(Document&&)>& on_
       generator.copy(i, source, doc, truth);
       on_doc(std::move(doc));
       if (on_truth) on_truth(truth);
+      story(i, source);
     } else {
       originals.push_back(i);
       generator.original(i, doc);
       on_doc(std::move(doc));
+      story(i, i);
     }
   }
 }
@@ -716,7 +738,8 @@ Corpus generate_corpus(const CorpusSpec& spec) {
   corpus.truth.reserve(spec.copies());
   generate(
       spec, [&](Document&& d) { corpus.documents.push_back(std::move(d)); },
-      [&](const TruthPair& t) { corpus.truth.push_back(t); });
+      [&](const TruthPair& t) { corpus.truth.push_back(t); },
+      [&](const StoryTruth& t) { corpus.stories.push_back(t); });
   return corpus;
 }
 

@@ -49,6 +49,10 @@
 // Metadata: dates spread over 2024 in id order ("2024-03-05T14:22:07Z"); a copy
 // is dated 10 minutes to 3 days after its source, by a different fake outlet.
 //
+// Stories (off by default; see synth/stories.h): a share of the originals are
+// independent reports of generated events, with decoy events of the same
+// people; on_story then gives every document's story.
+//
 // Determinism: the output is a pure function of the CorpusSpec, identical on
 // every platform (no <random> distributions, no transcendental libm calls).
 // Each document has its own random streams, so generating one costs the same wherever it sits; a
@@ -65,6 +69,7 @@
 
 #include "kindred/document.h"
 #include "kindred/status.h"
+#include "synth/stories.h"
 
 namespace kindred::synth {
 
@@ -99,6 +104,13 @@ struct EditModel {
 // Sets kind_weights from "abridged=2,exact=1" (kinds not named get weight 0).
 Status parse_kind_weights(std::string_view text, EditModel& model);
 
+// Independent reports of shared events (synth/stories.h).
+struct StorySpec {
+  double fraction = 0;  ///< share of originals that report an event; 0 leaves the corpus as without
+  double reports_per_story = 3;  ///< mean reports per event, in [1, 32]
+  double decoy_fraction = 0.3;   ///< share of events with the people of an earlier event
+};
+
 struct CorpusSpec {
   uint64_t documents = 20000;  ///< total documents, copies included
   double copy_fraction =
@@ -107,6 +119,7 @@ struct CorpusSpec {
       550;  ///< original length ~ normal(mean, mean / 4), clamped to [mean / 2, 2 * mean]
   uint64_t seed = 1;
   EditModel edits;
+  StorySpec stories;
 
   /// Checks ranges; the message names the command-line option.
   Status validate() const;
@@ -121,18 +134,37 @@ struct TruthPair {
   double kept_fraction = 1.0;  ///< share of the source's words present in the copy, in [0, 1]
 };
 
+// The story of a document: the event it reports (a copy: that its source
+// reports), or else the original itself (a story of its own).
+struct StoryTruth {
+  uint64_t document = 0;
+  uint64_t event = 0;     ///< the event, or kNoEvent
+  uint64_t original = 0;  ///< the original the document is or copies
+  bool decoy = false;     ///< the event shares its people with an earlier event
+  /// "e0000042" for an event, else the original's id.
+  std::string story_id() const;
+};
+
+// The corpus' timeline: originals are dated through 2024 in id order.
+inline constexpr uint64_t kEpoch2024 = 1704067200;  // 2024-01-01T00:00:00Z
+inline constexpr uint64_t kYearSeconds = 366ull * 86400;
+
 // "d0000042": "d" and the index in at least 7 digits.
 std::string doc_id(uint64_t index);
 
 // Streams the corpus in id order: on_doc for every document, then on_truth for
-// the document just delivered when it is a copy. on_truth may be empty.
-// The spec must be valid (validate() is checked; an invalid spec aborts).
+// the document just delivered when it is a copy, and on_story for every
+// document when stories are on (spec.stories.fraction > 0). The callbacks
+// after on_doc may be empty. The spec must be valid (validate() is checked;
+// an invalid spec aborts).
 void generate(const CorpusSpec& spec, const std::function<void(Document&&)>& on_doc,
-              const std::function<void(const TruthPair&)>& on_truth);
+              const std::function<void(const TruthPair&)>& on_truth,
+              const std::function<void(const StoryTruth&)>& on_story = {});
 
 struct Corpus {
   std::vector<Document> documents;  ///< documents[i].id == doc_id(i)
   std::vector<TruthPair> truth;     ///< one per copy, in copy order
+  std::vector<StoryTruth> stories;  ///< one per document when stories are on, else empty
 };
 
 // generate() collected into memory (20,000 documents: ~70 MB).

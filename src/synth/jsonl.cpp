@@ -37,4 +37,10 @@ void append_truth_jsonl(std::string& out, const TruthPair& pair) {
   out += "}\n";
 }
 
+void append_story_jsonl(std::string& out, const StoryTruth& story) {
+  append_field(out, "{\"id\":", doc_id(story.document));
+  append_field(out, ",\"story\":", story.story_id());
+  out += story.decoy ? ",\"decoy\":true}\n" : ",\"decoy\":false}\n";
+}
+
 }  // namespace kindred::synth

@@ -119,5 +119,14 @@ TEST(SynthJson, TruthLineFormat) {
             "{\"source\":\"d0000000\",\"copy\":\"d0000001\",\"kind\":\"exact\",\"kept\":1.0000}\n");
 }
 
+TEST(SynthJson, StoryLineFormat) {
+  std::string line;
+  append_story_jsonl(line, StoryTruth{7, 64, 2, true});
+  EXPECT_EQ(line, "{\"id\":\"d0000007\",\"story\":\"e0000064\",\"decoy\":true}\n");
+  line.clear();
+  append_story_jsonl(line, StoryTruth{9, kNoEvent, 3, false});  // a copy of a story of its own
+  EXPECT_EQ(line, "{\"id\":\"d0000009\",\"story\":\"d0000003\",\"decoy\":false}\n");
+}
+
 }  // namespace
 }  // namespace kindred::synth
