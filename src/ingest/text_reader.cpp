@@ -8,7 +8,6 @@
 namespace kindred::ingest {
 namespace {
 
-constexpr size_t kChunkBytes = size_t{1} << 20;
 constexpr std::string_view kWhitespace = " \t\r\n\f\v";
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
@@ -42,19 +41,9 @@ std::string title_from_text(std::string_view text, size_t max_bytes) {
 bool read_text(ByteStream& stream, const std::string& file, std::string id, ReadContext& ctx) {
   const uint64_t limit = ctx.options().max_document_bytes;
   std::string text;
-  Status st;
-  // Read at most limit + 1 bytes: enough to know the file is too large
-  // without holding all of it.
-  while (text.size() <= limit) {
-    const uint64_t room = limit - text.size();  // room + 1 bytes may still be read
-    const size_t want = room >= kChunkBytes ? kChunkBytes : static_cast<size_t>(room) + 1;
-    const size_t old = text.size();
-    text.resize(old + want);
-    size_t got = 0;
-    st = stream.read(text.data() + old, want, &got);
-    text.resize(old + got);
-    if (!st.is_ok() || got == 0) break;
-  }
+  // At most limit + 1 bytes: enough to know the file is too large without
+  // holding all of it. The buffer comes back sized to the text.
+  const Status st = read_up_to(stream, limit, &text);
   ctx.stats().bytes += text.size();
   if (!st.is_ok()) {
     return ctx.reject(Origin{file, 0, text.size()}, std::move(id),

@@ -97,6 +97,20 @@ TEST(ReadText, OverTheLimitIsTooLarge) {
   EXPECT_EQ(c.stats.bytes, 101u + 100u);  // big.txt was not read past limit + 1
 }
 
+// Issue 16: the read buffer grew a MiB at a time and each small document kept
+// it, so a folder of 10,000 twelve-word files held over 4 GB.
+TEST(ReadText, SmallDocumentsKeepNoReadBuffer) {
+  TempDir dir;
+  const std::string words = "twelve short words make up the whole of this tiny news file today";
+  for (int i = 0; i < 5; ++i) dir.write("d/" + std::to_string(i) + ".txt", words);
+  Collected c = read_all(dir.path().string());
+  ASSERT_EQ(c.docs.size(), 5u);
+  for (const Document& d : c.docs) {
+    EXPECT_EQ(d.text, words);
+    EXPECT_LE(d.text.capacity(), 2 * d.text.size() + 64) << d.id;
+  }
+}
+
 TEST(ReadJsonl, AllFieldsIntegerIdsAndMissingId) {
   TempDir dir;
   const std::string first =
