@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <future>
 #include <optional>
+#include <utility>
 
 #include "commands.h"
 #include "options.h"
@@ -68,14 +69,33 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
   // Reading and analysing overlap: while the Scanner analyses one batch on
   // its workers, this thread parses the next. One add() runs at a time.
   std::future<std::vector<Rejection>> pending;
+  std::vector<Document> batch;
   auto collect = [&] {
     if (!pending.valid()) return;
     for (Rejection& r : pending.get()) {
       if (!on_reject(std::move(r))) break;
     }
   };
+  // In strict mode a reader's rejection stops reading at once, but the
+  // documents read before it may be bad too (a duplicate id, no words), and
+  // the Scanner only finds out when it adds them. They come first in the
+  // input, so they are checked before the reader's rejection is reported:
+  // the error is always the first bad record.
+  std::optional<Rejection> reader_fatal;
+  auto on_read_reject = [&](Rejection&& r) {
+    if (args.skip_bad) return on_reject(std::move(r));
+    ++counts.rejected;
+    reader_fatal = std::move(r);
+    return false;
+  };
   auto stop_if_fatal = [&] {
     collect();
+    if (reader_fatal && !fatal && !batch.empty()) {
+      for (Rejection& r : scanner.add(std::exchange(batch, {}))) {
+        if (!on_reject(std::move(r))) break;
+      }
+    }
+    if (!fatal) fatal = std::move(reader_fatal);
     if (!fatal) return;
     progress.clear();
     if (fatal->status.code() == StatusCode::kIoError && fatal->origin.file.empty()) {
@@ -85,7 +105,6 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
          "error: " + describe(*fatal) + " (use --skip-bad to continue past bad records)");
   };
 
-  std::vector<Document> batch;
   auto flush = [&] {
     collect();
     if (fatal || batch.empty()) return;
@@ -104,7 +123,7 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
           progress.note_bytes(counts.read.bytes);
           return !fatal;
         },
-        on_reject, &counts.read);
+        on_read_reject, &counts.read);
     stop_if_fatal();
   }
   flush();

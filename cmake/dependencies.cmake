@@ -9,7 +9,7 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 # HTML parsing (ingest) and charset conversion / word segmentation (ingest, normalize).
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
-find_package(ICU REQUIRED COMPONENTS uc data)
+find_package(ICU REQUIRED COMPONENTS uc i18n data)
 find_package(CLI11 CONFIG QUIET)
 if(NOT TARGET CLI11::CLI11)
   # Debian's libcli11-dev ships the header and a pkg-config file.

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <optional>
 
+#include "ingest/json_document.h"
 #include "report/html.h"
 #include "util/date.h"
 #include "util/json_writer.h"
@@ -127,28 +128,16 @@ void write_story(JsonWriter& w, const LiveStory& st, const LiveIndex& index, boo
   w.end_object();
 }
 
-// Parses one document object; returns the reason when it is not one.
+// Parses one document object by the rules the JSON Lines reader uses
+// (ingest/json_document.h); returns the reason when it is not one. The server
+// has no file and line to name a document by, so its id is required.
 std::optional<std::string> parse_document(simdjson::dom::element e, Document& doc) {
-  simdjson::dom::object obj;
-  if (e.get_object().get(obj)) return "a document must be a JSON object";
-  for (auto field : obj) {
-    const std::string_view key = field.key;
-    std::string* target = key == "id"       ? &doc.id
-                          : key == "text"   ? &doc.text
-                          : key == "title"  ? &doc.title
-                          : key == "date"   ? &doc.date
-                          : key == "url"    ? &doc.url
-                          : key == "source" ? &doc.source
-                                            : nullptr;
-    if (!target) continue;  // unknown fields are ignored
-    std::string_view value;
-    if (field.value.get_string().get(value))
-      return "field \"" + std::string(key) + "\" must be a string";
-    *target = std::string(value);
+  static const ingest::JsonFields kFields;
+  std::string id;
+  if (Status st = ingest::document_from_json(e, kFields, &doc, &id); !st.is_ok()) {
+    return st.message();
   }
-  if (doc.id.empty()) return "missing or empty \"id\"";
-  if (doc.id.size() > 511) return "\"id\" longer than 511 bytes";
-  if (doc.text.empty()) return "missing or empty \"text\"";
+  if (doc.id.empty()) return "missing id field '" + kFields.id + "'";
   return std::nullopt;
 }
 

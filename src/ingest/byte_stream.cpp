@@ -115,6 +115,9 @@ Status read_up_to(ByteStream& stream, uint64_t max_bytes, std::string* out) {
     if (!st.is_ok()) return st;
     if (got == 0) break;
   }
+  // Reading grew the buffer a chunk at a time, so a 100-byte file sits in a
+  // MiB. Documents are kept until their batch is analysed: give it back.
+  if (out->capacity() - out->size() > out->size() / 8 + 64) out->shrink_to_fit();
   return Status::ok();
 }
 

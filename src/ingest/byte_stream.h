@@ -44,6 +44,7 @@ Result<std::unique_ptr<ByteStream>> open_stream(std::string_view path, Codec* co
 // Reads `stream` to its end into *out, but never more than max_bytes + 1 bytes:
 // enough to tell that the content is too large without holding all of it.
 // Returns the stream's error, if any (out then holds what came before it).
+// On success *out's capacity is close to its size (callers keep it).
 Status read_up_to(ByteStream& stream, uint64_t max_bytes, std::string* out);
 
 // A stream over bytes already in memory (not copied: `bytes` must outlive it).

@@ -2,9 +2,11 @@
 
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -14,6 +16,9 @@ namespace kindred::ingest {
 namespace {
 
 constexpr size_t kMetaScanBytes = 4096;
+constexpr size_t kDetectBytes = 1 << 20;  // what the charset detector looks at, at most
+constexpr int32_t kMinConfidence = 10;    // ICU's 0-100 scale; below it the guess is noise
+constexpr size_t kNulShare = 8;           // 1 NUL in 8 bytes or more: not UTF-8 text
 constexpr size_t kMaxLabelBytes = 40;
 
 char lower(char c) {
@@ -237,17 +242,155 @@ bool icu_to_utf8(std::string_view bytes, const std::string& charset, std::string
   return true;
 }
 
+// UTF-8 from a stream in another charset, converted as it is read.
+class Utf8Stream final : public ByteStream {
+ public:
+  Utf8Stream(ByteStream& inner, ConverterPtr cnv)
+      : inner_(inner),
+        cnv_(std::move(cnv)),
+        in_(std::make_unique_for_overwrite<char[]>(kInBytes)),
+        units_(new UChar[kUnits + 1]) {
+    UErrorCode err = U_ZERO_ERROR;
+    ucnv_setToUCallBack(cnv_.get(), count_and_substitute, &invalid_, nullptr, nullptr, &err);
+  }
+
+  Status read(char* buffer, size_t capacity, size_t* got) override {
+    *got = 0;
+    while (pos_ == out_.size() && !done_) fill();
+    if (pos_ == out_.size()) return error_;  // the end, or the inner stream's error
+    const size_t n = std::min(capacity, out_.size() - pos_);
+    std::memcpy(buffer, out_.data() + pos_, n);
+    pos_ += n;
+    *got = n;
+    return Status::ok();
+  }
+
+ private:
+  static constexpr size_t kInBytes = 64 << 10;
+  static constexpr size_t kUnits = 64 << 10;
+
+  // Converts the next chunk of the inner stream into out_.
+  void fill() {
+    out_.clear();
+    pos_ = 0;
+    char* const in = in_.get();
+    size_t n = 0;
+    Status st = inner_.read(in, kInBytes, &n);
+    if (!st.is_ok()) error_ = std::move(st);
+    const bool flush = !st.is_ok() || n == 0;
+    const char* src = in;
+    const char* const src_end = in + n;
+    for (;;) {
+      UChar* target = units_.get();
+      if (carry_ != 0) *target++ = carry_;
+      UErrorCode err = U_ZERO_ERROR;
+      ucnv_toUnicode(cnv_.get(), &target, units_.get() + kUnits + 1, &src, src_end, nullptr, flush,
+                     &err);
+      append_utf16(units_.get(), static_cast<size_t>(target - units_.get()), &carry_, &out_);
+      if (err == U_BUFFER_OVERFLOW_ERROR) continue;
+      break;  // other failures cannot happen with the substituting callback
+    }
+    if (flush) {
+      if (carry_ != 0) util::append_utf8(out_, util::kReplacementChar);
+      carry_ = 0;
+      done_ = true;
+    }
+  }
+
+  ByteStream& inner_;
+  ConverterPtr cnv_;
+  std::unique_ptr<char[]> in_;
+  std::unique_ptr<UChar[]> units_;
+  std::string out_;
+  size_t pos_ = 0;
+  UChar carry_ = 0;
+  uint32_t invalid_ = 0;
+  bool done_ = false;
+  Status error_;
+};
+
 }  // namespace
+
+std::unique_ptr<ByteStream> make_utf8_stream(ByteStream& inner, const std::string& charset) {
+  UErrorCode err = U_ZERO_ERROR;
+  ConverterPtr cnv(ucnv_open(charset.c_str(), &err));
+  if (U_FAILURE(err) || cnv == nullptr) return nullptr;
+  return std::make_unique<Utf8Stream>(inner, std::move(cnv));
+}
 
 std::string charset_from_content_type(std::string_view content_type) {
   return std::string(trim_label(charset_param(content_type)));
 }
 
 std::string_view charset_from_bom(std::string_view bytes) {
+  using namespace std::string_view_literals;
   if (bytes.starts_with("\xEF\xBB\xBF")) return "UTF-8";
+  // FF FE 00 00 is UTF-32LE before it is UTF-16LE (a NUL first is no text).
+  if (bytes.starts_with("\xFF\xFE\0\0"sv)) return "UTF-32LE";
+  if (bytes.starts_with("\0\0\xFE\xFF"sv)) return "UTF-32BE";
   if (bytes.starts_with("\xFF\xFE")) return "UTF-16LE";
   if (bytes.starts_with("\xFE\xFF")) return "UTF-16BE";
   return {};
+}
+
+size_t bom_bytes(std::string_view charset) {
+  if (charset == "UTF-8") return 3;
+  if (charset.starts_with("UTF-32")) return 4;
+  if (charset.starts_with("UTF-16")) return 2;
+  return 0;
+}
+
+std::string detect_charset(std::string_view bytes, bool html) {
+  // Damaged UTF-8 (a cut character, a stray byte) is repaired, not read as a
+  // legacy charset: where well-formed multi-byte sequences outnumber the bad
+  // ones, the text is UTF-8. NULs count against it (UTF-16 without a BOM).
+  const size_t nul_count = static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\0'));
+  if (nul_count * kNulShare < bytes.size() && util::is_valid_utf8(bytes)) return "UTF-8";
+  size_t multibyte = 0, invalid = 0, nuls = 0;
+  for (size_t i = 0; i < bytes.size();) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      nuls += c == 0;
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const int n = util::decode_utf8(bytes, i, cp);
+    if (n > 0) {
+      ++multibyte;
+      i += static_cast<size_t>(n);
+    } else {
+      ++invalid;
+      ++i;
+    }
+  }
+  if (invalid == 0 && nuls * kNulShare < bytes.size()) return "UTF-8";
+  if (multibyte > invalid && nuls * kNulShare < bytes.size()) return "UTF-8";
+
+  UErrorCode err = U_ZERO_ERROR;
+  UCharsetDetector* det = ucsdet_open(&err);
+  if (U_FAILURE(err) || det == nullptr) return "UTF-8";
+  std::unique_ptr<UCharsetDetector, void (*)(UCharsetDetector*)> guard(det, ucsdet_close);
+  const size_t sample = std::min(bytes.size(), kDetectBytes);
+  ucsdet_setText(det, bytes.data(), static_cast<int32_t>(sample), &err);
+  ucsdet_enableInputFilter(det, html);  // markup says nothing about the language
+  int32_t count = 0;
+  const UCharsetMatch** matches = ucsdet_detectAll(det, &count, &err);
+  if (U_FAILURE(err) || matches == nullptr) return "UTF-8";
+  for (int32_t m = 0; m < count; ++m) {
+    UErrorCode e = U_ZERO_ERROR;
+    const char* name = ucsdet_getName(matches[m], &e);
+    const int32_t confidence = ucsdet_getConfidence(matches[m], &e);
+    if (U_FAILURE(e) || name == nullptr || confidence < kMinConfidence) break;
+    const std::string canonical = canonical_charset(name);
+    // UTF-8 was ruled out above; ICU's converters for its IBM42x guesses
+    // (visual-order Hebrew and Arabic) are no way to read news.
+    if (canonical.empty() || canonical == "UTF-8" || std::string_view(name).starts_with("IBM")) {
+      continue;
+    }
+    return canonical;
+  }
+  return "UTF-8";
 }
 
 std::string sniff_meta_charset(std::string_view html) {
@@ -310,9 +453,7 @@ Decoded decode_to_utf8(std::string_view bytes, std::string_view declared, bool h
                        std::string* out) {
   Decoded d;
   std::string charset(charset_from_bom(bytes));
-  if (!charset.empty()) {
-    bytes.remove_prefix(charset == "UTF-8" ? 3 : 2);
-  }
+  bytes.remove_prefix(bom_bytes(charset));
   if (charset.empty() && !trim_label(declared).empty()) {
     charset = canonical_charset(declared);
     if (charset.empty()) d.fallback = true;
@@ -326,7 +467,10 @@ Decoded decode_to_utf8(std::string_view bytes, std::string_view declared, bool h
       if (charset.starts_with("UTF-16")) charset = "UTF-8";
     }
   }
-  if (charset.empty()) charset = "UTF-8";
+  if (charset.empty()) {
+    charset = detect_charset(bytes, html);
+    d.detected = charset != "UTF-8";
+  }
   if (charset != "UTF-8") {
     if (!icu_to_utf8(bytes, charset, out, &d.invalid)) {
       d.fallback = true;

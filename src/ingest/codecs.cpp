@@ -130,15 +130,21 @@ class ZstdStream final : public ByteStream {
         break;
       }
       const size_t in_before = input_.pos;
+      const size_t out_before = out.pos;
       size_t rc = ZSTD_decompressStream(dctx_, &out, &input_);
       if (ZSTD_isError(rc)) {
         return Status(StatusCode::kCorrupt,
                       std::string("corrupt zstd stream: ") + ZSTD_getErrorName(rc));
       }
+      const bool progressed = input_.pos != in_before || out.pos != out_before;
       // rc == 0: a frame ended and is fully flushed; a next frame may follow.
-      frame_open_ = rc != 0;
+      // A call that did nothing says nothing about frames: between frames, with
+      // no input left, zstd answers the size of the next frame's header, and
+      // taking that as "a frame is open" reported a clean end as truncated
+      // whenever the last frame's output had exactly filled the caller's buffer.
+      if (progressed) frame_open_ = rc != 0;
       output_pending_ = out.pos == out.size;
-      if (out.pos == 0 && input_.pos == in_before && input_.pos == input_.size && in_.eof()) {
+      if (!progressed && input_.pos == input_.size && in_.eof()) {
         output_pending_ = false;  // nothing left to flush
       }
     }

@@ -1,5 +1,7 @@
 #include "ingest/jsonl_reader.h"
 
+#include "ingest/json_document.h"
+
 #include <simdjson.h>
 
 #include <string_view>
@@ -11,27 +13,6 @@ namespace kindred::ingest {
 namespace {
 
 static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "LineReader must pad lines for simdjson");
-
-const char* type_name(simdjson::dom::element_type type) {
-  using T = simdjson::dom::element_type;
-  switch (type) {
-    case T::ARRAY:
-      return "an array";
-    case T::OBJECT:
-      return "an object";
-    case T::INT64:
-    case T::UINT64:
-    case T::DOUBLE:
-      return "a number";
-    case T::STRING:
-      return "a string";
-    case T::BOOL:
-      return "a boolean";
-    case T::NULL_VALUE:
-      return "null";
-  }
-  return "an unknown value";
-}
 
 bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
@@ -52,23 +33,6 @@ struct JsonLineParser::Impl {
     msg += ": ";
     msg += what;
     return Status(StatusCode::kDataError, std::move(msg));
-  }
-
-  // An optional string field: absent or null leaves *out empty.
-  Status optional_string(simdjson::dom::object obj, const std::string& key, const std::string& file,
-                         const Line& line, std::string* out) {
-    simdjson::dom::element value;
-    if (key.empty() || obj.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) {
-      return Status::ok();
-    }
-    std::string_view sv;
-    if (value.get_string().get(sv) != simdjson::SUCCESS) {
-      return error(file, line,
-                   "field '" + key + "' must be a string, got " + type_name(value.type()));
-    }
-    out->assign(sv);
-    util::repair_utf8(*out);  // \u0000 escapes decode to NUL; repair drops them
-    return Status::ok();
   }
 };
 
@@ -101,50 +65,14 @@ Status JsonLineParser::parse(const Line& line, const std::string& file, Document
   if (err != simdjson::SUCCESS) {
     return Impl::error(file, line, std::string("invalid JSON: ") + simdjson::error_message(err));
   }
-  simdjson::dom::object obj;
-  if (root.get_object().get(obj) != simdjson::SUCCESS) {
-    return Impl::error(file, line,
-                       std::string("expected a JSON object, got ") + type_name(root.type()));
+  // Bad bytes repaired on the whole line are counted as the text's: the text
+  // is nearly always where they were, and the count is per document anyway.
+  doc->invalid_utf8 = line_repairs;
+  if (Status st = document_from_json(root, f, doc, id); !st.is_ok()) {
+    return Impl::error(file, line, st.message());
   }
-
-  simdjson::dom::element value;
-  if (obj.at_key(f.id).get(value) == simdjson::SUCCESS && !value.is_null()) {
-    std::string_view sv;
-    int64_t i64 = 0;
-    uint64_t u64 = 0;
-    if (value.get_string().get(sv) == simdjson::SUCCESS) {
-      doc->id.assign(sv);
-      util::repair_utf8(doc->id);
-    } else if (value.get_int64().get(i64) == simdjson::SUCCESS) {
-      doc->id = std::to_string(i64);
-    } else if (value.get_uint64().get(u64) == simdjson::SUCCESS) {
-      doc->id = std::to_string(u64);
-    } else {
-      return Impl::error(
-          file, line,
-          "id field '" + f.id + "' must be a string or an integer, got " + type_name(value.type()));
-    }
-    *id = doc->id;
-  } else {
+  if (doc->id.empty()) {
     doc->id = file + ':' + std::to_string(line.number);  // *id stays empty: the record has none
-  }
-
-  if (obj.at_key(f.text).get(value) != simdjson::SUCCESS || value.is_null()) {
-    return Impl::error(file, line, "missing text field '" + f.text + "'");
-  }
-  std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) {
-    return Impl::error(
-        file, line, "text field '" + f.text + "' must be a string, got " + type_name(value.type()));
-  }
-  doc->text.assign(text);
-  // Bad bytes repaired on the whole line are counted here: the text is
-  // nearly always where they were, and the count is per document anyway.
-  doc->invalid_utf8 = line_repairs + util::repair_utf8(doc->text);
-
-  for (auto [key, out] : {std::pair{&f.title, &doc->title}, std::pair{&f.date, &doc->date},
-                          std::pair{&f.url, &doc->url}, std::pair{&f.source, &doc->source}}) {
-    if (Status st = im.optional_string(obj, *key, file, line, out); !st.is_ok()) return st;
   }
   doc->origin = Origin{file, line.number, line.offset};
   return Status::ok();

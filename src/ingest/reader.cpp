@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ingest/byte_stream.h"
+#include "ingest/charset.h"
 #include "ingest/html_reader.h"
 #include "ingest/jsonl_reader.h"
 #include "ingest/read_context.h"
@@ -56,6 +57,17 @@ Format detect_format(PeekStream& peek, std::string_view name, Status* error) {
     if (decided) return choose_format(prefix, name);
     want = i < prefix.size() ? kSniffBytes : prefix.size() + 64;
   }
+}
+
+// A stream whose byte order mark says UTF-16 or UTF-32 is read through a
+// converter, so that every reader (and the format sniffing) sees UTF-8; null
+// for any other stream (a read error is met again by the reader).
+std::unique_ptr<ByteStream> utf8_view(PeekStream& raw) {
+  std::string_view prefix;
+  raw.peek(4, &prefix);
+  const std::string_view bom = charset_from_bom(prefix);
+  if (bom.empty() || bom == "UTF-8") return nullptr;
+  return make_utf8_stream(raw, std::string(bom));
 }
 
 // Walks `dir` (whose entries have ids starting with `rel_prefix`) in sorted
@@ -117,7 +129,9 @@ bool walk(const fs::path& dir, const std::string& rel_prefix, ReadContext& ctx) 
       if (!ctx.reject(Origin{file, 0, 0}, id_for(by_name), stream.status())) return false;
       continue;
     }
-    PeekStream peek(**stream);
+    PeekStream raw(**stream);
+    const std::unique_ptr<ByteStream> utf8 = utf8_view(raw);
+    PeekStream peek(utf8 ? *utf8 : raw);
     Status sniff_error;
     const Format format = detect_format(peek, name, &sniff_error);
     if (format == Format::kUnknown) {
@@ -167,7 +181,9 @@ Status read_path(std::string_view path, const ReadOptions& options, const Docume
   }
   auto stream = open_stream(file);
   if (!stream) return path_problem(stream.status());
-  PeekStream peek(**stream);
+  PeekStream raw(**stream);
+  const std::unique_ptr<ByteStream> utf8 = utf8_view(raw);
+  PeekStream peek(utf8 ? *utf8 : raw);
   Status sniff_error;
   Format format = detect_format(peek, name, &sniff_error);
   if (format == Format::kUnknown) {

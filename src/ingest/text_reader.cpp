@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "ingest/charset.h"
 #include "util/utf8.h"
 
 namespace kindred::ingest {
 namespace {
 
-constexpr size_t kChunkBytes = size_t{1} << 20;
 constexpr std::string_view kWhitespace = " \t\r\n\f\v";
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string_view trim(std::string_view s) {
   const size_t first = s.find_first_not_of(kWhitespace);
@@ -42,19 +41,9 @@ std::string title_from_text(std::string_view text, size_t max_bytes) {
 bool read_text(ByteStream& stream, const std::string& file, std::string id, ReadContext& ctx) {
   const uint64_t limit = ctx.options().max_document_bytes;
   std::string text;
-  Status st;
-  // Read at most limit + 1 bytes: enough to know the file is too large
-  // without holding all of it.
-  while (text.size() <= limit) {
-    const uint64_t room = limit - text.size();  // room + 1 bytes may still be read
-    const size_t want = room >= kChunkBytes ? kChunkBytes : static_cast<size_t>(room) + 1;
-    const size_t old = text.size();
-    text.resize(old + want);
-    size_t got = 0;
-    st = stream.read(text.data() + old, want, &got);
-    text.resize(old + got);
-    if (!st.is_ok() || got == 0) break;
-  }
+  // At most limit + 1 bytes: enough to know the file is too large without
+  // holding all of it. The buffer comes back sized to the text.
+  const Status st = read_up_to(stream, limit, &text);
   ctx.stats().bytes += text.size();
   if (!st.is_ok()) {
     return ctx.reject(Origin{file, 0, text.size()}, std::move(id),
@@ -67,13 +56,25 @@ bool read_text(ByteStream& stream, const std::string& file, std::string id, Read
         Status(StatusCode::kTooLarge,
                file + ": document exceeds max_document_bytes (" + std::to_string(limit) + ")"));
   }
-  if (std::string_view(text).starts_with(kBom)) text.erase(0, kBom.size());
-
   Document doc;
+  // A text file declares nothing but, at most, a byte order mark: UTF-8 (the
+  // common case, kept in place), UTF-16 or UTF-32 by its BOM, or a legacy
+  // charset that the bytes show (charset.h, detect_charset).
+  const std::string_view bom = charset_from_bom(text);
+  bool utf8 = false;
+  if (bom.empty() || bom == "UTF-8") {
+    text.erase(0, bom_bytes(bom));
+    utf8 = detect_charset(text, /*html=*/false) == "UTF-8";
+  }
+  if (utf8) {
+    doc.invalid_utf8 = util::repair_utf8(text);
+    doc.text = std::move(text);
+  } else {
+    const Decoded decoded = decode_to_utf8(text, {}, /*html=*/false, &doc.text);
+    doc.invalid_utf8 = decoded.invalid;
+  }
   doc.id = std::move(id);
   util::repair_utf8(doc.id);  // file names need not be UTF-8
-  doc.invalid_utf8 = util::repair_utf8(text);
-  doc.text = std::move(text);
   doc.title = title_from_text(doc.text);
   doc.origin = Origin{file, 0, 0};
   return ctx.deliver(std::move(doc));

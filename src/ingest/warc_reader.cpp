@@ -58,6 +58,19 @@ bool parse_length(std::string_view s, uint64_t* out) {
   return true;
 }
 
+// Where a WARC header line ("WARC/1.0", "WARC/1.1") starts in `bytes`, which
+// begin at the start of a line; npos when none does.
+size_t find_header(std::string_view bytes) {
+  constexpr std::string_view kMagic = "WARC/1.";
+  for (size_t at = 0; at < bytes.size();) {
+    if (bytes.substr(at).starts_with(kMagic)) return at;
+    const size_t nl = bytes.find('\n', at);
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return std::string_view::npos;
+}
+
 // Buffered reading of the (decompressed) stream with the consumed offset.
 class Input {
  public:
@@ -74,7 +87,7 @@ class Input {
     for (;;) {
       if (begin_ == end_ && !fill()) return any;
       any = true;
-      const char* data = buf_.get() + begin_;
+      const char* data = base() + begin_;
       const size_t avail = end_ - begin_;
       const void* nl = std::memchr(data, '\n', avail);
       const size_t take = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : avail;
@@ -95,18 +108,84 @@ class Input {
     while (done < n) {
       if (begin_ == end_ && !fill()) break;
       const size_t take = static_cast<size_t>(std::min<uint64_t>(n - done, end_ - begin_));
-      if (out != nullptr) out->append(buf_.get() + begin_, take);
+      if (out != nullptr) out->append(base() + begin_, take);
       consume(take);
       done += take;
     }
     return done;
   }
 
+  // Drops up to n bytes and returns how many there were (fewer at the end of
+  // the stream). In case n turns out to run past the end, the bytes from the
+  // first line that may start a WARC header on (from the first byte when
+  // `keep_all`) are kept in *kept, their stream offset in *kept_at; at most
+  // `cap` of them, else none.
+  uint64_t skip(uint64_t n, uint64_t cap, bool keep_all, std::string* kept, uint64_t* kept_at) {
+    constexpr std::string_view kMagic = "WARC/1.";
+    kept->clear();
+    bool keeping = keep_all, given_up = false;
+    bool line_start = true;  // the content starts a line (its header ended with one)
+    if (keeping) *kept_at = consumed_;
+    uint64_t done = 0;
+    while (done < n) {
+      if (begin_ == end_ && !fill()) break;
+      const char* data = base() + begin_;
+      size_t take = static_cast<size_t>(std::min<uint64_t>(n - done, end_ - begin_));
+      if (!keeping && !given_up) {
+        // A line start whose bytes (as far as they go here) match the magic.
+        auto after_newline = [&](size_t from) {
+          const void* nl = std::memchr(data + from, '\n', take - from);
+          return nl == nullptr ? take
+                               : static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+        };
+        for (size_t at = line_start ? 0 : after_newline(0); at < take; at = after_newline(at)) {
+          const size_t m = std::min(kMagic.size(), take - at);
+          if (std::string_view(data + at, m) == kMagic.substr(0, m)) {
+            keeping = true;
+            *kept_at = consumed_ + at;
+            kept->assign(data + at, take - at);
+            break;
+          }
+        }
+      } else if (keeping && !given_up) {
+        kept->append(data, take);
+      }
+      if (kept->size() > cap) {
+        kept->clear();
+        kept->shrink_to_fit();
+        keeping = false;
+        given_up = true;
+      }
+      line_start = data[take - 1] == '\n';
+      consume(take);
+      done += take;
+    }
+    return done;
+  }
+
+  // Hands `bytes` out again as the stream's next bytes, from stream offset
+  // `offset` on: reading resumes at a record header found inside the bytes a
+  // wrong Content-Length claimed. Only once the stream has ended.
+  void replay(std::string bytes, uint64_t offset) {
+    replay_ = std::move(bytes);
+    replaying_ = true;
+    begin_ = 0;
+    end_ = replay_.size();
+    consumed_ = offset;
+  }
+
   uint64_t offset() const { return consumed_; }
   const Status& status() const { return status_; }
+  bool ended_cleanly() const { return at_end_ && status_.is_ok(); }
 
  private:
+  const char* base() const { return replaying_ ? replay_.data() : buf_.get(); }
   bool fill() {
+    if (replaying_) {
+      replaying_ = false;
+      replay_ = std::string();
+      begin_ = end_ = 0;
+    }
     if (at_end_) return false;
     begin_ = end_ = 0;
     size_t got = 0;
@@ -131,6 +210,8 @@ class Input {
   uint64_t consumed_ = 0;
   bool at_end_ = false;
   Status status_;
+  std::string replay_;  // bytes handed out again (replay()), before the end
+  bool replaying_ = false;
 };
 
 struct Headers {
@@ -258,6 +339,8 @@ class WarcReader {
   Next record(uint64_t offset);
   Next page(uint64_t offset, const Headers& warc, std::string block, bool http);
   bool truncated(uint64_t offset, const std::string& what);
+  Next ran_short(uint64_t offset, const std::string& id, uint64_t length, std::string_view held,
+                 uint64_t held_at, std::string kept, uint64_t kept_at);
   std::string at(uint64_t offset) const {
     return file_ + ": WARC record at byte " + std::to_string(offset);
   }
@@ -280,6 +363,35 @@ bool WarcReader::truncated(uint64_t offset, const std::string& what) {
     return reject(offset, {}, st.code(), st.message() + " (" + what + ")");
   }
   return reject(offset, {}, StatusCode::kCorrupt, "truncated WARC record: " + what);
+}
+
+// The content of the record at `offset` ended before its Content-Length did.
+// When the stream ended cleanly the length was wrong, and if a record header
+// follows inside the bytes it claimed (`held`, read from stream offset
+// held_at, then `kept` from kept_at), reading resumes there; otherwise the
+// file ends with a truncation.
+WarcReader::Next WarcReader::ran_short(uint64_t offset, const std::string& id, uint64_t length,
+                                       std::string_view held, uint64_t held_at, std::string kept,
+                                       uint64_t kept_at) {
+  const std::string claim =
+      "Content-Length " + std::to_string(length) + " runs past the end of the file";
+  std::string again;
+  uint64_t again_at = 0;
+  if (in_.ended_cleanly()) {
+    if (const size_t p = find_header(held); p != std::string_view::npos) {
+      again.assign(held.substr(p));
+      again_at = held_at + p;
+      if (kept_at == held_at + held.size()) again += kept;  // contiguous: nothing lost between
+    } else if (const size_t q = find_header(kept); q != std::string_view::npos) {
+      again = kept.substr(q);
+      again_at = kept_at + q;
+    }
+  }
+  if (again.empty()) return truncated(offset, claim) ? Next::kGoOn : Next::kStop;
+  const bool go_on = reject(offset, id, StatusCode::kCorrupt,
+                            claim + "; resuming at the record at byte " + std::to_string(again_at));
+  in_.replay(std::move(again), again_at);
+  return go_on ? Next::kGoOn : Next::kStop;
 }
 
 bool WarcReader::run() {
@@ -347,13 +459,22 @@ WarcReader::Next WarcReader::record(uint64_t offset) {
   const std::string warc_mime = mime_of(warc.get("content-type"));
   const bool http = warc_mime == "application/http" || (type == "response" && warc_mime.empty());
   const bool wanted = type == "response" || (type == "resource" && is_html_type(warc_mime));
+  const std::string record_id = unbracket(warc.get("warc-record-id"));
+  const uint64_t content_at = in_.offset();
+  // A wrong Content-Length shows only when the stream ends before it; what
+  // skipping keeps for that case is bounded like a record that is read.
+  const uint64_t keep_cap = limit_ + kMaxHttpHeaderBytes;
+  std::string block;  // the content read so far
+  bool ran_out = false;
   auto skip_rest = [&](uint64_t n) {
-    return in_.read(n, nullptr) == n ||
-                   truncated(offset, "Content-Length " + std::to_string(length) +
-                                         " runs past the end of the file")
-               ? Next::kGoOn
-               : Next::kStop;
+    std::string kept;
+    uint64_t kept_at = 0;
+    const bool keep_all = find_header(block) != std::string_view::npos;
+    if (in_.skip(n, keep_cap, keep_all, &kept, &kept_at) == n) return Next::kGoOn;
+    ran_out = true;
+    return ran_short(offset, record_id, length, block, content_at, std::move(kept), kept_at);
   };
+  auto read_short = [&] { return ran_short(offset, record_id, length, block, content_at, {}, 0); };
   if (!wanted) {
     if (type == "resource") {
       ++ctx_.stats().warc_non_html;
@@ -363,14 +484,8 @@ WarcReader::Next WarcReader::record(uint64_t offset) {
     return skip_rest(length);
   }
   // The HTTP headers tell whether the payload is wanted before it is read.
-  std::string block;
   const uint64_t head = std::min<uint64_t>(length, kMaxHttpHeaderBytes);
-  if (in_.read(head, &block) != head) {
-    return truncated(offset,
-                     "Content-Length " + std::to_string(length) + " runs past the end of the file")
-               ? Next::kGoOn
-               : Next::kStop;
-  }
+  if (in_.read(head, &block) != head) return read_short();
   if (http) {
     HttpResponse response;
     if (parse_http(block, &response)) {
@@ -393,21 +508,15 @@ WarcReader::Next WarcReader::record(uint64_t offset) {
     return skip_rest(length - head);
   }
   if (length > limit_ + kMaxHttpHeaderBytes) {
-    const std::string id = unbracket(warc.get("warc-record-id"));
     if (skip_rest(length - head) == Next::kStop) return Next::kStop;
-    if (stopped_) return Next::kGoOn;
-    return reject(offset, id, StatusCode::kTooLarge,
+    if (ran_out) return Next::kGoOn;  // not a record that large: rejected as such
+    return reject(offset, record_id, StatusCode::kTooLarge,
                   "record of " + std::to_string(length) + " bytes exceeds max_document_bytes (" +
                       std::to_string(limit_) + ")")
                ? Next::kGoOn
                : Next::kStop;
   }
-  if (in_.read(length - head, &block) != length - head) {
-    return truncated(offset,
-                     "Content-Length " + std::to_string(length) + " runs past the end of the file")
-               ? Next::kGoOn
-               : Next::kStop;
-  }
+  if (in_.read(length - head, &block) != length - head) return read_short();
   return page(offset, warc, std::move(block), http);
 }
 

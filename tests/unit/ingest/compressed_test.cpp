@@ -92,6 +92,53 @@ TEST(Compressed, ConcatenatedMembersAndFrames) {
   }
 }
 
+// Issue 16: two valid zstd frames, one line over the limit in each, were
+// reported as a truncated stream when the output ended exactly where a read
+// of the line reader's chunk size did (here at 6 MiB).
+TEST(Compressed, OverlongLinesInSeveralZstdFramesAreTooLarge) {
+  TempDir dir;
+  auto long_line = [](char fill, size_t bytes) {
+    const std::string head = R"({"id":"x","text":")", end = "\"}\n";
+    return head + std::string(bytes - head.size() - end.size(), fill) + end;
+  };
+  const std::string ok = "{\"id\":\"ok\",\"text\":\"middle\"}\n";
+  const std::string frame1 = long_line('a', 3u << 20);
+  const std::string frame2 = ok + long_line('b', (3u << 20) - ok.size());
+  ASSERT_EQ(frame1.size() + frame2.size(), size_t{6} << 20);
+  std::string path = dir.write("frames.jsonl.zst", zstd(frame1) + zstd(frame2));
+  ReadOptions opt;
+  opt.max_document_bytes = 1u << 20;
+  Collected c = read_all(path, opt);
+  ASSERT_EQ(c.rejects.size(), 2u) << c.rejects.back().status.message();
+  for (const Rejection& r : c.rejects) {
+    EXPECT_EQ(r.status.code(), StatusCode::kTooLarge) << r.status.message();
+  }
+  EXPECT_EQ(c.rejects[1].origin.line, 3u);
+  ASSERT_EQ(c.docs.size(), 1u);
+  EXPECT_EQ(c.docs[0].id, "ok");
+  EXPECT_EQ(c.stats.bytes, size_t{6} << 20);
+}
+
+// The same end of stream seen through ByteStream: a frame that fills the
+// caller's buffer exactly is followed by a clean end, not an error.
+TEST(Compressed, ZstdFrameEndingAtTheBufferEndIsACleanEnd) {
+  TempDir dir;
+  const std::string data(size_t{1} << 20, 'z');
+  std::string path = dir.write("exact.zst", zstd(data) + zstd(data));
+  auto stream = open_stream(path);
+  ASSERT_TRUE(stream.has_value());
+  std::string buf(data.size(), '\0');
+  for (int i = 0; i < 2; ++i) {
+    size_t got = 0;
+    ASSERT_TRUE((*stream)->read(buf.data(), buf.size(), &got).is_ok());
+    EXPECT_EQ(got, data.size());
+  }
+  size_t got = 1;
+  Status st = (*stream)->read(buf.data(), buf.size(), &got);
+  EXPECT_TRUE(st.is_ok()) << st.message();
+  EXPECT_EQ(got, 0u);
+}
+
 TEST(Compressed, LargeStreamsCrossChunkBoundaries) {
   TempDir dir;
   std::vector<std::string> texts;

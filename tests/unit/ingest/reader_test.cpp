@@ -71,11 +71,14 @@ TEST(ReadText, TitleIsCutAtACharacterBoundary) {
 
 TEST(ReadText, InvalidUtf8AndNulAreRepairedAndCounted) {
   TempDir dir;
-  std::string path =
-      dir.write("bad.txt", std::string("ok \xFF\xFE then \xC3 and", 16) + std::string("\0nul", 4));
+  // Damaged UTF-8: its good multi-byte characters outnumber the bad bytes, so
+  // it is repaired rather than read as a legacy charset (encoding_test.cpp).
+  const std::string good = "café naïve résumé déjà ";
+  std::string path = dir.write(
+      "bad.txt", good + std::string("ok \xFF\xFE then \xC3 and", 16) + std::string("\0nul", 4));
   Collected c = read_all(path);
   ASSERT_EQ(c.docs.size(), 1u);
-  EXPECT_EQ(c.docs[0].text, "ok " + kReplacement + " then " + kReplacement + " andnul");
+  EXPECT_EQ(c.docs[0].text, good + "ok " + kReplacement + " then " + kReplacement + " andnul");
   EXPECT_EQ(c.docs[0].invalid_utf8, 3u);
   EXPECT_TRUE(util::is_valid_utf8(c.docs[0].text));
 }
@@ -95,6 +98,20 @@ TEST(ReadText, OverTheLimitIsTooLarge) {
   ASSERT_EQ(c.docs.size(), 1u);  // exactly at the limit is fine
   EXPECT_EQ(c.docs[0].id, "small.txt");
   EXPECT_EQ(c.stats.bytes, 101u + 100u);  // big.txt was not read past limit + 1
+}
+
+// Issue 16: the read buffer grew a MiB at a time and each small document kept
+// it, so a folder of 10,000 twelve-word files held over 4 GB.
+TEST(ReadText, SmallDocumentsKeepNoReadBuffer) {
+  TempDir dir;
+  const std::string words = "twelve short words make up the whole of this tiny news file today";
+  for (int i = 0; i < 5; ++i) dir.write("d/" + std::to_string(i) + ".txt", words);
+  Collected c = read_all(dir.path().string());
+  ASSERT_EQ(c.docs.size(), 5u);
+  for (const Document& d : c.docs) {
+    EXPECT_EQ(d.text, words);
+    EXPECT_LE(d.text.capacity(), 2 * d.text.size() + 64) << d.id;
+  }
 }
 
 TEST(ReadJsonl, AllFieldsIntegerIdsAndMissingId) {

@@ -284,6 +284,76 @@ TEST(Warc, OversizedPayloadIsSkippedWithoutBeingHeld) {
   EXPECT_FALSE(c.rejects[0].id.empty());
 }
 
+// A record whose header declares `declared` bytes but holds `block`: damage
+// no builder would write.
+std::string lying_record(const std::string& type, const std::string& block, uint64_t declared) {
+  return "WARC/1.0\r\nWARC-Type: " + type +
+         "\r\nWARC-Record-ID: <urn:uuid:lying>\r\nWARC-Target-URI: https://a.example/lie\r\n"
+         "Content-Type: application/http; msgtype=response\r\nContent-Length: " +
+         std::to_string(declared) + "\r\n\r\n" + block + "\r\n\r\n";
+}
+
+// Issue 16: a Content-Length that runs past the end of the file swallowed the
+// complete records after it. It is rejected, and reading resumes at the next
+// record header inside the bytes it claimed; plain and gzip, whether the
+// record was wanted (read into memory), too large to read, or skipped unread.
+TEST(Warc, BogusContentLengthIsRejectedAndReadingResumesAtTheNextRecord) {
+  TempDir dir;
+  const std::string page = http_response(news_page("Lie", kBridge));
+  struct Case {
+    std::string type;
+    uint64_t declared;
+  };
+  for (const Case& k :
+       {Case{"response", uint64_t{1000000000000000}}, Case{"response", page.size() + 5000},
+        Case{"metadata", page.size() + 5000}, Case{"metadata", uint64_t{1000000000000000}}}) {
+    WarcBuilder warc;
+    warc.response("https://a.example/1", news_page("One", kHarbour));
+    const size_t lie_at = warc.plain().size();
+    warc.garbage(lying_record(k.type, page, k.declared));
+    warc.response("https://a.example/3", news_page("Three", kBridge));
+    for (const std::string& path :
+         {dir.write("c.warc", warc.plain()), dir.write("c.warc.gz", warc.gz())}) {
+      SCOPED_TRACE(path + " " + k.type + " " + std::to_string(k.declared));
+      Collected c = read_all(path);
+      ASSERT_EQ(c.docs.size(), 2u);
+      EXPECT_EQ(c.docs[0].url, "https://a.example/1");
+      EXPECT_EQ(c.docs[1].url, "https://a.example/3");
+      EXPECT_EQ(c.docs[1].origin.offset, warc.offsets()[1]);
+      ASSERT_EQ(c.rejects.size(), 1u);
+      const Rejection& r = c.rejects[0];
+      EXPECT_EQ(r.status.code(), StatusCode::kCorrupt);
+      EXPECT_EQ(r.origin.offset, lie_at);
+      EXPECT_NE(r.status.message().find("Content-Length " + std::to_string(k.declared) +
+                                        " runs past the end of the file"),
+                std::string::npos)
+          << r.status.message();
+      EXPECT_NE(r.status.message().find("resuming at the record at byte " +
+                                        std::to_string(warc.offsets()[1])),
+                std::string::npos)
+          << r.status.message();
+    }
+  }
+}
+
+// A real record over the limit is too large, and the one after it is read.
+TEST(Warc, RealRecordOverTheLimitIsTooLargeAndTheNextIsRead) {
+  TempDir dir;
+  WarcBuilder warc;
+  std::vector<std::string> big(8000, "A real paragraph of a real page that is far too long here.");
+  warc.response("https://a.example/big", news_page("Big", big));
+  warc.response("https://a.example/next", news_page("Next", kBridge));
+  ReadOptions options;
+  options.max_document_bytes = 64 << 10;  // the record is over limit + the HTTP header allowance
+  ASSERT_GT(warc.offsets()[1], options.max_document_bytes + (256u << 10));
+  Collected c = read_all(dir.write("c.warc", warc.plain()), options);
+  ASSERT_EQ(c.rejects.size(), 1u);
+  EXPECT_EQ(c.rejects[0].status.code(), StatusCode::kTooLarge);
+  EXPECT_EQ(c.rejects[0].origin.offset, 0u);
+  ASSERT_EQ(c.docs.size(), 1u);
+  EXPECT_EQ(c.docs[0].url, "https://a.example/next");
+}
+
 TEST(Warc, PageWithoutArticleTextIsRejectedNotDropped) {
   TempDir dir;
   WarcBuilder warc;
