@@ -2,7 +2,7 @@
 # features the KINDRED_USE_* options compiled in, so that the CLI, the library,
 # the `run` records and the Python module all report the same.
 set(KINDRED_FEATURES "")
-foreach(pair "live-index;KINDRED_USE_LMDB" "server;KINDRED_USE_LMDB" "html;KINDRED_USE_GUMBO"
+foreach(pair "live-index;KINDRED_USE_LMDB" "server;KINDRED_USE_LMDB" "html;KINDRED_USE_GUMBO" "icu;KINDRED_USE_ICU"
              "python;KINDRED_USE_PYTHON" "dask;KINDRED_USE_DASK")
   list(GET pair 0 feature)
   list(GET pair 1 option)
@@ -22,6 +22,11 @@ if(KINDRED_USE_GUMBO)
   set(KINDRED_HAVE_HTML 1)
 else()
   set(KINDRED_HAVE_HTML 0)
+endif()
+if(KINDRED_USE_ICU)
+  set(KINDRED_HAVE_ICU 1)
+else()
+  set(KINDRED_HAVE_ICU 0)
 endif()
 set(KINDRED_GENERATED_INCLUDE_DIR ${PROJECT_BINARY_DIR}/include)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/version.h.in ${KINDRED_GENERATED_INCLUDE_DIR}/kindred/version.h

@@ -1,7 +1,10 @@
 #include "ingest/charset.h"
 
+#include "kindred/version.h"  // KINDRED_HAVE_ICU
+#if KINDRED_HAVE_ICU
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -162,6 +165,7 @@ bool label_chars_ok(std::string_view s) {
   });
 }
 
+#if KINDRED_HAVE_ICU
 struct ConverterCloser {
   void operator()(UConverter* c) const { ucnv_close(c); }
 };
@@ -237,6 +241,14 @@ bool icu_to_utf8(std::string_view bytes, const std::string& charset, std::string
   return true;
 }
 
+#else
+// Built without ICU (-DKINDRED_USE_ICU=OFF): only UTF-8 is decoded; a page in
+// another charset is read as UTF-8 with repair and counted as a fallback.
+bool icu_to_utf8(std::string_view, const std::string&, std::string*, uint32_t*) {
+  return false;
+}
+#endif
+
 }  // namespace
 
 std::string charset_from_content_type(std::string_view content_type) {
@@ -297,6 +309,7 @@ std::string canonical_charset(std::string_view label) {
   for (const auto& [alias, name] : kAliases) {
     if (alias == low) return std::string(name);
   }
+#if KINDRED_HAVE_ICU
   UErrorCode err = U_ZERO_ERROR;
   ConverterPtr cnv(ucnv_open(low.c_str(), &err));
   if (U_FAILURE(err) || cnv == nullptr) return {};
@@ -304,6 +317,9 @@ std::string canonical_charset(std::string_view label) {
   const char* standard = ucnv_getStandardName(low.c_str(), "IANA", &err);
   if (U_SUCCESS(err) && standard != nullptr) return standard;
   return low;
+#else
+  return {};
+#endif
 }
 
 Decoded decode_to_utf8(std::string_view bytes, std::string_view declared, bool html,

@@ -9,8 +9,9 @@
 #   - `kindred --version` agrees with the version CMake set, and `kindred scan`
 #     of the example corpus finds its links, with that version in the run record;
 #   - the manual pages and bash completion are there, and completion works;
-#   - an out-of-tree CMake project find_package(kindred)s, builds, links the
-#     shared library and scans; pkg-config gives the same flags;
+#   - an out-of-tree CMake project find_package(kindred)s, builds one program
+#     with the shared library and one with the static, and both scan;
+#     pkg-config gives flags that build it too;
 #   - python3 -c "import kindred" imports the installed module, whose
 #     __version__ is the CLI's, and scans.
 # Prints what it checks; exits non-zero on the first failure.
@@ -123,9 +124,11 @@ mkdir -p "$work/consumer"
 cat >"$work/consumer/CMakeLists.txt" <<'EOF'
 cmake_minimum_required(VERSION 3.25)
 project(consumer CXX)
-find_package(kindred 0.1 CONFIG REQUIRED)
+find_package(kindred 0.1 CONFIG REQUIRED COMPONENTS static)
 add_executable(consumer consumer.cpp)
 target_link_libraries(consumer PRIVATE kindred::kindred)
+add_executable(consumer_static consumer.cpp)
+target_link_libraries(consumer_static PRIVATE kindred::kindred_static)
 EOF
 cat >"$work/consumer/consumer.cpp" <<'EOF'
 #include <kindred/kindred.h>
@@ -162,6 +165,11 @@ out=$("$work/consumer/build/consumer") || die "the consumer's scan: '$out'"
 [ "$out" = "$version 1 text" ] || die "the consumer printed '$out'"
 ldd "$work/consumer/build/consumer" | has "$libdir/libkindred.so" ||
   die "the consumer does not load the installed libkindred.so"
+out=$("$work/consumer/build/consumer_static") || die "the static consumer's scan: '$out'"
+[ "$out" = "$version 1 text" ] || die "the static consumer printed '$out'"
+if ldd "$work/consumer/build/consumer_static" | has libkindred; then
+  die "the static consumer loads libkindred.so"
+fi
 pc=$(find "$root/usr/lib" -name kindred.pc | head -1)
 [ -n "$pc" ] || die "no kindred.pc"
 pcflags=$(PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSTEM_INCLUDE_PATH='' pkg-config --cflags --libs kindred)
