@@ -135,12 +135,14 @@ std::string footer_section(const CLI::App& app) {
 }
 
 std::string program_page(const CLI::App& app) {
-  std::string out = header("kindred", app.get_description());
+  std::string what = app.get_description();  // "kindred: traces ..."
+  if (what.starts_with("kindred: ")) what.erase(0, 9);
+  std::string out = header("kindred", what);
   out += ".SH SYNOPSIS\n" + synopsis("kindred", app);
   out += ".SH DESCRIPTION\n" + roff(app.get_description()) + ".\n";
   out += ".SH COMMANDS\n";
   for (const CLI::App* sub : subcommands_of(app)) {
-    out += ".TP\n\\fBkindred " + roff(sub->get_name()) + "\\fR(1)\n" +
+    out += ".TP\n\\fBkindred\\-" + roff(sub->get_name()) + "\\fR(1)\n" +
            roff(sub->get_description()) + "\n";
   }
   out += options_section(app, ".SH OPTIONS\n");

@@ -13,14 +13,14 @@
 #     with the shared library and one with the static, and both scan;
 #     pkg-config gives flags that build it too;
 #   - python3 -c "import kindred" imports the installed module, whose
-#     __version__ is the CLI's, and scans.
+#     __version__ is the CLI's, and scans; kindred-dask starts.
 # Prints what it checks; exits non-zero on the first failure.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 src=$(cd "${2:-$(dirname "$0")/../..}" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-step() { echo "install_test: $*" >&2; }
+step() { echo "install_test: [${SECONDS}s] $*" >&2; }
 # grep that reads all its input: `cmd | grep -q` can kill cmd with SIGPIPE,
 # which pipefail reports as a failure.
 has() { grep "$@" >/dev/null; }
@@ -187,4 +187,13 @@ assert kindred.__file__.startswith(sys.argv[1]), kindred.__file__
 r = kindred.scan(sys.argv[2])
 print(kindred.__version__, any(l.relation == "contained" for l in r.links))' "$pydir" "$src/examples/corpus")
 [ "$got" = "$version True" ] || die "python3: '$got'"
+if [ -x "$root/usr/bin/kindred-dask" ]; then
+  if /usr/bin/python3 -c 'import distributed' 2>/dev/null; then
+    (cd "$work" && PYTHONPATH="$pydir" "$root/usr/bin/kindred-dask" --help >"$work/dask.txt") ||
+      die "kindred-dask --help"
+    has '^usage: kindred-dask' "$work/dask.txt" || die "kindred-dask --help: $(cat "$work/dask.txt")"
+  else
+    step "python3-distributed not installed: kindred-dask not run"
+  fi
+fi
 step "ok"
