@@ -7,14 +7,14 @@
 #            and kindred.pc
 include(CMakePackageConfigHelpers)
 
-# The public API only: every header here compiles on its own with nothing but
-# the standard library (tests/install checks each one).
-set(KINDRED_PUBLIC_HEADERS document.h kindred.h params.h pipeline.h read_options.h results.h
-  stages.h status.h)
-if(KINDRED_USE_LMDB)
-  list(APPEND KINDRED_PUBLIC_HEADERS live_index.h)
+# The public API, include/kindred/ (every header there; private ones live
+# under src/): each compiles on its own with nothing but the standard library
+# (tests/install checks each one). A glob, so that a header added there is
+# installed and checked without a change here.
+file(GLOB KINDRED_PUBLIC_HEADERS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/kindred/*.h)
+if(NOT KINDRED_USE_LMDB)
+  list(REMOVE_ITEM KINDRED_PUBLIC_HEADERS ${PROJECT_SOURCE_DIR}/include/kindred/live_index.h)
 endif()
-list(TRANSFORM KINDRED_PUBLIC_HEADERS PREPEND ${PROJECT_SOURCE_DIR}/include/kindred/)
 list(APPEND KINDRED_PUBLIC_HEADERS ${KINDRED_GENERATED_INCLUDE_DIR}/kindred/version.h)
 install(FILES ${KINDRED_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kindred COMPONENT dev)
 
