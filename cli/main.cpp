@@ -6,8 +6,12 @@
 #include <malloc.h>
 #endif
 
+#include <string>
+
 #include "commands.h"
+#include "kindred/params.h"
 #include "kindred/version.h"
+#include "manual.h"
 
 namespace {
 
@@ -25,12 +29,23 @@ void tune_allocator() {
 #endif
 }
 
+// What `kindred --version` prints: the version, the default parameters' spec
+// string (a `run` record's "params") and the features compiled in.
+std::string version_text() {
+  return std::string("kindred ") + kindred::kVersion + "\nparams: " + kindred::Params{}.to_spec() +
+         "\nfeatures: " + kindred::kFeatures;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   tune_allocator();
   CLI::App app{"kindred: traces reused text through the news"};
-  app.set_version_flag("--version", kindred::kVersion);
+  app.set_version_flag("--version", version_text, "Print the version, parameters and features");
+  app.footer(
+      "Exit codes: 0 ok; 1 bad input (the message names file and line) or nothing to scan; "
+      "2 usage error, or a feature this kindred was built without; 3 the output could not be "
+      "written.");
   app.require_subcommand(1);
   kindred::cli::register_scan(app);
   kindred::cli::register_report(app);
@@ -38,6 +53,8 @@ int main(int argc, char** argv) {
   kindred::cli::register_synth(app);
   kindred::cli::register_index(app);
   kindred::cli::register_serve(app);
+  // Manual pages and completion scripts, written at build time from this table.
+  if (const int code = kindred::cli::run_generator(app, argc, argv); code >= 0) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,7 @@ packages=(
   pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas python3-distributed
   clang libclang-rt-dev
   chromium fonts-dejavu-core  # the HTML report's browser test (ctest -L browser)
+  zsh  # the install test checks that the generated zsh completion parses (ctest -L install)
 )
 
 missing=()

@@ -21,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,15 +31,11 @@
 #include "kindred/document.h"
 #include "kindred/params.h"
 #include "kindred/pipeline.h"
+#include "kindred/read_options.h"
 #include "kindred/results.h"
 #include "kindred/status.h"
 
 namespace kindred {
-
-namespace ingest {
-struct ReadOptions;
-struct ReadStats;
-}  // namespace ingest
 
 // ---------------------------------------------------------------------------
 // Sketching

@@ -1,8 +1,11 @@
 #include "ingest/charset.h"
 
+#include "kindred/version.h"  // KINDRED_HAVE_ICU
+#if KINDRED_HAVE_ICU
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucsdet.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -167,6 +170,7 @@ bool label_chars_ok(std::string_view s) {
   });
 }
 
+#if KINDRED_HAVE_ICU
 struct ConverterCloser {
   void operator()(UConverter* c) const { ucnv_close(c); }
 };
@@ -308,14 +312,27 @@ class Utf8Stream final : public ByteStream {
   bool done_ = false;
   Status error_;
 };
+#else
+// Built without ICU (-DKINDRED_USE_ICU=OFF): only UTF-8 is decoded; a page in
+// another charset is read as UTF-8 with repair and counted as a fallback.
+bool icu_to_utf8(std::string_view, const std::string&, std::string*, uint32_t*) {
+  return false;
+}
+#endif
 
 }  // namespace
 
 std::unique_ptr<ByteStream> make_utf8_stream(ByteStream& inner, const std::string& charset) {
+#if KINDRED_HAVE_ICU
   UErrorCode err = U_ZERO_ERROR;
   ConverterPtr cnv(ucnv_open(charset.c_str(), &err));
   if (U_FAILURE(err) || cnv == nullptr) return nullptr;
   return std::make_unique<Utf8Stream>(inner, std::move(cnv));
+#else
+  (void)inner;
+  (void)charset;
+  return nullptr;  // no converter without ICU
+#endif
 }
 
 std::string charset_from_content_type(std::string_view content_type) {
@@ -366,7 +383,10 @@ std::string detect_charset(std::string_view bytes, bool html) {
   }
   if (invalid == 0 && nuls * kNulShare < bytes.size()) return "UTF-8";
   if (multibyte > invalid && nuls * kNulShare < bytes.size()) return "UTF-8";
-
+#if !KINDRED_HAVE_ICU
+  (void)html;
+  return "UTF-8";  // no detector without ICU: repaired as UTF-8
+#else
   UErrorCode err = U_ZERO_ERROR;
   UCharsetDetector* det = ucsdet_open(&err);
   if (U_FAILURE(err) || det == nullptr) return "UTF-8";
@@ -391,6 +411,7 @@ std::string detect_charset(std::string_view bytes, bool html) {
     return canonical;
   }
   return "UTF-8";
+#endif
 }
 
 std::string sniff_meta_charset(std::string_view html) {
@@ -440,6 +461,7 @@ std::string canonical_charset(std::string_view label) {
   for (const auto& [alias, name] : kAliases) {
     if (alias == low) return std::string(name);
   }
+#if KINDRED_HAVE_ICU
   UErrorCode err = U_ZERO_ERROR;
   ConverterPtr cnv(ucnv_open(low.c_str(), &err));
   if (U_FAILURE(err) || cnv == nullptr) return {};
@@ -447,6 +469,9 @@ std::string canonical_charset(std::string_view label) {
   const char* standard = ucnv_getStandardName(low.c_str(), "IANA", &err);
   if (U_SUCCESS(err) && standard != nullptr) return standard;
   return low;
+#else
+  return {};
+#endif
 }
 
 Decoded decode_to_utf8(std::string_view bytes, std::string_view declared, bool html,

@@ -40,6 +40,7 @@
 #include "core/check.h"
 #include "index/band_table.h"
 #include "kindred/stages.h"
+#include "kindred/version.h"
 #include "live/bucket_delta.h"
 #include "live/bucket_runs.h"
 #include "live/store.h"
@@ -805,7 +806,8 @@ Result<std::unique_ptr<LiveIndex>> LiveIndex::open(const std::string& dir,
   if (v != kLiveFormatVersion) {
     return Status(StatusCode::kDataError,
                   "index '" + dir + "' has format version " + std::to_string(v) +
-                      ", this kindred reads version " + std::to_string(kLiveFormatVersion) +
+                      ", this kindred (" + kVersion + ") reads version " +
+                      std::to_string(kLiveFormatVersion) +
                       " only; rebuild it with this version (`kindred index create` + `add`)");
   }
   auto p = live::get(t.get(), s.d().meta, live::val("params"));

@@ -1,7 +1,15 @@
 #include "normalize/tokenize.h"
 
-#include <unicode/ubrk.h>
 #include <utf8proc.h>
+
+#include "kindred/version.h"  // KINDRED_HAVE_ICU
+#if KINDRED_HAVE_ICU
+#include <unicode/ubrk.h>
+#else
+// Built without ICU (-DKINDRED_USE_ICU=OFF): a run of an unspaced script
+// becomes one token per character, as when ICU has no data.
+using UChar = char16_t;
+#endif
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -224,6 +232,7 @@ void normalize_into(std::string_view raw, bool ascii, std::string& out) {
   fold_letters(out);
 }
 
+#if KINDRED_HAVE_ICU
 struct BreakIteratorCloser {
   void operator()(UBreakIterator* it) const { ubrk_close(it); }
 };
@@ -241,6 +250,8 @@ UBreakIterator* word_breaker() {
   }();
   return it.get();
 }
+
+#endif
 
 // Longest run handed to ICU at once, in UTF-16 units (ICU counts in int32_t;
 // a cut inside a run only splits one word).
@@ -284,16 +295,22 @@ class Segmenter {
   }
 
   void segment(std::string_view run, size_t base, std::vector<Token>& out) {
+#if KINDRED_HAVE_ICU
+    if (icu_segment(run, base, out)) return;
+#endif
+    // No ICU data: one token per character, as before segmentation existed.
+    for (size_t u = 0; u + 1 < offsets_.size(); ++u) {
+      if (offsets_[u] != offsets_[u + 1]) emit(run, base, offsets_[u], offsets_[u + 1], out);
+    }
+  }
+
+#if KINDRED_HAVE_ICU
+  // False when ICU cannot segment (no data); nothing was emitted then.
+  bool icu_segment(std::string_view run, size_t base, std::vector<Token>& out) {
     UBreakIterator* bi = word_breaker();
     UErrorCode err = U_ZERO_ERROR;
     if (bi != nullptr) ubrk_setText(bi, units_.data(), static_cast<int32_t>(units_.size()), &err);
-    if (bi == nullptr || U_FAILURE(err)) {
-      // No ICU data: one token per character, as before segmentation existed.
-      for (size_t u = 0; u + 1 < offsets_.size(); ++u) {
-        if (offsets_[u] != offsets_[u + 1]) emit(run, base, offsets_[u], offsets_[u + 1], out);
-      }
-      return;
-    }
+    if (bi == nullptr || U_FAILURE(err)) return false;
     int32_t prev = ubrk_first(bi);
     for (int32_t next = ubrk_next(bi); next != UBRK_DONE; prev = next, next = ubrk_next(bi)) {
       const size_t b = offsets_[static_cast<size_t>(prev)];
@@ -301,7 +318,9 @@ class Segmenter {
       if (e > b) emit(run, base, b, e, out);
     }
     ubrk_setText(bi, nullptr, 0, &err);  // drop the pointer to units_
+    return true;
   }
+#endif
 
   std::vector<UChar> units_;
   std::vector<uint32_t> offsets_;  // byte offset in the run of each unit, and of the end
