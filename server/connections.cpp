@@ -153,19 +153,19 @@ class GuardedStream : public httplib::Stream {
   }
   size_t received() const { return head_bytes_ + body_bytes_; }
   size_t written() const { return written_; }
-  bool broken() const { return broken_; }
+  bool broken() const { return read_failed_ || write_failed_; }
 
   bool is_readable() const override { return begin_ < end_; }
-  bool is_writable() const override { return !broken_; }
+  bool is_writable() const override { return !write_failed_; }
 
   ssize_t read(char* ptr, size_t size) override {
-    if (broken_) return -1;
+    if (read_failed_) return -1;
     if (begin_ == end_ && !fill()) return -1;
     if (begin_ == end_) return 0;  // the client closed its side
     size_t n = std::min(size, end_ - begin_);
     if (in_head_) {
       n = head_part(n);  // the head alone: the body is counted from the next read
-      if (broken_) return -1;
+      if (read_failed_) return -1;
     } else {
       body_bytes_ += n;
       if (body_bytes_ > limits_.max_wire_body_bytes) return fail(state_.body_too_large);
@@ -176,10 +176,10 @@ class GuardedStream : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, size_t size) override {
-    if (broken_) return -1;
+    if (write_failed_) return -1;
     const ssize_t n = t_.send(ptr, size, limits_.write_timeout);
     if (n < 0) {
-      broken_ = true;
+      write_failed_ = true;
       return -1;
     }
     written_ += static_cast<size_t>(n);
@@ -195,7 +195,7 @@ class GuardedStream : public httplib::Stream {
 
   ssize_t fail(bool& flag) {
     flag = true;
-    broken_ = true;
+    read_failed_ = true;  // answers can still be written
     return -1;
   }
 
@@ -257,7 +257,7 @@ class GuardedStream : public httplib::Stream {
   const std::atomic<bool>& stopping_;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
-  bool broken_ = false;
+  bool read_failed_ = false, write_failed_ = false;
   bool in_head_ = true;
   int blank_ = 0;
   size_t head_bytes_ = 0, written_ = 0;
@@ -366,6 +366,11 @@ GuardedServer::GuardedServer(ConnectionLimits limits) : limits_(limits) {
   // Only for the Keep-Alive header httplib writes: the loop below enforces them.
   set_keep_alive_max_count(limits_.max_requests);
   set_keep_alive_timeout(std::max<time_t>(1, limits_.idle_timeout.count() / 1000));
+}
+
+void GuardedServer::widen_backlog(int backlog) {
+  const socket_t sock = svr_sock_;
+  if (sock != INVALID_SOCKET) ::listen(sock, backlog);  // Linux: a second listen() resizes
 }
 
 void GuardedServer::shutdown() {

@@ -80,6 +80,9 @@ class GuardedServer : public httplib::Server {
   // Serves `request` (one or more requests, then the end of input) as one
   // connection and returns everything answered: for tests and fuzzing.
   std::string serve_bytes(std::string_view request);
+  // After bind: a longer queue of connections not yet accepted than httplib's
+  // 5, so that a burst of clients is not dropped by the kernel.
+  void widen_backlog(int backlog);
   // Stops listening and makes the connections end their waits.
   void shutdown();
   const ConnectionLimits& limits() const { return limits_; }

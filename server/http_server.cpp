@@ -575,6 +575,8 @@ bool Service::bind() {
     error_ = "cannot listen on " + s.options.host + ":" + std::to_string(s.options.port);
     return false;
   }
+  s.http.widen_backlog(
+      static_cast<int>(std::min<size_t>(4096, 2 * s.options.connections.max_connections + 64)));
   return true;
 }
 

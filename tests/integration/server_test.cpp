@@ -414,5 +414,117 @@ TEST_F(ServerTest, SlowClientsDoNotStallOthers) {
   }
 }
 
+// Deadlines: a request whose headers take too long, or whose body pauses too
+// long, gets 408 and its connection is closed; a connection that never starts
+// a request is closed without an answer. Only "it happened before a generous
+// bound" is checked, never how soon.
+TEST_F(ServerTest, SlowAndIdleConnectionsAreTimedOut) {
+  server::ServerOptions o;
+  o.connections.header_timeout = server::Millis{800};
+  o.connections.read_timeout = server::Millis{800};
+  o.connections.idle_timeout = server::Millis{800};
+  start_with(o);
+  {
+    Drip drip(service->port(), 1);
+    bool closed = false;
+    const std::string answer = drip.client(0).read_all(closed);
+    EXPECT_TRUE(closed) << "a dripping client was never dropped";
+    EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  }
+  {
+    RawClient idle(service->port());
+    bool closed = false;
+    EXPECT_EQ(idle.read_all(closed), "");
+    EXPECT_TRUE(closed) << "an idle connection was never closed";
+  }
+  {
+    // Headers complete, then half the body and a pause.
+    RawClient c(service->port());
+    ASSERT_TRUE(
+        c.send("POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":\"a\","));
+    bool closed = false;
+    const std::string answer = c.read_all(closed);
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
+  }
+  // And the server still answers.
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  EXPECT_EQ(index->stats().documents, 0u);
+}
+
+// Past --max-connections a connection is answered 503 and closed; once one
+// closes, new ones are served again.
+TEST_F(ServerTest, ConnectionLimit) {
+  server::ServerOptions o;
+  o.connections.max_connections = 3;
+  o.connections.idle_timeout = server::Millis{60'000};  // the held ones stay open
+  start_with(o);
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawClient>(service->port()));
+    ASSERT_TRUE(held.back()->connected());
+  }
+  {
+    RawClient extra(service->port());  // accepted after the three before it
+    bool closed = false;
+    const std::string answer = extra.read_all(closed);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
+    EXPECT_NE(answer.find("too many connections"), std::string::npos) << answer;
+    EXPECT_TRUE(closed);
+  }
+  held.front()->close();
+  // Its slot frees when the server notices the close: retry until then, bounded.
+  bool served = false;
+  const auto until = std::chrono::steady_clock::now() + kPatience;
+  while (!served && std::chrono::steady_clock::now() < until) {
+    httplib::Client c("127.0.0.1", service->port());
+    auto r = c.Get("/health");
+    served = r && r->status == 200;
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(served);
+}
+
+// The connection loop without a socket: pipelined requests, the head cap, a
+// chunked body over the limit, a request cut short.
+TEST_F(ServerTest, RawRequestsInMemory) {
+  server::ServerOptions o;
+  o.max_body_bytes = 2048;
+  start_with(o);
+  std::string out = service->serve_bytes(
+      "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
+  EXPECT_NE(out.find("HTTP/1.1 404"), std::string::npos) << out;
+  out = service->serve_bytes("GET /health HTTP/1.1\r\nX-Big: " + std::string(100'000, 'a'));
+  EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out.substr(0, 200);
+  std::string many_headers = "GET /health HTTP/1.1\r\n";
+  for (int i = 0; i < 10'000; ++i) many_headers += "X-" + std::to_string(i) + ": y\r\n";
+  out = service->serve_bytes(many_headers + "\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out.substr(0, 200);
+  std::string chunked = "POST /documents HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 10; ++i) chunked += "400\r\n" + std::string(1024, ' ') + "\r\n";
+  out = service->serve_bytes(chunked + "0\r\n\r\nGET /health HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 200);
+  EXPECT_EQ(out.find("HTTP/1.1 200"), std::string::npos) << "served after an unread body";
+  // A chunked body over the limit on another route: the wire cap.
+  chunked = "POST /stories/refresh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 100; ++i) chunked += "400\r\n" + std::string(1024, ' ') + "\r\n";
+  out = service->serve_bytes(chunked + "0\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 200);
+  out = service->serve_bytes(
+      "POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"id\"");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out.substr(0, 200);
+  out = service->serve_bytes(
+      "POST /documents HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "multipart/form-data; boundary=b\r\nContent-Length: 4\r\n\r\nabcd");
+  EXPECT_EQ(out.rfind("HTTP/1.1 415", 0), 0u) << out.substr(0, 200);
+  const std::string doc = doc_json("m", kText);
+  out = service->serve_bytes("POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                             std::to_string(doc.size()) + "\r\n\r\n" + doc);
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out.substr(0, 200);
+  EXPECT_EQ(index->stats().documents, 1u);
+}
+
 }  // namespace
 }  // namespace kindred
