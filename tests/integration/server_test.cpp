@@ -498,6 +498,21 @@ TEST_F(ServerTest, RawRequestsInMemory) {
   EXPECT_NE(out.find("HTTP/1.1 404"), std::string::npos) << out;
   out = service->serve_bytes("GET /health HTTP/1.1\r\nX-Big: " + std::string(100'000, 'a'));
   EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out.substr(0, 200);
+  out = service->serve_bytes("GET /health HTTP/1.1\r\nX-Long: " + std::string(9000, 'a') +
+                             "\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out.substr(0, 200);  // one line over 8 KiB
+  out = service->serve_bytes("GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 414", 0), 0u) << out.substr(0, 200);
+  out = service->serve_bytes(
+      "POST /documents HTTP/1.1\r\nExpect: 100-continue\r\n"
+      "Content-Length: 99999999\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out.substr(0, 200);
+  std::string keep_alive;
+  for (int i = 0; i < 101; ++i) keep_alive += "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  out = service->serve_bytes(keep_alive);
+  size_t answers = 0;
+  for (size_t at = 0; (at = out.find("HTTP/1.1 200", at)) != std::string::npos; ++at) ++answers;
+  EXPECT_EQ(answers, 100u) << "requests per connection";
   std::string many_headers = "GET /health HTTP/1.1\r\n";
   for (int i = 0; i < 10'000; ++i) many_headers += "X-" + std::to_string(i) + ": y\r\n";
   out = service->serve_bytes(many_headers + "\r\n");
