@@ -1,9 +1,10 @@
 // Server: the JSON HTTP API over a LiveIndex (reference: docs/api.md).
 //
 // Routes only translate: they parse requests, call LiveIndex, and write the
-// answers as JSON (or the HTML story view of src/report/html.h). The server is
-// cpp-httplib's, with its thread pool: reads run in parallel on LMDB
-// snapshots, adds are serialised by the index.
+// answers as JSON (or the HTML story view of src/report/html.h). Requests are
+// parsed by cpp-httplib, each connection on its own thread (connections.h),
+// at most `threads` handled at once: reads run in parallel on LMDB snapshots,
+// adds are serialised by the index.
 //
 // Safety: binds 127.0.0.1 unless told otherwise; with a token every route but
 // /health needs "Authorization: Bearer TOKEN" (401 without); bodies over
