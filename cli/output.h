@@ -9,6 +9,9 @@
 // torn one that looks complete. Opening fails at once when the folder is
 // missing or not writable, so commands open their outputs before reading
 // input. Devices, pipes and other non-regular files are written in place.
+// The one window: the file is linked under a hidden temporary name
+// (".NAME.kindred-PID-N-M") just before the rename, so a kill within those
+// microseconds leaves that hidden file beside an intact target.
 #pragma once
 
 #include <cstdio>
