@@ -77,7 +77,11 @@ void run_add(const IndexArgs& a) {
       std::fflush(stdout);
     }
     added += r->added.size();
-    for (const LiveAdded& d : r->added) links += d.matches.size();
+    // A link between two documents of this commit is listed by both; count each
+    // link at its later document (documents are numbered in the order added).
+    for (const LiveAdded& d : r->added) {
+      for (const LiveMatch& m : d.matches) links += m.doc < d.doc;
+    }
     for (Rejection& rej : r->rejections) {
       if (!on_reject(std::move(rej))) break;
     }

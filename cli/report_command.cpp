@@ -29,6 +29,11 @@ void run_report(ReportArgs& args) {
   options.keep_text = true;  // passages, accounts and quotations show their words
   Scanner scanner(args.analysis.params, options);
 
+  // Opened before any input is read: a missing folder fails at once, not after the work.
+  OutputFile out;
+  if (!out.open(args.output, OutputFile::Commit::kWhenComplete)) {
+    fail("report", 3, "cannot write output: " + out.error());
+  }
   OutputFile rejects_file;
   const InputCounts counts = read_inputs("report", args.input, scanner, progress, rejects_file);
 
@@ -38,8 +43,6 @@ void run_report(ReportArgs& args) {
   report::HtmlOptions html;
   html.title = args.title;
   html.rejected = counts.rejected;
-  OutputFile out;
-  if (!out.open(args.output)) fail("report", 3, "cannot write output: " + out.error());
   uint64_t bytes = 0;
   report::write_html_report(args.analysis.params, result, html, [&](std::string_view chunk) {
     bytes += chunk.size();

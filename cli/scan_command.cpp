@@ -24,14 +24,17 @@ void run_scan(ScanArgs& args) {
   TerminalProgress progress(!args.analysis.quiet && stderr_is_terminal());
   Scanner scanner(args.analysis.params, scan_options("scan", args.analysis, &progress));
 
+  // Opened before any input is read: a missing folder fails at once, not after the work.
+  OutputFile out;
+  if (!out.open(args.output, OutputFile::Commit::kWhenComplete)) {
+    fail("scan", 3, "cannot write output: " + out.error());
+  }
   OutputFile rejects_file;
   const InputCounts counts = read_inputs("scan", args.input, scanner, progress, rejects_file);
 
   ScanResult result = scanner.finish();
   progress.clear();
 
-  OutputFile out;
-  if (!out.open(args.output)) fail("scan", 3, "cannot write output: " + out.error());
   report::write_scan_jsonl(args.analysis.params, result, counts.rejected,
                            [&](std::string_view chunk) { out.write(chunk); });
   if (!out.close()) fail("scan", 3, out.error());

@@ -37,8 +37,28 @@ void register_serve(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-batch", args->options.max_batch, "Most documents per POST /documents")
       ->capture_default_str();
-  cmd->add_option("--http-threads", args->options.threads, "Request worker threads")
+  cmd->add_option("--http-threads", args->options.threads,
+                  "Requests handled at once (once they have arrived)")
       ->capture_default_str();
+  server::ConnectionLimits& limits = args->options.connections;
+  cmd->add_option("--max-connections", limits.max_connections,
+                  "Connections open at once; more are answered 503")
+      ->capture_default_str();
+  auto seconds = [&](const char* name, server::Millis& value, const char* what) {
+    cmd->add_option_function<double>(
+           name, [&value](double s) { value = server::Millis(static_cast<int64_t>(s * 1000)); },
+           what)
+        ->check(CLI::Range(0.001, 86400.0))
+        ->default_str(std::to_string(value.count() / 1000));
+  };
+  seconds("--header-timeout", limits.header_timeout,
+          "Seconds a request's line and headers may take (408 after)");
+  seconds("--request-timeout", limits.request_timeout,
+          "Seconds a whole request, body included, may take (408 after)");
+  seconds("--read-timeout", limits.read_timeout,
+          "Longest pause, in seconds, while a request arrives (408 after)");
+  seconds("--idle-timeout", limits.idle_timeout,
+          "Seconds a connection may wait without a request before it is closed");
   cmd->add_option("-t,--threads", args->threads, "Sketching threads per add (0 = all cores)");
   cmd->callback([args] {
     LiveOpenOptions o;

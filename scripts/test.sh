@@ -46,7 +46,7 @@ run_fuzzers() {
   cmake --build build-fuzz -j "$jobs" --target kindred_fuzzers
   mkdir -p build-fuzz/artifacts
   local target work
-  for target in jsonl html warc gzip zstd text; do
+  for target in jsonl html warc gzip zstd text http; do
     work=$(mktemp -d)  # new inputs go here, never into the source tree
     echo "fuzz_$target: ${FUZZ_SECONDS:-20} s" >&2
     build-fuzz/tests/fuzz/fuzz_"$target" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \

@@ -3,7 +3,10 @@
 #include <httplib.h>
 #include <simdjson.h>
 
+#include <charconv>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
 #include <optional>
 
 #include "ingest/json_document.h"
@@ -141,14 +144,82 @@ std::optional<std::string> parse_document(simdjson::dom::element e, Document& do
   return std::nullopt;
 }
 
+// At most `threads` requests handled at once; the others wait here, after
+// their request has arrived (slow clients wait in their own connection, not
+// here).
+class Gate {
+ public:
+  explicit Gate(size_t n) : free_(std::max<size_t>(n, 1)) {}
+  void enter() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return free_ > 0; });
+    --free_;
+  }
+  void leave() {
+    {
+      std::lock_guard lock(mu_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t free_;
+};
+
+struct Inside {
+  explicit Inside(Gate& g) : gate(g) { gate.enter(); }
+  ~Inside() { gate.leave(); }
+  Inside(const Inside&) = delete;
+  Inside& operator=(const Inside&) = delete;
+  Gate& gate;
+};
+
+ConnectionLimits limits_of(const ServerOptions& o) {
+  ConnectionLimits l = o.connections;
+  // A backstop for every route and encoding; POST /documents caps the body
+  // itself at max_body_bytes. Chunk framing and headers take some bytes more.
+  l.max_wire_body_bytes = 2 * uint64_t{o.max_body_bytes} + (64u << 10);
+  return l;
+}
+
+// Marks the connection to be closed after this answer: the rest of the
+// request body was not read, so the next bytes are not a request.
+void close_after(httplib::Response& res) {
+  if (ConnectionState* c = current_connection()) c->close = true;
+  res.set_header("Connection", "close");
+}
+
+std::optional<uint64_t> content_length(const httplib::Request& req) {
+  if (!req.has_header("Content-Length")) return std::nullopt;
+  const std::string v = req.get_header_value("Content-Length");
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size()) return UINT64_MAX;  // not a number: too big
+  return n;
+}
+
 }  // namespace
 
 struct Service::Impl {
-  Impl(LiveIndex& i, ServerOptions o) : index(i), options(std::move(o)) {}
+  Impl(LiveIndex& i, ServerOptions o)
+      : index(i), options(std::move(o)), http(limits_of(options)), gate(options.threads) {}
   LiveIndex& index;
   ServerOptions options;
-  httplib::Server http;
+  GuardedServer http;
+  Gate gate;
   int port = -1;
+
+  // Every route's handler runs inside the gate.
+  template <class F>
+  httplib::Server::Handler gated(F f) {
+    return [this, f](const httplib::Request& req, httplib::Response& res) {
+      Inside inside(gate);
+      f(req, res);
+    };
+  }
 
   void routes();
   void send_matches(httplib::Response& res, const std::string& id, uint32_t n) {
@@ -159,7 +230,9 @@ struct Service::Impl {
     w.end_object();
     send_json(res, 200, out);
   }
-  void post_documents(const httplib::Request& req, httplib::Response& res);
+  void post_documents(const std::string& body, httplib::Response& res);
+  void receive_documents(const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& read);
   std::optional<uint32_t> doc_of(const std::string& id, httplib::Response& res) {
     auto n = index.find(id);
     if (!n) send_error(res, 404, "no document with id '" + id + "'");
@@ -167,10 +240,53 @@ struct Service::Impl {
   }
 };
 
-void Service::Impl::post_documents(const httplib::Request& req, httplib::Response& res) {
+// Reads the body of POST /documents as it arrives, never more than
+// max_body_bytes of it whatever the encoding (Content-Length, chunked, or
+// until the end), then adds the documents.
+void Service::Impl::receive_documents(const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader& read) {
+  const std::string limit =
+      "request body over " + std::to_string(options.max_body_bytes) + " bytes (--max-body)";
+  if (req.is_multipart_form_data()) {
+    close_after(res);
+    send_error(res, 415, "multipart bodies are not accepted: send the documents as JSON");
+    return;
+  }
+  if (auto n = content_length(req); n && *n > options.max_body_bytes) {
+    close_after(res);  // answered before a byte of the body is read
+    send_error(res, 413, limit);
+    return;
+  }
+  std::string body;
+  bool too_large = false;
+  const bool complete = read([&](const char* data, size_t n) {
+    if (n > options.max_body_bytes - body.size()) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, n);
+    return true;
+  });
+  if (!complete) {
+    close_after(res);
+    const ConnectionState* c = current_connection();
+    if (too_large || res.status == 413 || (c && c->body_too_large)) {
+      send_error(res, 413, limit);
+    } else if (c && c->timed_out) {
+      send_error(res, 408, "request body not received in time");
+    } else {
+      send_error(res, 400, "incomplete or malformed request body");
+    }
+    return;
+  }
+  Inside inside(gate);
+  post_documents(body, res);
+}
+
+void Service::Impl::post_documents(const std::string& body, httplib::Response& res) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (auto err = parser.parse(req.body).get(root)) {
+  if (auto err = parser.parse(body).get(root)) {
     send_error(res, 400, std::string("bad JSON: ") + simdjson::error_message(err));
     return;
   }
@@ -235,8 +351,16 @@ void Service::Impl::post_documents(const httplib::Request& req, httplib::Respons
 void Service::Impl::routes() {
   http.set_payload_max_length(options.max_body_bytes);
   http.set_tcp_nodelay(true);  // small JSON answers: no 40 ms Nagle / delayed-ACK stalls
-  const size_t threads = options.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // A client that waits for "100 Continue" learns of a body over the limit
+  // before sending it.
+  http.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (auto n = content_length(req); n && *n > options.max_body_bytes) {
+      close_after(res);
+      res.status = 413;
+      return 413;
+    }
+    return 100;
+  });
   if (!options.token.empty()) {
     const std::string expected = "Bearer " + options.token;
     http.set_pre_routing_handler([expected](const httplib::Request& req, httplib::Response& res) {
@@ -244,157 +368,185 @@ void Service::Impl::routes() {
         return httplib::Server::HandlerResponse::Unhandled;
       }
       res.set_header("WWW-Authenticate", "Bearer");
+      close_after(res);  // its body, if any, is not read
       send_error(res, 401, "missing or wrong bearer token");
       return httplib::Server::HandlerResponse::Handled;
     });
   }
-  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  http.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const char* what = res.status == 413   ? "request body too large"
-                       : res.status == 404 ? "no such route"
-                                           : "request failed";
+    // What the connection layer saw decides first: a request cut short by a
+    // deadline or a cap is reported as such, not as a malformed one.
+    if (const ConnectionState* c = current_connection()) {
+      if (c->timed_out || c->head_too_large || c->body_too_large) close_after(res);
+      if (c->timed_out) {
+        res.status = 408;
+      } else if (c->head_too_large) {
+        res.status = 431;
+      } else if (c->body_too_large) {
+        res.status = 413;
+      }
+    }
+    const std::string what =
+        res.status == 408   ? "request not received in time"
+        : res.status == 431 ? "request line and headers over " +
+                                  std::to_string(http.limits().max_head_bytes) + " bytes"
+        : res.status == 413
+            ? "request body over " + std::to_string(options.max_body_bytes) + " bytes (--max-body)"
+        : res.status == 414 ? std::string("request line too long")
+        : res.status == 404 ? std::string("no such route")
+                            : std::string("request failed");
     send_error(res, res.status, what);
   });
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res,
                                 std::exception_ptr) { send_error(res, 500, "internal error"); });
 
-  http.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-    const LiveStats s = index.stats();
-    std::string out;
-    JsonWriter(out)
-        .begin_object()
-        .field("status", "ok")
-        .field("documents", s.documents)
-        .field("format_version", s.format_version)
-        .end_object();
-    send_json(res, 200, out);
-  });
-  http.Post("/documents", [this](const httplib::Request& req, httplib::Response& res) {
-    post_documents(req, res);
-  });
-  http.Post("/stories/refresh", [this](const httplib::Request&, httplib::Response& res) {
-    if (Status s = index.refresh_stories(); !s) {
-      send_error(res, 500, s.to_string());
-      return;
-    }
-    std::string out;
-    JsonWriter(out).begin_object().field("stories", index.stats().stories).end_object();
-    send_json(res, 200, out);
-  });
+  http.Get("/health", gated([this](const httplib::Request&, httplib::Response& res) {
+             const LiveStats s = index.stats();
+             std::string out;
+             JsonWriter(out)
+                 .begin_object()
+                 .field("status", "ok")
+                 .field("documents", s.documents)
+                 .field("format_version", s.format_version)
+                 .end_object();
+             send_json(res, 200, out);
+           }));
+  http.Post("/documents",
+            [this](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& read) { receive_documents(req, res, read); });
+  http.Post("/stories/refresh", gated([this](const httplib::Request&, httplib::Response& res) {
+              if (Status s = index.refresh_stories(); !s) {
+                send_error(res, 500, s.to_string());
+                return;
+              }
+              std::string out;
+              JsonWriter(out).begin_object().field("stories", index.stats().stories).end_object();
+              send_json(res, 200, out);
+            }));
   // Document ids are arbitrary strings (they may hold '/', percent-encoded or
   // not), so /documents/{id} takes everything after the prefix and an exact id
   // always wins. Matches live under their own prefix, /matches/{id}, which
   // cannot collide; /documents/{id}/matches is kept as an alias for ids that
   // are not themselves stored with a "/matches" suffix.
-  http.Get(R"(/matches/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-    if (auto n = doc_of(req.matches[1], res)) send_matches(res, req.matches[1], *n);
-  });
-  http.Get(R"(/documents/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-    const std::string id = req.matches[1];
-    std::optional<uint32_t> n = index.find(id);
-    constexpr std::string_view kSuffix = "/matches";
-    if (!n && id.size() > kSuffix.size() && id.ends_with(kSuffix)) {
-      const std::string base = id.substr(0, id.size() - kSuffix.size());
-      if (auto m = index.find(base)) {
-        send_matches(res, base, *m);
-        return;
-      }
-    }
-    if (!n) {
-      send_error(res, 404, "no document with id '" + id + "'");
-      return;
-    }
-    auto d = index.document(*n, req.get_param_value("text") != "false");
-    if (!d) {
-      send_error(res, 404, "no such document");
-      return;
-    }
-    const DocInfo& i = d->info;
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object()
-        .field("id", i.id)
-        .field("doc", d->doc)
-        .field("title", i.title)
-        .field("date", i.date)
-        .field("url", i.url)
-        .field("source", i.source)
-        .field("tokens", i.tokens)
-        .field("shingles", i.shingles)
-        .field("added", iso8601(d->added));
-    write_optional_id(w, "family", i.family);
-    write_optional_id(w, "story", i.story);
-    if (!i.text.empty()) w.field("text", i.text);
-    w.end_object();
-    send_json(res, 200, out);
-  });
-  http.Get(R"(/families/(\d{1,10}))", [this](const httplib::Request& req, httplib::Response& res) {
-    auto f = index.family(static_cast<uint32_t>(std::stoull(req.matches[1])));
-    if (!f) {
-      send_error(res, 404, "no such family");
-      return;
-    }
-    std::string out;
-    JsonWriter w(out);
-    auto root = index.document(f->root);
-    w.begin_object()
-        .field("id", f->id)
-        .field("root", f->root)
-        .field("root_id", root ? root->info.id : "");
-    w.key("members").begin_array();
-    for (uint32_t m : f->members) {
-      auto d = index.document(m);
-      w.begin_object().field("doc", m).field("id", d ? d->info.id : std::string()).end_object();
-    }
-    w.end_array().end_object();
-    send_json(res, 200, out);
-  });
-  http.Get(R"(/stories/(\d{1,10})\.html)", [this](const httplib::Request& req,
-                                                  httplib::Response& res) {
-    const uint32_t id = static_cast<uint32_t>(std::stoull(req.matches[1]));
-    auto result = index.story_result(id);
-    if (!result) {
-      send_error(res, 404, "no such story");
-      return;
-    }
-    report::HtmlOptions o;
-    o.title = "kindred story " + std::to_string(id);
-    res.status = 200;
-    res.set_content(report::html_report(index.params(), *result, o), "text/html; charset=utf-8");
-  });
-  http.Get(R"(/stories/(\d{1,10}))", [this](const httplib::Request& req, httplib::Response& res) {
-    auto st = index.story(static_cast<uint32_t>(std::stoull(req.matches[1])), true);
-    if (!st) {
-      send_error(res, 404, "no such story");
-      return;
-    }
-    std::string out;
-    JsonWriter w(out);
-    write_story(w, *st, index, true);
-    send_json(res, 200, out);
-  });
-  http.Get("/stories", [this](const httplib::Request& req, httplib::Response& res) {
-    int64_t since = 0;
-    if (req.has_param("since")) {
-      auto t = util::parse_iso8601(req.get_param_value("since"));
-      if (!t) {
-        send_error(res, 400, "since must be an ISO 8601 date or time, e.g. 2024-03-01T12:00:00Z");
-        return;
-      }
-      since = *t;
-    }
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object().key("stories").begin_array();
-    for (const LiveStory& st : index.stories_since(since)) write_story(w, st, index, false);
-    w.end_array().end_object();
-    send_json(res, 200, out);
-  });
+  http.Get(R"(/matches/(.+))", gated([this](const httplib::Request& req, httplib::Response& res) {
+             if (auto n = doc_of(req.matches[1], res)) send_matches(res, req.matches[1], *n);
+           }));
+  http.Get(R"(/documents/(.+))", gated([this](const httplib::Request& req, httplib::Response& res) {
+             const std::string id = req.matches[1];
+             std::optional<uint32_t> n = index.find(id);
+             constexpr std::string_view kSuffix = "/matches";
+             if (!n && id.size() > kSuffix.size() && id.ends_with(kSuffix)) {
+               const std::string base = id.substr(0, id.size() - kSuffix.size());
+               if (auto m = index.find(base)) {
+                 send_matches(res, base, *m);
+                 return;
+               }
+             }
+             if (!n) {
+               send_error(res, 404, "no document with id '" + id + "'");
+               return;
+             }
+             auto d = index.document(*n, req.get_param_value("text") != "false");
+             if (!d) {
+               send_error(res, 404, "no such document");
+               return;
+             }
+             const DocInfo& i = d->info;
+             std::string out;
+             JsonWriter w(out);
+             w.begin_object()
+                 .field("id", i.id)
+                 .field("doc", d->doc)
+                 .field("title", i.title)
+                 .field("date", i.date)
+                 .field("url", i.url)
+                 .field("source", i.source)
+                 .field("tokens", i.tokens)
+                 .field("shingles", i.shingles)
+                 .field("added", iso8601(d->added));
+             write_optional_id(w, "family", i.family);
+             write_optional_id(w, "story", i.story);
+             if (!i.text.empty()) w.field("text", i.text);
+             w.end_object();
+             send_json(res, 200, out);
+           }));
+  http.Get(
+      R"(/families/(\d{1,10}))", gated([this](const httplib::Request& req, httplib::Response& res) {
+        auto f = index.family(static_cast<uint32_t>(std::stoull(req.matches[1])));
+        if (!f) {
+          send_error(res, 404, "no such family");
+          return;
+        }
+        std::string out;
+        JsonWriter w(out);
+        auto root = index.document(f->root);
+        w.begin_object()
+            .field("id", f->id)
+            .field("root", f->root)
+            .field("root_id", root ? root->info.id : "");
+        w.key("members").begin_array();
+        for (uint32_t m : f->members) {
+          auto d = index.document(m);
+          w.begin_object().field("doc", m).field("id", d ? d->info.id : std::string()).end_object();
+        }
+        w.end_array().end_object();
+        send_json(res, 200, out);
+      }));
+  http.Get(R"(/stories/(\d{1,10})\.html)",
+           gated([this](const httplib::Request& req, httplib::Response& res) {
+             const uint32_t id = static_cast<uint32_t>(std::stoull(req.matches[1]));
+             auto result = index.story_result(id);
+             if (!result) {
+               send_error(res, 404, "no such story");
+               return;
+             }
+             report::HtmlOptions o;
+             o.title = "kindred story " + std::to_string(id);
+             res.status = 200;
+             res.set_content(report::html_report(index.params(), *result, o),
+                             "text/html; charset=utf-8");
+           }));
+  http.Get(R"(/stories/(\d{1,10}))",
+           gated([this](const httplib::Request& req, httplib::Response& res) {
+             auto st = index.story(static_cast<uint32_t>(std::stoull(req.matches[1])), true);
+             if (!st) {
+               send_error(res, 404, "no such story");
+               return;
+             }
+             std::string out;
+             JsonWriter w(out);
+             write_story(w, *st, index, true);
+             send_json(res, 200, out);
+           }));
+  http.Get("/stories", gated([this](const httplib::Request& req, httplib::Response& res) {
+             int64_t since = 0;
+             if (req.has_param("since")) {
+               auto t = util::parse_iso8601(req.get_param_value("since"));
+               if (!t) {
+                 send_error(res, 400,
+                            "since must be an ISO 8601 date or time, e.g. 2024-03-01T12:00:00Z");
+                 return;
+               }
+               since = *t;
+             }
+             std::string out;
+             JsonWriter w(out);
+             w.begin_object().key("stories").begin_array();
+             for (const LiveStory& st : index.stories_since(since))
+               write_story(w, st, index, false);
+             w.end_array().end_object();
+             send_json(res, 200, out);
+           }));
 }
 
 Service::Service(LiveIndex& index, ServerOptions options)
     : impl_(std::make_unique<Impl>(index, std::move(options))) {
   impl_->routes();
+}
+
+std::string Service::serve_bytes(std::string_view request) {
+  return impl_->http.serve_bytes(request);
 }
 
 Service::~Service() {
@@ -412,6 +564,8 @@ bool Service::bind() {
     error_ = "cannot listen on " + s.options.host + ":" + std::to_string(s.options.port);
     return false;
   }
+  s.http.widen_backlog(
+      static_cast<int>(std::min<size_t>(4096, 2 * s.options.connections.max_connections + 64)));
   return true;
 }
 
@@ -424,7 +578,7 @@ bool Service::listen() {
 }
 
 void Service::stop() {
-  if (impl_->http.is_running()) impl_->http.stop();
+  impl_->http.shutdown();
 }
 
 }  // namespace kindred::server

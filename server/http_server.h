@@ -1,20 +1,26 @@
 // Server: the JSON HTTP API over a LiveIndex (reference: docs/api.md).
 //
 // Routes only translate: they parse requests, call LiveIndex, and write the
-// answers as JSON (or the HTML story view of src/report/html.h). The server is
-// cpp-httplib's, with its thread pool: reads run in parallel on LMDB
-// snapshots, adds are serialised by the index.
+// answers as JSON (or the HTML story view of src/report/html.h). Requests are
+// parsed by cpp-httplib, each connection on its own thread (connections.h),
+// at most `threads` handled at once: reads run in parallel on LMDB snapshots,
+// adds are serialised by the index.
 //
 // Safety: binds 127.0.0.1 unless told otherwise; with a token every route but
 // /health needs "Authorization: Bearer TOKEN" (401 without); bodies over
-// max_body_bytes get 413, batches over max_batch 413, bad JSON or documents 400
-// with the reason, and nothing is stored unless the whole request is valid.
+// max_body_bytes get 413 (chunked ones too, as soon as they pass it, never
+// buffered whole), batches over max_batch 413, bad JSON or documents 400 with
+// the reason, and nothing is stored unless the whole request is valid. Slow
+// or idle clients are timed out and connections limited (connections.h), so
+// one client cannot stall the others. docs/api.md lists every limit.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "connections.h"
 #include "kindred/live_index.h"
 
 namespace kindred::server {
@@ -25,7 +31,8 @@ struct ServerOptions {
   std::string token;                  ///< empty: no authentication
   size_t max_body_bytes = 32u << 20;  ///< request bodies larger than this: 413
   size_t max_batch = 1000;            ///< documents per POST /documents
-  size_t threads = 8;                 ///< request worker threads
+  size_t threads = 8;                 ///< requests handled at once (once they have arrived)
+  ConnectionLimits connections;       ///< timeouts and the connection limit
 };
 
 // Thread-safety: start()/stop() from one thread; requests are served on the pool.
@@ -43,6 +50,9 @@ class Service {
   bool listen();
   void stop();
   const std::string& error() const { return error_; }
+  // Serves `request` (raw HTTP: one or more requests) as one connection that
+  // then ends, without a socket; returns the raw answers (tests, fuzzing).
+  std::string serve_bytes(std::string_view request);
 
  private:
   struct Impl;

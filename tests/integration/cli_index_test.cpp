@@ -54,6 +54,26 @@ TEST(CliIndex, CreateAddCheckQueryStats) {
   EXPECT_EQ(run_kindred("index stats " + quote(tmp / "none")).exit_code, 1);
 }
 
+// "N links to them" counts each new link once, also when both of its documents
+// arrive in the same commit (each then lists the other among its matches).
+TEST(CliIndex, AddCountsEachLinkOnce) {
+  for (const char* commit : {"256", "4"}) {
+    TempDir tmp;
+    const auto dir = tmp / "ix";
+    ASSERT_EQ(run_kindred("index create " + quote(dir)).exit_code, 0);
+    RunResult add =
+        run_kindred("index add " + quote(dir) + " '" + kExamples + "/corpus' --commit " + commit);
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+    RunResult stats = run_kindred("index stats " + quote(dir));
+    const auto pos = stats.out.find("\"links\":");
+    ASSERT_NE(pos, std::string::npos) << stats.out;
+    const uint64_t stored = std::stoull(stats.out.substr(pos + 8));
+    ASSERT_GT(stored, 0u);
+    EXPECT_NE(add.err.find("(" + std::to_string(stored) + " links to them)"), std::string::npos)
+        << "commit " << commit << ": " << add.err << " (" << stored << " links stored)";
+  }
+}
+
 TEST(CliIndex, CheckFailsOnDamagedStore) {
   TempDir tmp;
   const auto dir = tmp / "ix";
