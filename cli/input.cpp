@@ -1,5 +1,7 @@
 #include "input.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <future>
 #include <optional>
@@ -46,6 +48,7 @@ void add_input_args(CLI::App* cmd, InputArgs& args) {
 
 InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& scanner,
                         TerminalProgress& progress, OutputFile& rejects_file) {
+  const auto start = std::chrono::steady_clock::now();
   InputCounts counts;
   std::optional<Rejection> fatal;  // strict mode: the first bad record ends the run
   // Every rejection passes here: stop (default), or record it and go on (--skip-bad).
@@ -135,7 +138,14 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
              std::to_string(counts.read.files_skipped) + " skipped, " +
              std::to_string(counts.rejected) + " records rejected)");
   }
+  counts.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return counts;
+}
+
+void account_reading(const InputCounts& counts, ScanStats& stats) {
+  // Batches are sketched one at a time while the next is read, so the
+  // reading that no sketching covered is the wall time less the sketching.
+  stats.seconds_read = std::max(0.0, counts.seconds - stats.seconds_sketch);
 }
 
 std::string input_summary_text(const InputArgs& args, const InputCounts& counts) {

@@ -30,7 +30,11 @@ void add_input_args(CLI::App* cmd, InputArgs& args);
 struct InputCounts {
   uint64_t rejected = 0;  ///< records rejected by the readers and the Scanner
   ingest::ReadStats read;
+  double seconds = 0;  ///< wall time of read_inputs(): reading, with the sketching it overlaps
 };
+
+// Sets stats.seconds_read to the reading time that sketching did not cover.
+void account_reading(const InputCounts& counts, ScanStats& stats);
 
 // Prints "kindred COMMAND: MESSAGE" to stderr and ends the program with `code`
 // (through CommandExit).

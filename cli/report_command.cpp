@@ -1,5 +1,6 @@
 // kindred report PATH... -o FILE.html : the pipeline, then one self-contained
 // HTML page (report/html.h) with the stories, their accounts and passages.
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -39,16 +40,20 @@ void run_report(ReportArgs& args) {
 
   ScanResult result = scanner.finish();
   progress.clear();
+  account_reading(counts, result.stats);
 
   report::HtmlOptions html;
   html.title = args.title;
   html.rejected = counts.rejected;
   uint64_t bytes = 0;
+  const auto write_start = std::chrono::steady_clock::now();
   report::write_html_report(args.analysis.params, result, html, [&](std::string_view chunk) {
     bytes += chunk.size();
     out.write(chunk);
   });
   if (!out.close()) fail("report", 3, out.error());
+  result.stats.seconds_write =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
   if (!rejects_file.close()) fail("report", 3, rejects_file.error());
 
   if (!args.analysis.quiet) {

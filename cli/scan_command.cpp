@@ -1,4 +1,5 @@
 // kindred scan PATH... : the batch pipeline from files to JSON Lines.
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -34,10 +35,14 @@ void run_scan(ScanArgs& args) {
 
   ScanResult result = scanner.finish();
   progress.clear();
+  account_reading(counts, result.stats);
 
+  const auto write_start = std::chrono::steady_clock::now();
   report::write_scan_jsonl(args.analysis.params, result, counts.rejected,
                            [&](std::string_view chunk) { out.write(chunk); });
   if (!out.close()) fail("scan", 3, out.error());
+  result.stats.seconds_write =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
   if (!rejects_file.close()) fail("scan", 3, rejects_file.error());
 
   if (!args.analysis.quiet) {

@@ -516,7 +516,11 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readwrite("seconds_sketch", &ScanStats::seconds_sketch)
       .def_readwrite("seconds_candidates", &ScanStats::seconds_candidates)
       .def_readwrite("seconds_verify", &ScanStats::seconds_verify)
-      .def_readwrite("seconds_cluster", &ScanStats::seconds_cluster);
+      .def_readwrite("seconds_cluster", &ScanStats::seconds_cluster)
+      .def_readwrite("seconds_passages", &ScanStats::seconds_passages)
+      .def_readwrite("seconds_stories", &ScanStats::seconds_stories)
+      .def_readwrite("seconds_read", &ScanStats::seconds_read)
+      .def_readwrite("seconds_write", &ScanStats::seconds_write);
 
   py::class_<ScanResult>(m, "RawScanResult")
       .def_readonly("docs", &ScanResult::docs)

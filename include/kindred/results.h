@@ -136,6 +136,10 @@ struct ScanStats {
   double seconds_sketch = 0, seconds_candidates = 0, seconds_verify = 0, seconds_cluster = 0;
   double seconds_stories = 0;
   double seconds_passages = 0;
+  /// Reading input while no batch was being sketched (front ends that read
+  /// files set it; reading overlaps sketching, so this is what it adds).
+  double seconds_read = 0;
+  double seconds_write = 0;    ///< writing the output (front ends set it)
   uint64_t spilled_bytes = 0;  ///< shingle sets written to the spill file (ScanOptions)
   std::string spill_error;  ///< why spilling stopped and sets stayed in memory; empty if it did not
 };

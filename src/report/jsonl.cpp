@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <map>
 
@@ -16,6 +17,14 @@ namespace {
 
 const std::string& doc_id(const ScanResult& r, uint32_t d) {
   return r.docs[d].id;
+}
+
+// Every stage's time but writing, which only the writer knows: the stages
+// run one after another (reading overlaps only sketching, and seconds_read
+// is what it added), so they add up to the wall time.
+double total_seconds(const ScanStats& s) {
+  return s.seconds_read + s.seconds_sketch + s.seconds_candidates + s.seconds_verify +
+         s.seconds_passages + s.seconds_cluster + s.seconds_stories;
 }
 
 std::array<uint64_t, 4> relation_counts(const ScanResult& r) {
@@ -203,7 +212,8 @@ void append_quotation_record(std::string& out, const Quotation& q, const ScanRes
   out.push_back('\n');
 }
 
-void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejected) {
+void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejected,
+                           double seconds_write) {
   const auto counts = relation_counts(r);
   const ScanStats& s = r.stats;
   JsonWriter w(out);
@@ -229,12 +239,15 @@ void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejec
       .field("quotations", s.quotations)
       .key("seconds")
       .begin_object()
+      .field("read", s.seconds_read)
       .field("sketch", s.seconds_sketch)
       .field("candidates", s.seconds_candidates)
       .field("verify", s.seconds_verify)
       .field("families", s.seconds_cluster)
       .field("passages", s.seconds_passages)
       .field("stories", s.seconds_stories)
+      .field("write", seconds_write)
+      .field("total", total_seconds(s) + seconds_write)
       .end_object()
       .end_object();
   out.push_back('\n');
@@ -257,6 +270,7 @@ void append_rejection_record(std::string& out, const Rejection& rej) {
 void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
                       const std::function<void(std::string_view)>& sink) {
   constexpr size_t kChunk = 1 << 20;
+  const auto start = std::chrono::steady_clock::now();
   std::string out;
   auto maybe_flush = [&] {
     if (out.size() >= kChunk) sink(out), out.clear();
@@ -274,7 +288,9 @@ void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t r
   for (const Story& s : result.stories) append_story_record(out, s, result), maybe_flush();
   for (const Quotation& q : result.quotations)
     append_quotation_record(out, q, result), maybe_flush();
-  append_summary_record(out, result, rejected);
+  append_summary_record(
+      out, result, rejected,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   sink(out);
 }
 
@@ -288,8 +304,7 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
   const auto counts = relation_counts(r);
   const ScanStats& s = r.stats;
   const double mb = double(s.bytes) / 1e6;
-  const double secs =
-      s.seconds_sketch + s.seconds_candidates + s.seconds_verify + s.seconds_cluster;
+  const double secs = total_seconds(s) + s.seconds_write;
   char buf[512];
   std::string out;
   std::snprintf(buf, sizeof buf, "kindred: %llu documents (%.1f MB), %llu rejected\n",
@@ -331,9 +346,21 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
                   static_cast<unsigned long long>(s.invalid_utf8));
     out += buf;
   }
-  std::snprintf(buf, sizeof buf,
-                "  %.2f s (sketch %.2f, candidates %.2f, verify %.2f, families %.2f); %.1f MB/s\n",
-                secs, s.seconds_sketch, s.seconds_candidates, s.seconds_verify, s.seconds_cluster,
+  std::snprintf(buf, sizeof buf, "  %.2f s (read %.2f, sketch %.2f, candidates %.2f, verify %.2f, ",
+                secs, s.seconds_read, s.seconds_sketch, s.seconds_candidates, s.seconds_verify);
+  out += buf;
+  // Stages that did not run are left out; those that did are listed even when fast.
+  if (!r.passages.empty() || s.seconds_passages > 0) {
+    std::snprintf(buf, sizeof buf, "passages %.2f, ", s.seconds_passages);
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, "families %.2f, ", s.seconds_cluster);
+  out += buf;
+  if (s.stories > 0 || s.seconds_stories > 0) {
+    std::snprintf(buf, sizeof buf, "stories %.2f, ", s.seconds_stories);
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, "write %.2f); %.1f MB/s\n", s.seconds_write,
                 secs > 0 ? mb / secs : 0.0);
   out += buf;
   if (s.spilled_bytes > 0) {

@@ -35,7 +35,10 @@ void append_story_record(std::string& out, const Story& story, const ScanResult&
 void append_quotation_record(std::string& out, const Quotation& quotation,
                              const ScanResult& result);
 // {"type":"summary",...}: last record; counts and timings.
-void append_summary_record(std::string& out, const ScanResult& result, uint64_t rejected);
+// `seconds_write`: the time spent writing the records before this one (the
+// summary cannot time its own writing).
+void append_summary_record(std::string& out, const ScanResult& result, uint64_t rejected,
+                           double seconds_write = 0);
 // {"type":"rejected",...}: a record that could not be used, with its reason.
 void append_rejection_record(std::string& out, const Rejection& rejection);
 

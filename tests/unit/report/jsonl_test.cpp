@@ -74,5 +74,36 @@ TEST(Summary, TextCountsRelations) {
   EXPECT_NE(text.find("1 contained"), std::string::npos);
 }
 
+// The summary accounts for every stage that ran, and its total is their sum.
+TEST(Summary, EveryStageThatRanIsTimedAndTheTotalIsTheirSum) {
+  ScanResult r = small_result();
+  ScanStats& s = r.stats;
+  s.seconds_read = 0.5, s.seconds_sketch = 1, s.seconds_candidates = 0.25, s.seconds_verify = 0.125;
+  s.seconds_cluster = 0.0625, s.seconds_stories = 4, s.stories = 1, s.seconds_write = 0.75;
+  std::string text = summary_text(r, 0);
+  EXPECT_NE(
+      text.find("6.69 s (read 0.50, sketch 1.00, candidates 0.25, verify 0.12, families 0.06, "
+                "stories 4.00, write 0.75)"),
+      std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("passages"), std::string::npos) << text;  // did not run
+  s.seconds_passages = 2;
+  r.passages.resize(r.links.size());
+  text = summary_text(r, 0);
+  EXPECT_NE(text.find("passages 2.00, families"), std::string::npos) << text;
+
+  std::string line;
+  append_summary_record(line, r, 0, 0.75);
+  simdjson::dom::parser parser;
+  simdjson::dom::element secs = parser.parse(line)["seconds"];
+  double sum = 0;
+  for (const char* key :
+       {"read", "sketch", "candidates", "verify", "passages", "families", "stories", "write"}) {
+    sum += double(secs[key]);
+  }
+  EXPECT_DOUBLE_EQ(double(secs["total"]), sum);
+  EXPECT_DOUBLE_EQ(sum, 8.6875);
+}
+
 }  // namespace
 }  // namespace kindred::report
