@@ -8,11 +8,11 @@
 // (align::find_reuse with default parameters), computed in-process.
 //
 //   kindred_eval_pan [CORPUS] [--limit N] [--folder F] [--threads N] [--exact-only]
-//                    [--set NAME=VALUE]...
+//                    [--set NAME=VALUE]... [--speed]
 //
 // --limit takes the first N pairs of each folder, --folder F (1-5) that folder
 // alone; --set changes a parameter of align/rewrite.h (see the list below);
-// --exact-only reports the
+// --speed times compare's passages instead (see time_pairs); --exact-only reports the
 // exact aligner's passages alone (what compare reported before issue 13).
 #include <algorithm>
 #include <atomic>
@@ -168,12 +168,56 @@ void detect(const std::string& corpus, Pair& p, const kindred::align::ReuseParam
   }
 }
 
+// --speed: the time of one compare's passages (tokenising both texts,
+// terms, find_reuse) on the pairs whose two texts have 4,000-6,000 words
+// each: median and 90th percentile of the best of 3 runs per pair, one thread.
+int time_pairs(const std::string& corpus, const std::vector<Pair>& pairs,
+               const kindred::align::ReuseParams& params) {
+  namespace normalize = kindred::normalize;
+  std::vector<double> ms;
+  uint64_t words = 0, passages = 0;
+  for (const Pair& p : pairs) {
+    const std::string a = read_file(corpus + "/susp/" + p.susp),
+                      b = read_file(corpus + "/src/" + p.src);
+    std::vector<normalize::Token> ta, tb;
+    normalize::tokenize(a, ta);
+    normalize::tokenize(b, tb);
+    if (ta.size() < 4000 || ta.size() > 6000 || tb.size() < 4000 || tb.size() > 6000) continue;
+    double best = 1e9;
+    for (int r = 0; r < 3; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      std::vector<normalize::Token> xa, xb;
+      normalize::tokenize(a, xa);
+      normalize::tokenize(b, xb);
+      const auto spans = kindred::align::find_reuse(a, xa, b, xb, params);
+      const double t =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      best = std::min(best, t);
+      passages += spans.size();
+    }
+    ms.push_back(best);
+    words += ta.size() + tb.size();
+  }
+  if (ms.empty()) {
+    std::fprintf(stderr, "no pair of 4,000-6,000-word texts\n");
+    return 1;
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf(
+      "%zu pairs of 4,000-6,000 words (mean %.0f words a text): median %.2f ms, p90 %.2f ms, max "
+      "%.2f ms\n",
+      ms.size(), double(words) / double(2 * ms.size()), ms[ms.size() / 2], ms[ms.size() * 9 / 10],
+      ms.back());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string corpus = "../shared/eval/pan13-train";
   size_t limit = 0;
   int only = 0;  // 1-5: that folder alone
+  bool speed = false;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   kindred::align::ReuseParams params;
   for (int k = 1; k < argc; ++k) {
@@ -217,6 +261,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "unknown parameter %s\n", name.c_str());
         return 2;
       }
+    } else if (!std::strcmp(argv[k], "--speed")) {
+      speed = true;
     } else if (!std::strcmp(argv[k], "--exact-only")) {
       params.rewritten = false;
     } else {
@@ -243,6 +289,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no pairs under %s\n", corpus.c_str());
     return 1;
   }
+  if (speed) return time_pairs(corpus, pairs, params);
   const auto start = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
   std::vector<std::thread> pool;
