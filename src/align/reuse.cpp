@@ -106,7 +106,7 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
     s.confidence = r.cosine;
     // Exact passages inside it on both sides, and how much of it they cover.
     std::vector<size_t> inside;
-    uint64_t cover_a = 0, cover_b = 0;
+    uint64_t cover_a = 0, cover_b = 0, verbatim_a = 0, verbatim_b = 0;
     for (size_t k = 0; k < exact.size(); ++k) {
       const ReuseSpan& e = exact[k];
       const uint32_t ca = clipped(e.a_begin, e.a_end, s.a_begin, s.a_end);
@@ -114,13 +114,18 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
       if (ca == 0 || cb == 0 || absorbed[k]) continue;
       inside.push_back(k);
       cover_a += ca, cover_b += cb;
+      if (e.kind == PassageKind::kVerbatim) verbatim_a += ca, verbatim_b += cb;
     }
     // A summary spans the whole of one text: only its condensing side counts.
     const bool summary = s.kind == PassageKind::kSummary;
     const bool a_condenses = s.a_end - s.a_begin <= s.b_end - s.b_begin;
     const double absorb = summary ? p.absorb_summary : p.absorb;
-    const bool covered_a = double(cover_a) >= absorb * double(s.a_end - s.a_begin);
-    const bool covered_b = double(cover_b) >= absorb * double(s.b_end - s.b_begin);
+    // Verbatim passages are the surest evidence: a span they cover for half is theirs.
+    const double words_a = double(s.a_end - s.a_begin), words_b = double(s.b_end - s.b_begin);
+    const bool covered_a =
+        double(cover_a) >= absorb * words_a || double(verbatim_a) >= p.absorb_verbatim * words_a;
+    const bool covered_b =
+        double(cover_b) >= absorb * words_b || double(verbatim_b) >= p.absorb_verbatim * words_b;
     if (summary ? (a_condenses ? covered_a : covered_b) : covered_a && covered_b) {
       // The exact passages say it better; several of them become one.
       if (inside.size() > 1) {
@@ -163,6 +168,21 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
   for (size_t k = 0; k < exact.size(); ++k) {
     if (!absorbed[k]) out.push_back(std::move(exact[k]));
   }
+  // A joined span may reach a passage it did not absorb: the longer one stays,
+  // so that no two passages overlap on either side.
+  std::stable_sort(out.begin(), out.end(), [](const ReuseSpan& x, const ReuseSpan& y) {
+    return (x.a_end - x.a_begin) + (x.b_end - x.b_begin) >
+           (y.a_end - y.a_begin) + (y.b_end - y.b_begin);
+  });
+  std::vector<ReuseSpan> kept;
+  for (ReuseSpan& x : out) {
+    const bool clash = std::any_of(kept.begin(), kept.end(), [&](const ReuseSpan& k) {
+      return clipped(x.a_begin, x.a_end, k.a_begin, k.a_end) > 0 ||
+             clipped(x.b_begin, x.b_end, k.b_begin, k.b_end) > 0;
+    });
+    if (!clash) kept.push_back(std::move(x));
+  }
+  out = std::move(kept);
   std::sort(out.begin(), out.end(), [](const ReuseSpan& x, const ReuseSpan& y) {
     return x.a_begin != y.a_begin ? x.a_begin < y.a_begin : x.b_begin < y.b_begin;
   });

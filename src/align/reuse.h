@@ -32,10 +32,12 @@ struct ReuseParams {
   bool rewritten = true;  ///< run the rewrite aligner (false: exact passages only)
   double verbatim_identity =
       kVerbatimIdentity;  ///< identity from which an exact passage is verbatim
-  double absorb = 0.5;    ///< exact coverage of a rewritten span from which it is dropped
+  double absorb = 0.7;    ///< exact coverage of a rewritten span from which it is dropped
   /// The same for the condensing side of a summary (summaries copy phrases:
   /// only a region nearly all verbatim is not one)
   double absorb_summary = 0.8;
+  /// The same for verbatim passages alone (so verbatim reuse keeps its exact ends)
+  double absorb_verbatim = 0.5;
 };
 
 // One passage in token indices, with what a viewer needs to show it.

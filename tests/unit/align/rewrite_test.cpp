@@ -254,6 +254,12 @@ TEST(FindReuse, RewrittenPassageFoundOnceWithItsCosine) {
     const Doc a = make_doc(m.sentences(15), m.rewrite(source), m.sentences(15));
     const Doc b = make_doc(m.sentences(12), source, m.sentences(12));
     const auto spans = find_reuse(a.text, a.tokens, a.terms, b.text, b.tokens, b.terms);
+    for (size_t k = 1; k < spans.size(); ++k) {  // sorted by a_begin, disjoint on both sides
+      EXPECT_LE(spans[k - 1].a_end, spans[k].a_begin) << "case " << c;
+      for (size_t r = 0; r < k; ++r) {
+        EXPECT_TRUE(spans[r].b_end <= spans[k].b_begin || spans[k].b_end <= spans[r].b_begin);
+      }
+    }
     std::vector<ReuseSpan> hits;
     for (const ReuseSpan& s : spans) {
       const bool on_a = s.a_begin < a.end && a.begin < s.a_end;
