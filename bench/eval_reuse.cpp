@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "align/reuse.h"
 #include "eval_common.h"
 #include "kindred/pipeline.h"
+#include "normalize/tokenize.h"
 #include "util/utf8.h"
 
 namespace {
@@ -67,15 +69,21 @@ int main(int argc, char** argv) {
   };
   std::vector<Score> scores = {{"containment k=5 (answer in source)", {}},
                                {"containment k=3", {}},
-                               {"story similarity", {}}};
+                               {"story similarity", {}},
+                               {"reuse (compare --json)", {}}};
   // The scores of an answer against a source; `linked` receives the default
   // link decision when asked for.
   auto compute = [&](const std::string& answer, const std::string& source, bool* linked) {
     const auto c5 = kindred::compare_texts(answer, source, k5);
     const auto c3 = kindred::compare_texts(answer, source, k3);
     if (linked) *linked = c5.relation.has_value();
+    std::vector<kindred::normalize::Token> ta, tb;
+    kindred::normalize::tokenize(answer, ta);
+    kindred::normalize::tokenize(source, tb);
+    const double reuse = kindred::align::reuse_score(
+        kindred::align::find_reuse(answer, ta, source, tb), ta.size(), tb.size());
     return std::vector<double>{c5.overlap.containment_a_in_b(), c3.overlap.containment_a_in_b(),
-                               c5.story};
+                               c5.story, reuse};
   };
   std::vector<bool> reuse;
   std::vector<double> levels;

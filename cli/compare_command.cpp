@@ -1,5 +1,5 @@
 // kindred compare A B : exact similarity of two documents, then their reused
-// passages side by side (align/passages.h finds them; this file only shows them).
+// passages side by side (align/reuse.h finds them; this file only shows them).
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "align/passages.h"
+#include "align/reuse.h"
 #include "commands.h"
 #include "kindred/pipeline.h"
 #include "normalize/tokenize.h"
@@ -26,6 +26,7 @@ struct CompareArgs {
   std::string a, b;
   bool json = false;
   bool no_passages = false;
+  bool exact_only = false;
   Params params;
 };
 
@@ -182,9 +183,12 @@ std::string render(const Pieces& line, const char* colour) {
 // Each passage as two columns, A left and B right. The columns are cut into
 // segments at sentence starts (or every kSegmentWords aligned words) and
 // re-synchronised there, so matching text stays side by side.
+// Exact passages are cut by their edit script; rewritten and summary ones,
+// which have none, are shown whole, the words the other side lacks marked.
 void print_side_by_side(const std::string& text_a, std::span<const normalize::Token> ta,
-                        const std::string& text_b, std::span<const normalize::Token> tb,
-                        const std::vector<align::WordAlignment>& found) {
+                        std::span<const uint64_t> terms_a, const std::string& text_b,
+                        std::span<const normalize::Token> tb, std::span<const uint64_t> terms_b,
+                        const std::vector<align::ReuseSpan>& found) {
   constexpr size_t kSegmentWords = 60;
   const bool tty = isatty(STDOUT_FILENO) == 1;
   const size_t cols = (std::max<size_t>(output_width(tty), 23) - 3) / 2;
@@ -195,15 +199,19 @@ void print_side_by_side(const std::string& text_a, std::span<const normalize::To
   std::printf("\n%zu reused passage%s%s\n", found.size(), found.size() == 1 ? "" : "s",
               tty ? "" : "; [-A only or replaced-] {+B only or replacing+}");
   for (size_t k = 0; k < found.size(); ++k) {
-    const align::WordAlignment& w = found[k];
+    const align::ReuseSpan& w = found[k];
     const Passage p = align::to_passage(w, ta, tb);
     std::printf(
-        "\n#%zu  A bytes %u-%u (%u words) | B bytes %u-%u (%u words) | %u matched, "
-        "identity %.2f, score %.0f\n",
-        k + 1, p.a_begin, p.a_end, p.a_words, p.b_begin, p.b_end, p.b_words, p.matched_words,
-        p.identity(), p.score);
+        "\n#%zu  %s (confidence %.2f)  A bytes %u-%u (%u words) | B bytes %u-%u (%u words) | "
+        "%u matched, identity %.2f, score %.0f\n",
+        k + 1, passage_kind_name(p.kind), p.confidence, p.a_begin, p.a_end, p.a_words, p.b_begin,
+        p.b_end, p.b_words, p.matched_words, p.identity(), p.score);
     Side a{text_a, ta.subspan(w.a_begin, w.a_end - w.a_begin), {}};
     Side b{text_b, tb.subspan(w.b_begin, w.b_end - w.b_begin), {}};
+    if (w.ops.empty()) {
+      a.differs = align::unshared(terms_a, w.a_begin, w.a_end, terms_b, w.b_begin, w.b_end);
+      b.differs = align::unshared(terms_b, w.b_begin, w.b_end, terms_a, w.a_begin, w.a_end);
+    }
     for (char op : w.ops) {
       if (op != 'b') a.differs.push_back(op != '=');
       if (op != 'a') b.differs.push_back(op != '=');
@@ -223,6 +231,10 @@ void print_side_by_side(const std::string& text_a, std::span<const normalize::To
         std::printf("%s\n", out.c_str());
       }
     };
+    if (w.ops.empty()) {
+      print_segment(0, a.tokens.size(), 0, b.tokens.size());
+      continue;
+    }
     size_t i = 0, j = 0, a0 = 0, b0 = 0;
     for (char op : w.ops) {
       const bool cut = op == '=' && i > a0 && j > b0 &&
@@ -237,12 +249,6 @@ void print_side_by_side(const std::string& text_a, std::span<const normalize::To
     }
     print_segment(a0, i, b0, j);
   }
-}
-
-std::vector<uint64_t> hashes(std::span<const normalize::Token> tokens) {
-  std::vector<uint64_t> h(tokens.size());
-  for (size_t k = 0; k < tokens.size(); ++k) h[k] = tokens[k].hash;
-  return h;
 }
 
 void run_compare(CompareArgs& args) {
@@ -266,11 +272,16 @@ void run_compare(CompareArgs& args) {
   const char* relation = c.relation ? relation_name(*c.relation) : nullptr;
   const bool a_in_b = o.containment_a_in_b() >= o.containment_b_in_a();
   std::vector<normalize::Token> ta, tb;
-  std::vector<align::WordAlignment> found;
+  std::vector<uint64_t> terms_a, terms_b;
+  std::vector<align::ReuseSpan> found;
   if (!args.no_passages) {
     normalize::tokenize(text_a, ta);
     normalize::tokenize(text_b, tb);
-    found = align::align_words(hashes(ta), hashes(tb));
+    terms_a = align::terms_of(text_a, ta);
+    terms_b = align::terms_of(text_b, tb);
+    align::ReuseParams rp;
+    rp.rewritten = !args.exact_only;
+    found = align::find_reuse(text_a, ta, terms_a, text_b, tb, terms_b, rp);
   }
   if (args.json) {
     std::string out;
@@ -303,8 +314,9 @@ void run_compare(CompareArgs& args) {
         .field("invalid_utf8_a", bad_a)
         .field("invalid_utf8_b", bad_b);
     if (!args.no_passages) {
+      w.field("reuse", align::reuse_score(found, ta.size(), tb.size()));
       w.key("passages").begin_array();
-      for (const align::WordAlignment& found_one : found) {
+      for (const align::ReuseSpan& found_one : found) {
         w.begin_object();
         report::write_passage_fields(w, align::to_passage(found_one, ta, tb), text_a, text_b);
         w.end_object();
@@ -334,7 +346,11 @@ void run_compare(CompareArgs& args) {
   }
   std::printf("  story similarity     %.4f (words %.2f, names %.2f, quotes %.2f; 1 = same story)\n",
               c.story, c.story_words, c.story_names, c.story_quotes);
-  if (!args.no_passages) print_side_by_side(text_a, ta, text_b, tb, found);
+  if (!args.no_passages) {
+    std::printf("  reuse                %.4f (share of the shorter text reused, by confidence)\n",
+                align::reuse_score(found, ta.size(), tb.size()));
+    print_side_by_side(text_a, ta, terms_a, text_b, tb, terms_b, found);
+  }
 }
 
 }  // namespace
@@ -347,6 +363,8 @@ void register_compare(CLI::App& app) {
   cmd->add_flag("--json", args->json, "Print one JSON object instead of text");
   cmd->add_flag("--no-passages", args->no_passages,
                 "Skip passage alignment (similarity numbers only)");
+  cmd->add_flag("--exact-passages", args->exact_only,
+                "Only word-for-word passages (verbatim, edited): no rewritten or summary ones");
   add_params_options(cmd, args->params);
   cmd->callback([args] { run_compare(*args); });
 }

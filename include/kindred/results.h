@@ -36,14 +36,43 @@ struct Overlap {
 // `same_text` is true when both token sequences are identical.
 std::optional<Relation> classify(const Overlap& overlap, bool same_text, const Params& params);
 
+// What kind of reuse a passage is, from the closest to the loosest.
+enum class PassageKind : uint8_t {
+  kVerbatim,   ///< the same words in the same order (identity >= 0.95)
+  kEdited,     ///< aligned word for word, with words replaced, added or dropped
+  kRewritten,  ///< similar sentences: reworded, reordered, translated
+  kSummary,    ///< a compact region of one text condensing the whole other text
+};
+
+/// "verbatim", "edited", "rewritten", "summary"
+inline const char* passage_kind_name(PassageKind k) {
+  switch (k) {
+    case PassageKind::kVerbatim:
+      return "verbatim";
+    case PassageKind::kEdited:
+      return "edited";
+    case PassageKind::kRewritten:
+      return "rewritten";
+    case PassageKind::kSummary:
+      return "summary";
+  }
+  return "verbatim";
+}
+
 // A reused passage: aligned spans of two texts, with byte offsets into the
-// original (un-normalised) UTF-8 of each. Produced by align::align_passages().
+// original (un-normalised) UTF-8 of each. Produced by align::align_passages()
+// (verbatim and edited) and align::find_reuse() (all kinds).
 struct Passage {
   uint32_t a_begin = 0, a_end = 0;    ///< [begin, end) bytes in document a's text
   uint32_t b_begin = 0, b_end = 0;    ///< [begin, end) bytes in document b's text
   uint32_t a_words = 0, b_words = 0;  ///< words of each span
   uint32_t matched_words = 0;         ///< words aligned as equal (after normalisation)
   double score = 0;                   ///< alignment score (see align/passages.h)
+  PassageKind kind = PassageKind::kVerbatim;
+  /// How sure the passage is reuse, in [0, 1]: for verbatim and edited
+  /// passages their identity; for rewritten and summary ones the tf-isf cosine
+  /// of the two spans (align/rewrite.h)
+  double confidence = 1;
   /// matched_words / max(a_words, b_words): 1 for a verbatim passage
   double identity() const {
     const uint32_t n = a_words > b_words ? a_words : b_words;

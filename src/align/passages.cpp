@@ -476,6 +476,8 @@ Passage to_passage(const WordAlignment& w, std::span<const normalize::Token> a,
   p.b_words = w.b_end - w.b_begin;
   p.matched_words = w.matched;
   p.score = w.score;
+  p.confidence = p.identity();
+  p.kind = p.confidence >= kVerbatimIdentity ? PassageKind::kVerbatim : PassageKind::kEdited;
   return p;
 }
 

@@ -92,8 +92,12 @@ struct AlignStats {
 std::vector<WordAlignment> align_words(std::span<const uint64_t> a, std::span<const uint64_t> b,
                                        const AlignParams& params = {}, AlignStats* stats = nullptr);
 
+// Identity from which an aligned passage is verbatim rather than edited.
+inline constexpr double kVerbatimIdentity = 0.95;
+
 // The passage of an alignment: token indices become byte offsets into the
-// original texts (begin of the first token, end of the last).
+// original texts (begin of the first token, end of the last); its kind is
+// verbatim or edited (by kVerbatimIdentity) and its confidence its identity.
 Passage to_passage(const WordAlignment& w, std::span<const normalize::Token> a,
                    std::span<const normalize::Token> b);
 

@@ -772,9 +772,10 @@ class ReportWriter {
     const bool valid = p.a_begin <= p.a_end && p.a_end <= da.text.size() && p.b_begin <= p.b_end &&
                        p.b_end <= db.text.size();
     page_ << "<div class=\"passage\" role=\"group\" aria-label=\"Passage " << n + 1 << "\">\n"
-          << "<p class=\"pmeta\">Passage " << n + 1 << kDot << "identity " << Fixed{p.identity()}
-          << kDot << p.matched_words << " matched words" << kDot << "score " << Fixed{p.score, 1}
-          << "</p>\n";
+          << "<p class=\"pmeta\">Passage " << n + 1 << kDot << Text{passage_kind_name(p.kind)}
+          << " (confidence " << Fixed{p.confidence} << ")" << kDot << "identity "
+          << Fixed{p.identity()} << kDot << p.matched_words << " matched words" << kDot << "score "
+          << Fixed{p.score, 1} << "</p>\n";
     if (!valid) {
       page_ << "<p class=\"note\">The passage's offsets lie outside the texts.</p>\n</div>\n";
       return;

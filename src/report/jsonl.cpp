@@ -123,6 +123,8 @@ void write_passage_fields(JsonWriter& w, const Passage& p, std::string_view text
       .field("matched_words", p.matched_words)
       .field("identity", p.identity())
       .field("score", p.score)
+      .field("kind", passage_kind_name(p.kind))
+      .field("confidence", p.confidence)
       .field("a_text", span(text_a, p.a_begin, p.a_end))
       .field("b_text", span(text_b, p.b_begin, p.b_end));
 }

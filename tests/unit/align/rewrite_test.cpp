@@ -1,0 +1,404 @@
+// The rewrite aligner (align/rewrite.h) and the combined finder (align/reuse.h):
+// seeds against a naive quadratic reference (dense tf-isf vectors, every pair
+// of sentences), span cosines against the same reference, and behaviour on
+// generated texts: reworded and reordered passages found once, unrelated texts
+// and shared stopwords giving nothing, summaries, and verbatim reuse reported
+// exactly as the exact aligner reports it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "align/reuse.h"
+#include "align/rewrite.h"
+#include "normalize/tokenize.h"
+
+namespace kindred::align {
+namespace {
+
+std::vector<normalize::Token> tokens(std::string_view text) {
+  std::vector<normalize::Token> t;
+  normalize::tokenize(text, t);
+  return t;
+}
+
+// Sentences of generated text: vectors of words, written "w1 w2 ... wn." each.
+using Words = std::vector<std::string>;
+
+const char* const kStopwords[] = {"the", "of", "and", "to", "a", "in", "is", "that", "for", "it"};
+
+class TextMaker {
+ public:
+  explicit TextMaker(uint64_t seed) : rng_(seed) {}
+
+  // A sentence of 8-20 words, 40% stopwords, content words from a vocabulary
+  // where frequent words are far more frequent (as in text).
+  Words sentence() {
+    Words s;
+    const int n = std::uniform_int_distribution<int>(8, 20)(rng_);
+    for (int k = 0; k < n; ++k) s.push_back(coin(0.4) ? stopword() : content());
+    return s;
+  }
+  std::vector<Words> sentences(int n) {
+    std::vector<Words> out;
+    for (int k = 0; k < n; ++k) out.push_back(sentence());
+    return out;
+  }
+  // A rewrite: a quarter of the words replaced, a tenth dropped, the words
+  // shuffled within windows of four, and the order of neighbouring sentences
+  // swapped at times.
+  std::vector<Words> rewrite(std::vector<Words> passage) {
+    for (Words& s : passage) {
+      Words out;
+      for (const std::string& w : s) {
+        if (coin(0.1)) continue;
+        out.push_back(coin(0.25) ? content() : w);
+      }
+      for (size_t k = 0; k + 1 < out.size(); k += 4) {
+        std::shuffle(out.begin() + k, out.begin() + std::min(out.size(), k + 4), rng_);
+      }
+      s = out;
+    }
+    for (size_t k = 0; k + 1 < passage.size(); ++k) {
+      if (coin(0.3)) std::swap(passage[k], passage[k + 1]);
+    }
+    return passage;
+  }
+  bool coin(double p) { return std::bernoulli_distribution(p)(rng_); }
+  std::string content() {
+    // Zipf-like: index ~ exp(uniform), 5,000 words.
+    const double u = std::uniform_real_distribution<double>(0, std::log(5000.0))(rng_);
+    return "w" + std::to_string(static_cast<int>(std::exp(u)));
+  }
+  std::string stopword() { return kStopwords[std::uniform_int_distribution<int>(0, 9)(rng_)]; }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+std::string text_of(const std::vector<Words>& sentences) {
+  std::string out;
+  for (const Words& s : sentences) {
+    for (size_t k = 0; k < s.size(); ++k) out += (k ? " " : "") + s[k];
+    out += ". ";
+  }
+  return out;
+}
+
+struct Doc {
+  std::string text;
+  std::vector<normalize::Token> tokens;
+  std::vector<uint64_t> terms;
+  std::vector<Sentence> sentences;
+  uint32_t begin = 0, end = 0;  ///< tokens of the planted passage
+};
+
+// filler + passage + filler, with the passage's token range remembered.
+Doc make_doc(const std::vector<Words>& before, const std::vector<Words>& passage,
+             const std::vector<Words>& after) {
+  Doc d;
+  std::vector<Words> all = before;
+  uint32_t words_before = 0, words_passage = 0;
+  for (const Words& s : before) words_before += static_cast<uint32_t>(s.size());
+  for (const Words& s : passage) words_passage += static_cast<uint32_t>(s.size());
+  all.insert(all.end(), passage.begin(), passage.end());
+  all.insert(all.end(), after.begin(), after.end());
+  d.text = text_of(all);
+  d.tokens = tokens(d.text);
+  d.terms = terms_of(d.text, d.tokens);
+  d.sentences = split_sentences(d.text, d.tokens);
+  d.begin = words_before;
+  d.end = words_before + words_passage;
+  return d;
+}
+
+// The reference: dense tf-isf vectors, isf = ln(N / sf) over the sentences of
+// both texts, cosine and isf-weighted Dice of every pair of sentences.
+struct Naive {
+  std::vector<std::map<uint64_t, double>> va, vb;  // sentence -> term -> tf
+  std::map<uint64_t, double> isf;
+
+  Naive(const Doc& a, const Doc& b) {
+    auto vectors = [](const Doc& d) {
+      std::vector<std::map<uint64_t, double>> out;
+      for (const Sentence& s : d.sentences) {
+        std::map<uint64_t, double> v;
+        for (uint32_t t = s.begin; t < s.end; ++t) v[d.terms[t]] += 1;
+        out.push_back(v);
+      }
+      return out;
+    };
+    va = vectors(a), vb = vectors(b);
+    std::map<uint64_t, double> sf;
+    for (const auto* side : {&va, &vb}) {
+      for (const auto& v : *side) {
+        for (const auto& [t, n] : v) sf[t] += 1;
+      }
+    }
+    const double n = double(va.size() + vb.size());
+    for (const auto& [t, f] : sf) isf[t] = std::log(n / f);
+  }
+  double cosine(const std::map<uint64_t, double>& x, const std::map<uint64_t, double>& y) const {
+    double dot = 0, nx = 0, ny = 0;
+    for (const auto& [t, n] : x) {
+      const double w = n * isf.at(t);
+      nx += w * w;
+      if (auto it = y.find(t); it != y.end()) dot += w * it->second * isf.at(t);
+    }
+    for (const auto& [t, n] : y) ny += n * isf.at(t) * n * isf.at(t);
+    return nx > 0 && ny > 0 ? dot / std::sqrt(nx * ny) : 0.0;
+  }
+  double dice(const std::map<uint64_t, double>& x, const std::map<uint64_t, double>& y) const {
+    double shared = 0, sx = 0, sy = 0;
+    for (const auto& [t, n] : x) {
+      sx += isf.at(t);
+      if (y.contains(t)) shared += isf.at(t);
+    }
+    for (const auto& [t, n] : y) sy += isf.at(t);
+    return sx + sy > 0 ? 2 * shared / (sx + sy) : 0.0;
+  }
+  std::map<uint64_t, double> span(const std::vector<std::map<uint64_t, double>>& side,
+                                  const std::vector<Sentence>& sentences, uint32_t t0,
+                                  uint32_t t1) const {
+    std::map<uint64_t, double> out;
+    for (size_t s = 0; s < sentences.size(); ++s) {
+      if (sentences[s].begin < t0 || sentences[s].end > t1) continue;
+      for (const auto& [t, n] : side[s]) out[t] += n;
+    }
+    return out;
+  }
+};
+
+TEST(SplitSentences, CutsAtStopsAndBlankLinesJoinsShortOnes) {
+  const std::string text =
+      "One two three four five six. Seven eight nine ten eleven twelve!\n\n"
+      "Short one. Thirteen fourteen fifteen sixteen seventeen 3.5 eighteen? Last";
+  const auto t = tokens(text);
+  const auto s = split_sentences(text, t);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].begin, 0u);
+  EXPECT_EQ(s[0].end, 6u);
+  EXPECT_EQ(s[1].end, 12u);
+  // "Short one." (2 words) joins the next; "3.5" does not end a sentence; "Last" joins the one
+  // before.
+  EXPECT_EQ(s[2].begin, 12u);
+  EXPECT_EQ(s[2].end, t.size());
+  RewriteParams p;
+  p.max_sentence_words = 4;
+  const auto cut = split_sentences(text, t, p);
+  for (const Sentence& x : cut) EXPECT_LE(x.end - x.begin, 8u);  // 4, or a short tail joined
+  for (size_t k = 1; k < cut.size(); ++k) EXPECT_EQ(cut[k].begin, cut[k - 1].end);
+  EXPECT_TRUE(split_sentences("", {}).empty());
+}
+
+TEST(SimilarSentences, EqualsNaiveReference) {
+  int seeded = 0;
+  for (uint64_t c = 0; c < 150; ++c) {
+    TextMaker m(100 + c);
+    const auto shared = m.sentences(4);
+    const Doc a = make_doc(m.sentences(6), m.rewrite(shared), m.sentences(3));
+    const Doc b = make_doc(m.sentences(3), shared, m.sentences(6));
+    const Naive n(a, b);
+    const RewriteParams p;
+    std::set<std::pair<uint32_t, uint32_t>> expected, uncertain;
+    for (uint32_t i = 0; i < n.va.size(); ++i) {
+      for (uint32_t j = 0; j < n.vb.size(); ++j) {
+        const double cos = n.cosine(n.va[i], n.vb[j]), dice = n.dice(n.va[i], n.vb[j]);
+        if (std::abs(cos - p.seed_cosine) < 1e-9 || std::abs(dice - p.seed_dice) < 1e-9) {
+          uncertain.insert({i, j});  // rounding decides; not compared
+        } else if (cos >= p.seed_cosine && dice >= p.seed_dice) {
+          expected.insert({i, j});
+        }
+      }
+    }
+    std::set<std::pair<uint32_t, uint32_t>> got;
+    for (const auto& s : similar_sentences(a.terms, a.sentences, b.terms, b.sentences, p)) {
+      if (!uncertain.contains(s)) got.insert(s);
+    }
+    EXPECT_EQ(got, expected) << "case " << c;
+    seeded += !expected.empty();
+  }
+  EXPECT_GT(seeded, 140);  // the planted rewrites do seed
+}
+
+TEST(SimilarSentences, SharedStopwordsAloneSeedNothing) {
+  // Every sentence of both texts is full of the same stopwords; their content
+  // words are disjoint. Stopwords weigh ~nothing, so no pair is similar.
+  TextMaker m(7);
+  std::vector<Words> sa, sb;
+  for (int k = 0; k < 20; ++k) {
+    Words x, y;
+    for (int w = 0; w < 12; ++w) {
+      x.push_back(w % 2 ? kStopwords[w % 10] : "a" + std::to_string(k * 20 + w));
+      y.push_back(w % 2 ? kStopwords[w % 10] : "b" + std::to_string(k * 20 + w));
+    }
+    sa.push_back(x), sb.push_back(y);
+  }
+  const Doc a = make_doc({}, sa, {}), b = make_doc({}, sb, {});
+  EXPECT_TRUE(similar_sentences(a.terms, a.sentences, b.terms, b.sentences).empty());
+  EXPECT_TRUE(find_reuse(a.text, a.tokens, b.text, b.tokens).empty());
+}
+
+TEST(FindReuse, RewrittenPassageFoundOnceWithItsCosine) {
+  constexpr int kCases = 100;
+  int found_once = 0;
+  double covered = 0;
+  int spilled = 0;
+  for (uint64_t c = 0; c < kCases; ++c) {
+    TextMaker m(5000 + c);
+    const auto source = m.sentences(5);
+    const Doc a = make_doc(m.sentences(15), m.rewrite(source), m.sentences(15));
+    const Doc b = make_doc(m.sentences(12), source, m.sentences(12));
+    const auto spans = find_reuse(a.text, a.tokens, a.terms, b.text, b.tokens, b.terms);
+    for (size_t k = 1; k < spans.size(); ++k) {  // sorted by a_begin, disjoint on both sides
+      EXPECT_LE(spans[k - 1].a_end, spans[k].a_begin) << "case " << c;
+      for (size_t r = 0; r < k; ++r) {
+        EXPECT_TRUE(spans[r].b_end <= spans[k].b_begin || spans[k].b_end <= spans[r].b_begin);
+      }
+    }
+    std::vector<ReuseSpan> hits;
+    for (const ReuseSpan& s : spans) {
+      const bool on_a = s.a_begin < a.end && a.begin < s.a_end;
+      const bool on_b = s.b_begin < b.end && b.begin < s.b_end;
+      EXPECT_TRUE(on_a && on_b) << "case " << c << ": a passage outside the planted one";
+      if (on_a && on_b) hits.push_back(s);
+    }
+    if (hits.size() != 1) continue;
+    const ReuseSpan& h = hits[0];
+    // Covers most of the truth, and spills by less than one sentence (20 words) a side.
+    auto inside = [](uint32_t x0, uint32_t x1, uint32_t y0, uint32_t y1) {
+      return double(std::max(0, int(std::min(x1, y1)) - int(std::max(x0, y0)))) / double(y1 - y0);
+    };
+    const double ca = inside(h.a_begin, h.a_end, a.begin, a.end);
+    const double cb = inside(h.b_begin, h.b_end, b.begin, b.end);
+    EXPECT_GE(ca, 0.5) << "case " << c;  // a sentence at either end may go unseeded
+    EXPECT_GE(cb, 0.5) << "case " << c;
+    covered += ca + cb;
+    spilled += h.a_end - h.a_begin >= a.end - a.begin + 40;  // two sentences too many
+    spilled += h.b_end - h.b_begin >= b.end - b.begin + 40;
+    EXPECT_NE(h.kind, PassageKind::kVerbatim);
+    EXPECT_GT(h.confidence, 0.0);
+    EXPECT_LE(h.confidence, 1.0);
+    ++found_once;
+  }
+  EXPECT_GE(found_once, kCases * 95 / 100);
+  EXPECT_GE(covered / (2 * found_once), 0.9);  // on average
+  EXPECT_LE(spilled, 3);
+}
+
+TEST(AlignRewritten, ReportedCosineEqualsNaiveSpanCosine) {
+  int compared = 0;
+  for (uint64_t c = 0; c < 60; ++c) {
+    TextMaker m(9000 + c);
+    const auto source = m.sentences(4);
+    const Doc a = make_doc(m.sentences(8), m.rewrite(source), m.sentences(8));
+    const Doc b = make_doc(m.sentences(8), m.rewrite(source), m.sentences(8));
+    const Naive n(a, b);
+    for (const RewriteAlignment& r : align_rewritten(a.terms, a.sentences, b.terms, b.sentences)) {
+      if (r.kind != PassageKind::kRewritten) continue;
+      const double expected = n.cosine(n.span(n.va, a.sentences, r.a_begin, r.a_end),
+                                       n.span(n.vb, b.sentences, r.b_begin, r.b_end));
+      EXPECT_NEAR(r.cosine, expected, 1e-9) << "case " << c;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 50);
+}
+
+TEST(FindReuse, UnrelatedTextsGiveNothing) {
+  int flagged = 0;
+  for (uint64_t c = 0; c < 100; ++c) {
+    TextMaker m(20000 + c);
+    const Doc a = make_doc(m.sentences(30), {}, {}), b = make_doc(m.sentences(30), {}, {});
+    flagged += !find_reuse(a.text, a.tokens, b.text, b.tokens).empty();
+  }
+  EXPECT_LE(flagged, 1);
+}
+
+TEST(FindReuse, SummaryOfAWholeTextIsOnePassageSpanningIt) {
+  int found = 0;
+  for (uint64_t c = 0; c < 30; ++c) {
+    TextMaker m(30000 + c);
+    const auto article = m.sentences(30);
+    // Each summary sentence condenses six consecutive sentences of the
+    // article, keeping five content words of two of them, with stopwords between.
+    std::vector<Words> summary;
+    for (size_t k = 0; k < article.size(); k += 6) {
+      Words s;
+      for (size_t r : {k, k + 3}) {
+        int taken = 0;
+        for (const std::string& w : article[r]) {
+          if (w[0] == 'w' && taken < 5) s.push_back(w), ++taken, s.push_back(m.stopword());
+        }
+      }
+      summary.push_back(s);
+    }
+    const Doc a = make_doc(m.sentences(12), summary, m.sentences(12));
+    const Doc b = make_doc({}, article, {});
+    const auto spans = find_reuse(a.text, a.tokens, b.text, b.tokens);
+    const bool one_summary = spans.size() == 1 && spans[0].kind == PassageKind::kSummary;
+    if (!one_summary) continue;
+    ++found;
+    EXPECT_EQ(spans[0].b_begin, 0u);
+    EXPECT_EQ(spans[0].b_end, b.tokens.size());
+    EXPECT_LE(spans[0].a_begin, a.begin + 20);
+    EXPECT_GE(spans[0].a_end + 20, a.end);
+  }
+  EXPECT_GE(found, 27);
+}
+
+TEST(FindReuse, VerbatimReuseIsTheExactAlignersOutput) {
+  for (uint64_t c = 0; c < 40; ++c) {
+    TextMaker m(40000 + c);
+    const auto shared = m.sentences(6);
+    const Doc a = make_doc(m.sentences(10), shared, m.sentences(10));
+    const Doc b = make_doc(m.sentences(7), shared, m.sentences(9));
+    std::vector<uint64_t> ha, hb;
+    for (const auto& t : a.tokens) ha.push_back(t.hash);
+    for (const auto& t : b.tokens) hb.push_back(t.hash);
+    const auto exact = align_words(ha, hb);
+    const auto all = find_reuse(a.text, a.tokens, b.text, b.tokens);
+    ASSERT_EQ(all.size(), exact.size()) << "case " << c;
+    for (size_t k = 0; k < exact.size(); ++k) {
+      EXPECT_EQ(all[k].a_begin, exact[k].a_begin);
+      EXPECT_EQ(all[k].a_end, exact[k].a_end);
+      EXPECT_EQ(all[k].b_begin, exact[k].b_begin);
+      EXPECT_EQ(all[k].b_end, exact[k].b_end);
+      EXPECT_EQ(all[k].ops, exact[k].ops);
+      EXPECT_EQ(all[k].matched, exact[k].matched);
+    }
+    ASSERT_FALSE(all.empty());
+    EXPECT_EQ(all[0].kind, PassageKind::kVerbatim);
+    EXPECT_DOUBLE_EQ(all[0].confidence, 1.0);
+  }
+}
+
+TEST(TermsOf, APluggedTermFunctionDecidesWhatMatches) {
+  // A crude stand-in for a stemmer: the first four letters of the word.
+  const TermFn prefix = [](std::string_view word, const normalize::Token&) {
+    return normalize::word_hash(normalize::normalize_word(word.substr(0, 4)));
+  };
+  const std::string a = "walking talking", b = "walked talked";
+  const auto ta = tokens(a), tb = tokens(b);
+  EXPECT_NE(terms_of(a, ta)[0], terms_of(b, tb)[0]);
+  EXPECT_EQ(terms_of(a, ta, prefix)[0], terms_of(b, tb, prefix)[0]);
+  EXPECT_EQ(terms_of(a, ta, prefix)[1], terms_of(b, tb, prefix)[1]);
+}
+
+TEST(ReuseScore, ShareOfTheShorterTextWeightedByConfidence) {
+  std::vector<ReuseSpan> spans(2);
+  spans[0].a_begin = 0, spans[0].a_end = 10, spans[0].b_begin = 50, spans[0].b_end = 60;
+  spans[0].confidence = 1.0;
+  spans[1].a_begin = 20, spans[1].a_end = 40, spans[1].b_begin = 0, spans[1].b_end = 30;
+  spans[1].confidence = 0.5;
+  EXPECT_DOUBLE_EQ(reuse_score(spans, 100, 1000), (10 * 1.0 + 20 * 0.5) / 100);
+  EXPECT_DOUBLE_EQ(reuse_score(spans, 1000, 80), (10 * 1.0 + 30 * 0.5) / 80);
+  EXPECT_DOUBLE_EQ(reuse_score({}, 0, 0), 0.0);
+}
+
+}  // namespace
+}  // namespace kindred::align
