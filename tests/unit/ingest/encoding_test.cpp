@@ -17,24 +17,9 @@ namespace kindred::ingest {
 namespace {
 
 using testing::Collected;
+using testing::encode;
 using testing::read_all;
 using testing::TempDir;
-
-// `utf8` re-encoded in `charset` (ICU; for UTF-16/32 without a BOM).
-std::string encode(std::string_view utf8, const char* charset) {
-  UErrorCode err = U_ZERO_ERROR;
-  UConverter* cnv = ucnv_open(charset, &err);
-  EXPECT_TRUE(U_SUCCESS(err)) << charset;
-  std::string out(utf8.size() * 4 + 16, '\0');
-  err = U_ZERO_ERROR;
-  const int32_t n =
-      ucnv_fromAlgorithmic(cnv, UCNV_UTF8, out.data(), static_cast<int32_t>(out.size()),
-                           utf8.data(), static_cast<int32_t>(utf8.size()), &err);
-  EXPECT_TRUE(U_SUCCESS(err)) << u_errorName(err);
-  ucnv_close(cnv);
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 const std::string kFrench =
     "Le conseil municipal a voté mercredi soir la rénovation du marché couvert. Les "

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unicode/ucnv.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -120,6 +121,22 @@ inline Collected read_all(const std::string& path, const ReadOptions& options = 
       },
       &c.stats);
   return c;
+}
+
+// `utf8` re-encoded in `charset` (ICU): legacy pages, UTF-16/32 without a BOM.
+inline std::string encode(std::string_view utf8, const char* charset) {
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* cnv = ucnv_open(charset, &err);
+  EXPECT_TRUE(U_SUCCESS(err)) << charset;
+  std::string out(utf8.size() * 4 + 16, '\0');
+  err = U_ZERO_ERROR;
+  const int32_t n =
+      ucnv_fromAlgorithmic(cnv, UCNV_UTF8, out.data(), static_cast<int32_t>(out.size()),
+                           utf8.data(), static_cast<int32_t>(utf8.size()), &err);
+  EXPECT_TRUE(U_SUCCESS(err)) << u_errorName(err);
+  ucnv_close(cnv);
+  out.resize(static_cast<size_t>(n));
+  return out;
 }
 
 }  // namespace kindred::ingest::testing

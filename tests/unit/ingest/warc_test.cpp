@@ -16,6 +16,7 @@ namespace kindred::ingest {
 namespace {
 
 using testing::Collected;
+using testing::encode;
 using testing::gzip;
 using testing::http_response;
 using testing::news_page;
@@ -35,22 +36,6 @@ const std::vector<std::string> kBridge = {
     "Engineers tested the new hydraulic rams with forty full swings before the council signed it "
     "off.",
 };
-
-// `utf8` re-encoded in `charset` (ICU), for pages in legacy encodings.
-std::string encode(std::string_view utf8, const char* charset) {
-  UErrorCode err = U_ZERO_ERROR;
-  UConverter* cnv = ucnv_open(charset, &err);
-  EXPECT_TRUE(U_SUCCESS(err)) << charset;
-  std::string out(utf8.size() * 4 + 16, '\0');
-  err = U_ZERO_ERROR;
-  const int32_t n =
-      ucnv_fromAlgorithmic(cnv, UCNV_UTF8, out.data(), static_cast<int32_t>(out.size()),
-                           utf8.data(), static_cast<int32_t>(utf8.size()), &err);
-  EXPECT_TRUE(U_SUCCESS(err)) << u_errorName(err);
-  ucnv_close(cnv);
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 // The archive used by most tests: two pages among records that are not pages.
 struct Crawl {
