@@ -6,7 +6,6 @@
 
 #include "normalize/tokenize.h"
 #include "story/features.h"
-#include "util/hash.h"
 
 namespace kindred::story {
 
@@ -18,14 +17,15 @@ struct Sentence {
   std::vector<uint64_t> content;  // the stems of non-stopwords: what candidates are found by
 };
 
-Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_view text) {
+Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_view text,
+                       normalize::Language language) {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
   Sentence s{doc, begin, end, {}, {}};
-  for (const auto& t : tokens) {
-    const std::string w = normalize::normalize_word(text.substr(t.begin, t.end - t.begin));
-    s.stems.push_back(util::hash_bytes(stem(w), 1));
-    if (!is_stopword(w)) s.content.push_back(s.stems.back());
+  std::vector<char> stop;
+  s.stems = token_stems(text, tokens, language, &stop);
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (!stop[k]) s.content.push_back(s.stems[k]);
   }
   for (auto* v : {&s.stems, &s.content}) {
     std::sort(v->begin(), v->end());
@@ -61,8 +61,11 @@ std::vector<AccountSentence> merged_account(const Story& story,
   for (uint32_t d : order) {
     auto previous = account.end();  // where this article's last sentence sits
     bool placed_any = false;
+    std::vector<normalize::Token> tokens;
+    normalize::tokenize(texts[d], tokens);
+    const normalize::Language language = normalize::identify_language(texts[d], tokens);
     for (const auto& [b, e] : split_sentences(texts[d])) {
-      Sentence s = make_sentence(d, b, e, texts[d].substr(b, e - b));
+      Sentence s = make_sentence(d, b, e, texts[d].substr(b, e - b), language);
       if (s.stems.size() < params.min_words) continue;
       // Candidates share a content stem; take the most similar above the threshold.
       std::list<Entry>::iterator best = account.end();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "util/date.h"
@@ -166,26 +167,83 @@ std::string word_of(std::string_view text, const normalize::Token& t) {
   return normalize::normalize_word(raw);
 }
 
-// The bytes of stem(w), as a view into w (stem() only ever shortens a word).
-std::string_view stem_view(std::string_view w) {
-  if (w.size() > 3 && w.back() == 's' && w[w.size() - 2] != 's') w.remove_suffix(1);
-  if (w.size() > 6) {
-    size_t cut = 6;
-    while (cut > 0 && (static_cast<unsigned char>(w[cut]) & 0xC0) == 0x80) --cut;
-    w = w.substr(0, cut);
+// Stems through a per-thread cache: news vocabulary is Zipfian, so nearly
+// every token is a hit and Snowball runs once per distinct word and thread.
+// PERF: a direct-mapped table of (language-salted word hash, stem hash).
+constexpr size_t kStemCacheSlots = size_t{1} << 15;
+constexpr uint64_t kStemSeed = 0x7374656dull;
+
+uint64_t cache_key(normalize::Language language, uint64_t word_hash) {
+  const uint64_t k = word_hash ^ ((uint64_t(language) + 1) * 0x9E3779B97F4A7C15ull);
+  return k == 0 ? 1 : k;
+}
+
+// The lower-case form a Snowball stemmer expects: case folded and composed,
+// accents kept (the rules of French, German and Turkish read them), apostrophes
+// dropped as normalize_word() drops them.
+std::string stemmer_input(std::string_view raw) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
+                              static_cast<utf8proc_ssize_t>(raw.size()), &out,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                             UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
+  if (n < 0) return normalize::normalize_word(raw);
+  std::string folded(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+  std::free(out);
+  std::string w;
+  w.reserve(folded.size());
+  for (size_t i = 0; i < folded.size(); ++i) {
+    if (folded[i] == '\'') continue;
+    if (folded.compare(i, 3, "\u2019") == 0 || folded.compare(i, 2, "\u0307") == 0) {
+      i += folded[i] == '\xE2' ? 2 : 1;  // typographic apostrophe; Turkish dotted-I residue
+      continue;
+    }
+    w.push_back(folded[i]);
   }
   return w;
 }
 
-uint64_t stem_hash(std::string_view normalized) {
-  return util::hash_bytes(stem_view(normalized), 0x7374656dull);
-}
+class StemHasher {
+ public:
+  explicit StemHasher(normalize::Language language) : language_(language) {
+    thread_local std::vector<std::pair<uint64_t, uint64_t>> slots;
+    if (slots.empty()) slots.assign(kStemCacheSlots, {0, 0});
+    slots_ = &slots;
+  }
+  // The stem hash of the token whose raw text is `raw`, normalised form
+  // `normalized` and word hash `hash`.
+  uint64_t operator()(std::string_view raw, const std::string& normalized, uint64_t hash) {
+    const uint64_t key = cache_key(language_, hash);
+    auto& slot = (*slots_)[key & (kStemCacheSlots - 1)];
+    if (slot.first == key) return slot.second;
+    uint64_t h;
+    if (!normalize::Stemmer::has_stemmer(language_)) {
+      h = util::hash_bytes(normalized, kStemSeed);
+    } else {
+      const bool ascii = std::all_of(raw.begin(), raw.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      const std::string input = ascii ? normalized : stemmer_input(raw);
+      const std::string_view st = stemmer_.stem(language_, input);
+      // Stems are compared in normalised form, so that accents and letter
+      // variants meet as the tokeniser makes them meet.
+      h = ascii ? util::hash_bytes(st, kStemSeed)
+                : util::hash_bytes(normalize::normalize_word(st), kStemSeed);
+    }
+    slot = {key, h};
+    return h;
+  }
 
-// The stem bags of a quotation from its normalised words.
-void fill_stems(std::span<const std::string> words, Quote& q) {
-  for (const std::string& w : words) {
-    q.stems.push_back(stem_hash(w));
-    if (!is_stopword(w)) q.content.push_back(q.stems.back());
+ private:
+  normalize::Language language_;
+  normalize::Stemmer stemmer_;
+  std::vector<std::pair<uint64_t, uint64_t>>* slots_;
+};
+
+// The stem bags of a quotation from its tokens' stem hashes and stopword flags.
+void fill_stems(std::span<const uint64_t> stems, std::span<const char> stop, Quote& q) {
+  for (size_t i = 0; i < stems.size(); ++i) {
+    q.stems.push_back(stems[i]);
+    if (!stop[i]) q.content.push_back(stems[i]);
   }
   std::sort(q.stems.begin(), q.stems.end());
   std::sort(q.content.begin(), q.content.end());
@@ -399,6 +457,13 @@ bool is_stopword_hash(uint64_t word_hash) {
   return stopwords().contains(word_hash);
 }
 
+bool is_stopword_hash(normalize::Language language, uint64_t word_hash) {
+  // The story list (English function words, reporting verbs, titles, calendar)
+  // holds for every language: English words in a French text are names or
+  // quotations, and rarely these.
+  return stopwords().contains(word_hash) || normalize::is_stopword(language, word_hash);
+}
+
 namespace {
 bool within_one_edit(const std::string& a, const std::string& b) {
   if (a.size() > b.size()) return within_one_edit(b, a);
@@ -422,8 +487,22 @@ std::string surname_key(const std::string& speaker) {
       space == std::string::npos ? speaker : std::string_view(speaker).substr(space + 1)));
 }
 
-std::string stem(std::string_view w) {
-  return std::string(stem_view(w));
+std::string stem(std::string_view w, normalize::Language language) {
+  normalize::Stemmer stemmer;
+  return normalize::normalize_word(stemmer.stem(language, stemmer_input(w)));
+}
+
+std::vector<uint64_t> token_stems(std::string_view text, std::span<const normalize::Token> tokens,
+                                  normalize::Language language, std::vector<char>* stop) {
+  StemHasher hasher(language);
+  std::vector<uint64_t> out(tokens.size());
+  if (stop) stop->assign(tokens.size(), 0);
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const normalize::Token& t = tokens[k];
+    out[k] = hasher(text.substr(t.begin, t.end - t.begin), word_of(text, t), t.hash);
+    if (stop) (*stop)[k] = is_stopword_hash(language, t.hash);
+  }
+  return out;
 }
 
 std::string name_key(std::string_view w) {
@@ -467,11 +546,12 @@ size_t sorted_intersection(const std::vector<uint64_t>& a, const std::vector<uin
 Quote make_quote(std::string_view text) {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
-  std::vector<std::string> words;
-  for (const auto& t : tokens) words.push_back(word_of(text, t));
+  std::vector<char> stop;
+  const std::vector<uint64_t> stems =
+      token_stems(text, tokens, normalize::identify_language(text, tokens), &stop);
   Quote q;
   q.end = static_cast<uint32_t>(text.size());
-  fill_stems(words, q);
+  fill_stems(stems, stop, q);
   return q;
 }
 
@@ -551,20 +631,24 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
                                std::string_view date) {
   StoryFeatures f;
   f.time = util::parse_iso8601(date);
+  f.language = normalize::identify_language(text, tokens);
 
   // Content terms and name candidates in one pass. PERF: the terms' stems are
   // collected, then sorted and counted by runs (a hash map of counts made a
   // node per distinct stem).
+  StemHasher hasher(f.language);
+  std::vector<uint64_t> token_stem(tokens.size());
+  std::vector<char> stop(tokens.size());
   std::vector<uint64_t> stems;
   stems.reserve(tokens.size());
   std::unordered_map<std::string, bool> capitalised;  // word -> seen capitalised mid-sentence
-  std::vector<std::string> words(tokens.size());
   for (size_t k = 0; k < tokens.size(); ++k) {
     const normalize::Token& t = tokens[k];
-    words[k] = word_of(text, t);
-    const std::string& w = words[k];
-    if (w.size() < 3 || is_stopword_hash(t.hash)) continue;
-    stems.push_back(stem_hash(w));
+    const std::string w = word_of(text, t);
+    token_stem[k] = hasher(text.substr(t.begin, t.end - t.begin), w, t.hash);
+    stop[k] = is_stopword_hash(f.language, t.hash);
+    if (w.size() < 3 || stop[k]) continue;
+    stems.push_back(token_stem[k]);
     if (starts_uppercase(text, t) &&
         !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       bool& mid = capitalised[w];
@@ -602,7 +686,8 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     Quote q;
     q.begin = span.begin;
     q.end = span.end;
-    fill_stems(std::span<const std::string>(words).subspan(k0, k1 - k0), q);
+    fill_stems(std::span<const uint64_t>(token_stem).subspan(k0, k1 - k0),
+               std::span<const char>(stop).subspan(k0, k1 - k0), q);
     q.speaker = speakers.find(k0, k1, span.end, span.begin);
     f.quotes.push_back(std::move(q));
   }

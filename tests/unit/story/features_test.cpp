@@ -28,8 +28,8 @@ TEST(NameKey, TransliterationVariantsMeet) {
 TEST(Stem, InflectionsMeet) {
   EXPECT_EQ(stem("negotiations"), stem("negotiating"));
   EXPECT_EQ(stem("talks"), stem("talk"));
-  EXPECT_EQ(stem("class"), "class");          // a double s is not a plural
-  EXPECT_EQ(stem("žžžžžžž").size() % 2, 0u);  // never cut inside a UTF-8 character
+  EXPECT_EQ(stem("class"), "class");        // a double s is not a plural
+  EXPECT_EQ(stem("žžžžžžžž"), "zzzzzzzz");  // normalised, never cut to a byte prefix
 }
 
 TEST(Stopwords, FunctionWordsAndReportingVerbs) {
