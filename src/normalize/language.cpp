@@ -9,7 +9,7 @@
 
 namespace kindred::normalize {
 
-const WordHashSet& stopword_set(Language language);  // stopwords.cpp
+uint32_t stopword_languages(uint64_t hash);  // stopwords.cpp: bit l set for Language l
 
 namespace {
 
@@ -83,8 +83,10 @@ Language identify_language(std::string_view text, std::span<const Token> tokens,
     const Script s = script_of(cp);
     ++by_script[static_cast<size_t>(s)];
     if (s != Script::kLatin) continue;
+    const uint32_t in = stopword_languages(tokens[k].hash);
+    if (in == 0) continue;
     for (size_t l = 0; l < kLatinLanguages.size(); ++l) {
-      hits[l] += stopword_set(kLatinLanguages[l]).contains(tokens[k].hash);
+      hits[l] += (in >> static_cast<unsigned>(kLatinLanguages[l])) & 1u;
     }
   }
   // The script of most words decides, except that Japanese mixes Han and kana:

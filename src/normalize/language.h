@@ -52,7 +52,7 @@ Language language_from_code(std::string_view code);
 // The language of a tokenised text, from its first `max_tokens` tokens (see
 // the file comment). kUnknown only when the text has no word at all.
 Language identify_language(std::string_view text, std::span<const Token> tokens,
-                           size_t max_tokens = 400);
+                           size_t max_tokens = 200);
 
 // True for a function word of `language`, given its normalised form or its
 // hash (word_hash, a Token's hash). kUnknown has no stopwords.

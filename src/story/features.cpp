@@ -222,8 +222,9 @@ class StemHasher {
     } else {
       const bool ascii = std::all_of(raw.begin(), raw.end(),
                                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-      const std::string input = ascii ? normalized : stemmer_input(raw);
-      const std::string_view st = stemmer_.stem(language_, input);
+      std::string folded;
+      if (!ascii) folded = stemmer_input(raw);
+      const std::string_view st = stemmer_.stem(language_, ascii ? normalized : folded);
       // Stems are compared in normalised form, so that accents and letter
       // variants meet as the tokeniser makes them meet.
       h = ascii ? util::hash_bytes(st, kStemSeed)
