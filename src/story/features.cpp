@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <unordered_map>
 
+#include "story/speakers.h"
 #include "util/date.h"
 #include "util/hash.h"
 #include "util/utf8.h"
@@ -75,46 +76,6 @@ const WordSet& stopwords() {
   return words;
 }
 
-bool is_reporting_verb(uint64_t word_hash) {
-  static const WordSet verbs = {"said",      "says",      "say",      "told",     "tells",
-                                "added",     "adds",      "stated",   "declared", "wrote",
-                                "writes",    "explained", "insisted", "warned",   "asked",
-                                "noted",     "argued",    "claimed",  "replied",  "according",
-                                "continued", "stressed",  "recalled", "admitted"};
-  return verbs.contains(word_hash);
-}
-
-bool is_pronoun(uint64_t word_hash) {
-  static const WordSet pronouns = {"he", "she", "they"};
-  return pronouns.contains(word_hash);
-}
-
-// Words that may stand between a speaker and the verb: "Lavrov also said".
-bool is_speech_adverb(uint64_t word_hash) {
-  static const WordSet adverbs = {"also",       "later",   "then",  "has",     "had",
-                                  "previously", "earlier", "again", "further", "once"};
-  return adverbs.contains(word_hash);
-}
-
-bool is_title(uint64_t word_hash) {
-  static const WordSet titles = {
-      "president",    "minister", "foreign",    "secretary",  "spokesman", "spokeswoman",
-      "spokesperson", "prime",    "chancellor", "senator",    "general",   "chief",
-      "adviser",      "advisor",  "envoy",      "ambassador", "deputy",    "mayor",
-      "governor",     "state",    "national",   "security",   "vice",      "leader",
-      "commissioner", "director", "chairman",   "chair",      "head"};
-  return titles.contains(word_hash);
-}
-
-bool starts_uppercase(std::string_view text, const normalize::Token& t) {
-  const auto c = static_cast<unsigned char>(text[t.begin]);
-  if (c < 0x80) return c >= 'A' && c <= 'Z';
-  char32_t cp;
-  if (util::decode_utf8(text, t.begin, cp) == 0) return false;
-  const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-  return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
-}
-
 // True when nothing but spaces and opening marks separate `pos` from the start
 // of its sentence.
 bool sentence_initial(std::string_view text, uint32_t pos) {
@@ -139,15 +100,6 @@ bool sentence_initial(std::string_view text, uint32_t pos) {
     return c == '.' || c == '!' || c == '?' || c == ':' || c == '\n' || c == '\r';
   }
   return true;
-}
-
-// True when a sentence ends between two positions of the text.
-bool sentence_break_between(std::string_view text, uint32_t from, uint32_t to) {
-  for (uint32_t i = from; i < to; ++i) {
-    const char c = text[i];
-    if (c == '.' || c == '!' || c == '?' || c == '\n') return true;
-  }
-  return false;
 }
 
 std::string word_of(std::string_view text, const normalize::Token& t) {
@@ -304,150 +256,6 @@ std::vector<QuoteSpan> find_quote_spans(std::string_view text) {
   return spans;
 }
 
-// The name a run of capitalised tokens [first, last] gives: its last two
-// tokens that are not titles, as written in the text.
-std::string name_from_run(std::string_view text, std::span<const normalize::Token> tokens,
-                          size_t first, size_t last) {
-  size_t end = last;
-  size_t begin = last;
-  int taken = 0;
-  for (size_t k = last + 1; k-- > first && taken < 2;) {
-    if (is_title(tokens[k].hash)) break;
-    begin = k;
-    ++taken;
-  }
-  if (taken == 0) return {};
-  return std::string(text.substr(tokens[begin].begin, tokens[end].end - tokens[begin].begin));
-}
-
-class SpeakerFinder {
- public:
-  // The name standing before the reporting verb at token k ("Lavrov said",
-  // "Lavrov also said", "Kirill Dmitriev, the head of the fund, said"), limited
-  // to tokens >= floor; "\x01" for a pronoun, empty when none.
-  std::string subject_of(size_t k, size_t floor) const {
-    size_t j = k;
-    for (int skipped = 0; j > floor && skipped < 2 && is_speech_adverb(tokens_[j - 1].hash);
-         ++skipped) {
-      --j;
-    }
-    if (j == floor) return {};
-    if (is_pronoun(tokens_[j - 1].hash)) return "\x01";
-    // An appositive between commas: skip back to the comma that opens it.
-    if (comma_between(tokens_[j - 1].end, tokens_[j].begin)) {
-      for (size_t i = j - 1; i > floor; --i) {
-        if (sentence_break_between(text_, tokens_[i - 1].end, tokens_[i].begin)) break;
-        if (comma_between(tokens_[i - 1].end, tokens_[i].begin)) {
-          if (capital(i - 1)) return run_ending_at(i - 1, floor);
-          break;
-        }
-      }
-    }
-    if (!capital(j - 1)) return {};
-    return run_ending_at(j - 1, floor);
-  }
-
-  SpeakerFinder(std::string_view text, std::span<const normalize::Token> tokens)
-      : text_(text), tokens_(tokens) {
-    // Everyone the text has speaking ("Lavrov said on Monday ..."), in order,
-    // so that "he said" can be resolved to the latest of them.
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!is_reporting_verb(tokens_[k].hash)) continue;
-      std::string who = subject_of(k, 0);
-      if (!who.empty() && who != "\x01") attributions_.emplace_back(tokens_[k].begin, who);
-    }
-  }
-
-  // Speaker of the quotation whose words are tokens [qfirst, qlast) and whose
-  // span ends at byte `qend`.
-  std::string find(size_t qfirst, size_t qlast, uint32_t qend, uint32_t qbegin) {
-    // A quotation ending in a full stop ended its sentence: what follows is
-    // another sentence ("... as it takes.” Keter also said ...).
-    size_t last = qend;
-    while (last > qbegin && std::isspace(static_cast<unsigned char>(text_[last - 1]))) --last;
-    const bool closed = last > qbegin && text_[last - 1] == '.';
-    std::string who = closed ? std::string() : after(qlast, qend);
-    if (who.empty()) who = before(qfirst, qbegin);
-    if (who == "\x01") who = latest_before(qbegin);  // a pronoun
-    if (!who.empty()) attributions_.emplace_back(qend, who);
-    return who;
-  }
-
- private:
-  bool capital(size_t k) const { return starts_uppercase(text_, tokens_[k]); }
-
-  bool comma_between(uint32_t from, uint32_t to) const {
-    return text_.substr(from, to - from).find(',') != std::string_view::npos;
-  }
-
-  std::string run_ending_at(size_t last, size_t floor) const {
-    size_t first = last;
-    while (first > floor && capital(first - 1) &&
-           !sentence_break_between(text_, tokens_[first - 1].end, tokens_[first].begin) &&
-           !comma_between(tokens_[first - 1].end, tokens_[first].begin)) {
-      --first;
-    }
-    return name_from_run(text_, tokens_, first, last);
-  }
-
-  // ", said X." / ", X said." / ", he said."
-  std::string after(size_t k0, uint32_t from) {
-    uint32_t prev_end = from;
-    for (size_t k = k0; k < tokens_.size() && k < k0 + 5; ++k) {
-      if (sentence_break_between(text_, prev_end, tokens_[k].begin)) break;
-      prev_end = tokens_[k].end;
-      if (!is_reporting_verb(tokens_[k].hash)) continue;
-      // Name before the verb, between the quote and the verb.
-      if (k > k0) {
-        std::string who = subject_of(k, k0);
-        if (!who.empty()) return who;
-      }
-      // Name after the verb, skipping a few lower-case words ("said the spokesman").
-      for (size_t j = k + 1; j < tokens_.size() && j < k + 6; ++j) {
-        if (sentence_break_between(text_, tokens_[j - 1].end, tokens_[j].begin)) break;
-        if (is_pronoun(tokens_[j].hash)) return "\x01";
-        if (!capital(j)) continue;
-        size_t last = j;
-        while (last + 1 < tokens_.size() && capital(last + 1) &&
-               !sentence_break_between(text_, tokens_[last].end, tokens_[last + 1].begin)) {
-          ++last;
-        }
-        return name_from_run(text_, tokens_, j, last);
-      }
-      return {};
-    }
-    return {};
-  }
-
-  // "X said: “…”" / "X told reporters: “…”"
-  std::string before(size_t qfirst, uint32_t qbegin) {
-    uint32_t next_begin = qbegin;
-    for (size_t k = qfirst; k-- > 0 && k + 10 > qfirst;) {
-      if (sentence_break_between(text_, tokens_[k].end, next_begin)) break;
-      next_begin = tokens_[k].begin;
-      if (!is_reporting_verb(tokens_[k].hash) || k == 0) continue;
-      return subject_of(k, 0);
-    }
-    return {};
-  }
-
-  std::string latest_before(uint32_t pos) const {
-    std::string who;
-    uint32_t when = 0;
-    for (const auto& [at, name] : attributions_) {
-      if (at < pos && at >= when) {
-        when = at;
-        who = name;
-      }
-    }
-    return who;
-  }
-
-  std::string_view text_;
-  std::span<const normalize::Token> tokens_;
-  std::vector<std::pair<uint32_t, std::string>> attributions_;
-};
-
 }  // namespace
 
 bool is_stopword(std::string_view w) {
@@ -483,7 +291,8 @@ bool spelling_variants(const std::string& a, const std::string& b) {
 }
 
 std::string surname_key(const std::string& speaker) {
-  const size_t space = speaker.rfind(' ');
+  // The last word, after a space or a hyphen: "Santos-Kahn" and "Santos Kahn" meet.
+  const size_t space = speaker.find_last_of(" -");
   return name_key(normalize::normalize_word(
       space == std::string::npos ? speaker : std::string_view(speaker).substr(space + 1)));
 }
@@ -557,6 +366,9 @@ Quote make_quote(std::string_view text) {
 }
 
 double quote_similarity(const Quote& a, const Quote& b) {
+  // The same words: short remarks made of common words ("tonight, tomorrow or
+  // any day this week") have too few content words for the test below.
+  if (a.stems == b.stems && a.stems.size() >= 4) return 1.0;
   // Decided on content words: function words make any two sentences look alike.
   const size_t shared = sorted_intersection(a.content, b.content);
   const size_t smaller = std::min(a.content.size(), b.content.size());
@@ -689,7 +501,7 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     q.end = span.end;
     fill_stems(std::span<const uint64_t>(token_stem).subspan(k0, k1 - k0),
                std::span<const char>(stop).subspan(k0, k1 - k0), q);
-    q.speaker = speakers.find(k0, k1, span.end, span.begin);
+    q.speaker = speakers.find(k0, k1, span.begin, span.end);
     f.quotes.push_back(std::move(q));
   }
   return f;

@@ -56,7 +56,8 @@ std::string name_key(std::string_view normalized_word);
 // substitution apart. "wrobel"/"vrobel", "zelenski"/"zelensk".
 bool spelling_variants(const std::string& a, const std::string& b);
 
-// The name key of a speaker's surname (the last word of "Sergey Lavrov").
+// The name key of a speaker's surname: the last word, after a space or a hyphen
+// ("Sergey Lavrov" -> "lavrov", "Santos-Kahn" -> "kahn").
 std::string surname_key(const std::string& speaker);
 
 struct Quote {

@@ -65,7 +65,7 @@ TEST(Quotes, SpeakersAfterBeforeAndByPronoun) {
   EXPECT_EQ(quoted(text, f.quotes[0]), "We will not sign anything this week,");
   EXPECT_EQ(f.quotes[0].speaker, "Anna Keter");
   EXPECT_EQ(f.quotes[1].speaker, "Tomasz Wrobel");
-  EXPECT_EQ(f.quotes[2].speaker, "Keter");  // "she" resolves to the last person speaking
+  EXPECT_EQ(f.quotes[2].speaker, "Anna Keter");  // "she": the last person speaking, named in full
 }
 
 TEST(Quotes, AppositiveBetweenCommas) {
