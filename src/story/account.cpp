@@ -40,6 +40,17 @@ double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   return uni == 0 ? 0.0 : double(shared) / double(uni);
 }
 
+// How surely two sentences tell the same fact: the stem Jaccard (nearly the
+// same wording), or, for a rewording that keeps the facts' words, the overlap
+// of their content stems (shared / smaller) when enough of them are shared.
+double sameness(const Sentence& a, const Sentence& b, const AccountParams& params) {
+  const double wording = jaccard(a.stems, b.stems);
+  const size_t shared = sorted_intersection(a.content, b.content);
+  if (shared < params.min_shared_content) return wording;
+  const double facts = double(shared) / double(std::min(a.content.size(), b.content.size()));
+  return std::max(wording, facts);
+}
+
 }  // namespace
 
 std::vector<AccountSentence> merged_account(const Story& story,
@@ -76,7 +87,7 @@ std::vector<AccountSentence> merged_account(const Story& story,
         if (it == by_stem.end()) continue;
         for (auto entry : it->second) {
           if (seen[&*entry]++) continue;
-          const double score = jaccard(s.stems, entry->sentence.stems);
+          const double score = sameness(s, entry->sentence, params);
           if (score >= best_score) best_score = score, best = entry;
         }
       }
