@@ -486,8 +486,12 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
   f.names.erase(std::unique(f.names.begin(), f.names.end()), f.names.end());
 
   // Quotations and their speakers.
+  // PERF: the finder reads every name and verb of the text; made only for a
+  // text with quotation marks.
+  const std::vector<QuoteSpan> spans = find_quote_spans(text);
+  if (spans.empty()) return f;
   SpeakerFinder speakers(text, tokens);
-  for (const QuoteSpan& span : find_quote_spans(text)) {
+  for (const QuoteSpan& span : spans) {
     auto first =
         std::lower_bound(tokens.begin(), tokens.end(), span.begin,
                          [](const normalize::Token& t, uint32_t pos) { return t.begin < pos; });

@@ -187,7 +187,7 @@ SpeakerFinder::SpeakerFinder(std::string_view text, std::span<const normalize::T
     const size_t last = run_end(k);
     const Ref ref = run_ending_at(last, k);
     if (ref.kind == Ref::Kind::kName) {
-      Person p{tokens_[k].begin, ref.name, ref.roles, false};
+      Person p{tokens_[k].begin, ref.name, surname_key(ref.name), ref.roles, false};
       // Lower-case titles just before the run: "Kremlin spokesman Dmitry Peskov".
       for (size_t j = k; j > 0 && k - j < 3 && is_title(tokens_[j - 1].hash) &&
                          !break_between(tokens_[j - 1].end, tokens_[j].begin);
@@ -197,9 +197,7 @@ SpeakerFinder::SpeakerFinder(std::string_view text, std::span<const normalize::T
       p.person_like = !p.roles.empty() || ref.name.find(' ') != std::string::npos;
       if (!p.person_like) {
         // "Durand" after "Aïcha Durand": the surname of a person named before.
-        const std::string key = surname_key(p.name);
-        for (const Person& q : people_)
-          p.person_like |= q.person_like && surname_key(q.name) == key;
+        for (const Person& q : people_) p.person_like |= q.person_like && q.key == p.key;
       }
       people_.push_back(std::move(p));
     }
@@ -370,7 +368,7 @@ std::string SpeakerFinder::longest_form(const std::string& name) const {
   const std::string key = surname_key(name);
   std::string best = name;
   for (const Person& p : people_) {
-    if (p.name.size() > best.size() && surname_key(p.name) == key) best = p.name;
+    if (p.name.size() > best.size() && p.key == key) best = p.name;
   }
   return best;
 }

@@ -42,6 +42,7 @@ class SpeakerFinder {
   struct Person {
     uint32_t at;                  // byte where the name starts
     std::string name;             // as written, titles excluded
+    std::string key;              // surname_key(name)
     std::vector<uint64_t> roles;  // hashes of the title words naming it ("prime", "minister")
     bool person_like;             // two name words or a title: not a place or an institution
   };
