@@ -8,6 +8,7 @@ packages=(
   libsimdjson-dev libxxhash-dev libutf8proc-dev libzstd-dev zlib1g-dev
   libcli11-dev libtbb-dev libgumbo-dev libicu-dev
   liblmdb-dev libcpp-httplib-dev  # the live index's store and HTTP service
+  libstemmer-dev  # Snowball stemmers per language (normalize/language.h)
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas python3-distributed
   clang libclang-rt-dev

@@ -130,8 +130,9 @@ struct QuoteVariant {
 struct Quotation {
   uint32_t id = 0;
   uint32_t story = 0;
-  std::string speaker;                 ///< the most frequent non-empty speaker of its variants
-  std::vector<QuoteVariant> variants;  ///< at least one; ordered by document
+  std::string speaker;  ///< the most frequent speaker of its variants, in its longest written form
+  std::vector<std::string> attributions;  ///< every speaker the variants give, when they disagree
+  std::vector<QuoteVariant> variants;     ///< at least one; ordered by document
 };
 
 // A sentence of a story's merged account and the documents that carry it.

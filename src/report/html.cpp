@@ -680,6 +680,19 @@ class ReportWriter {
       } else {
         page_ << Text{q.speaker};
       }
+      if (!q.attributions.empty()) {
+        // The articles disagree on who spoke: every attribution is shown.
+        page_ << " <span class=\"muted\">(attributed to ";
+        for (size_t i = 0; i < q.attributions.size(); ++i) {
+          if (i + 1 == q.attributions.size() && i > 0) {
+            page_ << " and ";
+          } else if (i > 0) {
+            page_ << ", ";
+          }
+          page_ << Text{q.attributions[i]};
+        }
+        page_ << ")</span>";
+      }
       page_ << " <span class=\"muted\">\xC2\xB7 " << q.variants.size()
             << plural(q.variants.size(), " variant", " variants") << " in " << sources
             << plural(sources, " article", " articles") << "</span></p>\n<ul class=\"variants\">\n";

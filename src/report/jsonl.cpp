@@ -197,6 +197,11 @@ void append_quotation_record(std::string& out, const Quotation& q, const ScanRes
   w.begin_object().field("type", "quotation").field("quotation", q.id).field("story", q.story);
   w.key("speaker");
   q.speaker.empty() ? w.null() : w.value(q.speaker);
+  if (!q.attributions.empty()) {
+    w.key("attributions").begin_array();
+    for (const std::string& a : q.attributions) w.value(a);
+    w.end_array();
+  }
   w.key("sources").begin_array();
   for (uint32_t d : sources) w.value(doc_id(r, d));
   w.end_array().key("variants").begin_array();

@@ -6,7 +6,6 @@
 
 #include "normalize/tokenize.h"
 #include "story/features.h"
-#include "util/hash.h"
 
 namespace kindred::story {
 
@@ -18,14 +17,15 @@ struct Sentence {
   std::vector<uint64_t> content;  // the stems of non-stopwords: what candidates are found by
 };
 
-Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_view text) {
+Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_view text,
+                       normalize::Language language) {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
   Sentence s{doc, begin, end, {}, {}};
-  for (const auto& t : tokens) {
-    const std::string w = normalize::normalize_word(text.substr(t.begin, t.end - t.begin));
-    s.stems.push_back(util::hash_bytes(stem(w), 1));
-    if (!is_stopword(w)) s.content.push_back(s.stems.back());
+  std::vector<char> stop;
+  s.stems = token_stems(text, tokens, language, &stop);
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (!stop[k]) s.content.push_back(s.stems[k]);
   }
   for (auto* v : {&s.stems, &s.content}) {
     std::sort(v->begin(), v->end());
@@ -38,6 +38,17 @@ double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   const size_t shared = sorted_intersection(a, b);
   const size_t uni = a.size() + b.size() - shared;
   return uni == 0 ? 0.0 : double(shared) / double(uni);
+}
+
+// How surely two sentences tell the same fact: the stem Jaccard (nearly the
+// same wording), or, for a rewording that keeps the facts' words, the overlap
+// of their content stems (shared / smaller) when enough of them are shared.
+double sameness(const Sentence& a, const Sentence& b, const AccountParams& params) {
+  const double wording = jaccard(a.stems, b.stems);
+  const size_t shared = sorted_intersection(a.content, b.content);
+  if (shared < params.min_shared_content) return wording;
+  const double facts = double(shared) / double(std::min(a.content.size(), b.content.size()));
+  return std::max(wording, facts);
 }
 
 }  // namespace
@@ -61,8 +72,11 @@ std::vector<AccountSentence> merged_account(const Story& story,
   for (uint32_t d : order) {
     auto previous = account.end();  // where this article's last sentence sits
     bool placed_any = false;
+    std::vector<normalize::Token> tokens;
+    normalize::tokenize(texts[d], tokens);
+    const normalize::Language language = normalize::identify_language(texts[d], tokens);
     for (const auto& [b, e] : split_sentences(texts[d])) {
-      Sentence s = make_sentence(d, b, e, texts[d].substr(b, e - b));
+      Sentence s = make_sentence(d, b, e, texts[d].substr(b, e - b), language);
       if (s.stems.size() < params.min_words) continue;
       // Candidates share a content stem; take the most similar above the threshold.
       std::list<Entry>::iterator best = account.end();
@@ -73,7 +87,7 @@ std::vector<AccountSentence> merged_account(const Story& story,
         if (it == by_stem.end()) continue;
         for (auto entry : it->second) {
           if (seen[&*entry]++) continue;
-          const double score = jaccard(s.stems, entry->sentence.stems);
+          const double score = sameness(s, entry->sentence, params);
           if (score >= best_score) best_score = score, best = entry;
         }
       }

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <unordered_map>
 
+#include "story/speakers.h"
 #include "util/date.h"
 #include "util/hash.h"
 #include "util/utf8.h"
@@ -74,46 +76,6 @@ const WordSet& stopwords() {
   return words;
 }
 
-bool is_reporting_verb(uint64_t word_hash) {
-  static const WordSet verbs = {"said",      "says",      "say",      "told",     "tells",
-                                "added",     "adds",      "stated",   "declared", "wrote",
-                                "writes",    "explained", "insisted", "warned",   "asked",
-                                "noted",     "argued",    "claimed",  "replied",  "according",
-                                "continued", "stressed",  "recalled", "admitted"};
-  return verbs.contains(word_hash);
-}
-
-bool is_pronoun(uint64_t word_hash) {
-  static const WordSet pronouns = {"he", "she", "they"};
-  return pronouns.contains(word_hash);
-}
-
-// Words that may stand between a speaker and the verb: "Lavrov also said".
-bool is_speech_adverb(uint64_t word_hash) {
-  static const WordSet adverbs = {"also",       "later",   "then",  "has",     "had",
-                                  "previously", "earlier", "again", "further", "once"};
-  return adverbs.contains(word_hash);
-}
-
-bool is_title(uint64_t word_hash) {
-  static const WordSet titles = {
-      "president",    "minister", "foreign",    "secretary",  "spokesman", "spokeswoman",
-      "spokesperson", "prime",    "chancellor", "senator",    "general",   "chief",
-      "adviser",      "advisor",  "envoy",      "ambassador", "deputy",    "mayor",
-      "governor",     "state",    "national",   "security",   "vice",      "leader",
-      "commissioner", "director", "chairman",   "chair",      "head"};
-  return titles.contains(word_hash);
-}
-
-bool starts_uppercase(std::string_view text, const normalize::Token& t) {
-  const auto c = static_cast<unsigned char>(text[t.begin]);
-  if (c < 0x80) return c >= 'A' && c <= 'Z';
-  char32_t cp;
-  if (util::decode_utf8(text, t.begin, cp) == 0) return false;
-  const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-  return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
-}
-
 // True when nothing but spaces and opening marks separate `pos` from the start
 // of its sentence.
 bool sentence_initial(std::string_view text, uint32_t pos) {
@@ -140,15 +102,6 @@ bool sentence_initial(std::string_view text, uint32_t pos) {
   return true;
 }
 
-// True when a sentence ends between two positions of the text.
-bool sentence_break_between(std::string_view text, uint32_t from, uint32_t to) {
-  for (uint32_t i = from; i < to; ++i) {
-    const char c = text[i];
-    if (c == '.' || c == '!' || c == '?' || c == '\n') return true;
-  }
-  return false;
-}
-
 std::string word_of(std::string_view text, const normalize::Token& t) {
   const std::string_view raw = text.substr(t.begin, t.end - t.begin);
   // PERF: most news words are ASCII; lower-casing them here (apostrophes
@@ -166,26 +119,84 @@ std::string word_of(std::string_view text, const normalize::Token& t) {
   return normalize::normalize_word(raw);
 }
 
-// The bytes of stem(w), as a view into w (stem() only ever shortens a word).
-std::string_view stem_view(std::string_view w) {
-  if (w.size() > 3 && w.back() == 's' && w[w.size() - 2] != 's') w.remove_suffix(1);
-  if (w.size() > 6) {
-    size_t cut = 6;
-    while (cut > 0 && (static_cast<unsigned char>(w[cut]) & 0xC0) == 0x80) --cut;
-    w = w.substr(0, cut);
+// Stems through a per-thread cache: news vocabulary is Zipfian, so nearly
+// every token is a hit and Snowball runs once per distinct word and thread.
+// PERF: a direct-mapped table of (language-salted word hash, stem hash).
+constexpr size_t kStemCacheSlots = size_t{1} << 15;
+constexpr uint64_t kStemSeed = 0x7374656dull;
+
+uint64_t cache_key(normalize::Language language, uint64_t word_hash) {
+  const uint64_t k = word_hash ^ ((uint64_t(language) + 1) * 0x9E3779B97F4A7C15ull);
+  return k == 0 ? 1 : k;
+}
+
+// The lower-case form a Snowball stemmer expects: case folded and composed,
+// accents kept (the rules of French, German and Turkish read them), apostrophes
+// dropped as normalize_word() drops them.
+std::string stemmer_input(std::string_view raw) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
+                              static_cast<utf8proc_ssize_t>(raw.size()), &out,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                             UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
+  if (n < 0) return normalize::normalize_word(raw);
+  std::string folded(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+  std::free(out);
+  std::string w;
+  w.reserve(folded.size());
+  for (size_t i = 0; i < folded.size(); ++i) {
+    if (folded[i] == '\'') continue;
+    if (folded.compare(i, 3, "\u2019") == 0 || folded.compare(i, 2, "\u0307") == 0) {
+      i += folded[i] == '\xE2' ? 2 : 1;  // typographic apostrophe; Turkish dotted-I residue
+      continue;
+    }
+    w.push_back(folded[i]);
   }
   return w;
 }
 
-uint64_t stem_hash(std::string_view normalized) {
-  return util::hash_bytes(stem_view(normalized), 0x7374656dull);
-}
+class StemHasher {
+ public:
+  explicit StemHasher(normalize::Language language) : language_(language) {
+    thread_local std::vector<std::pair<uint64_t, uint64_t>> slots;
+    if (slots.empty()) slots.assign(kStemCacheSlots, {0, 0});
+    slots_ = &slots;
+  }
+  // The stem hash of the token whose raw text is `raw`, normalised form
+  // `normalized` and word hash `hash`.
+  uint64_t operator()(std::string_view raw, const std::string& normalized, uint64_t hash) {
+    const uint64_t key = cache_key(language_, hash);
+    auto& slot = (*slots_)[key & (kStemCacheSlots - 1)];
+    if (slot.first == key) return slot.second;
+    uint64_t h;
+    if (!normalize::Stemmer::has_stemmer(language_)) {
+      h = util::hash_bytes(normalized, kStemSeed);
+    } else {
+      const bool ascii = std::all_of(raw.begin(), raw.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      std::string folded;
+      if (!ascii) folded = stemmer_input(raw);
+      const std::string_view st = stemmer_.stem(language_, ascii ? normalized : folded);
+      // Stems are compared in normalised form, so that accents and letter
+      // variants meet as the tokeniser makes them meet.
+      h = ascii ? util::hash_bytes(st, kStemSeed)
+                : util::hash_bytes(normalize::normalize_word(st), kStemSeed);
+    }
+    slot = {key, h};
+    return h;
+  }
 
-// The stem bags of a quotation from its normalised words.
-void fill_stems(std::span<const std::string> words, Quote& q) {
-  for (const std::string& w : words) {
-    q.stems.push_back(stem_hash(w));
-    if (!is_stopword(w)) q.content.push_back(q.stems.back());
+ private:
+  normalize::Language language_;
+  normalize::Stemmer stemmer_;
+  std::vector<std::pair<uint64_t, uint64_t>>* slots_;
+};
+
+// The stem bags of a quotation from its tokens' stem hashes and stopword flags.
+void fill_stems(std::span<const uint64_t> stems, std::span<const char> stop, Quote& q) {
+  for (size_t i = 0; i < stems.size(); ++i) {
+    q.stems.push_back(stems[i]);
+    if (!stop[i]) q.content.push_back(stems[i]);
   }
   std::sort(q.stems.begin(), q.stems.end());
   std::sort(q.content.begin(), q.content.end());
@@ -245,150 +256,6 @@ std::vector<QuoteSpan> find_quote_spans(std::string_view text) {
   return spans;
 }
 
-// The name a run of capitalised tokens [first, last] gives: its last two
-// tokens that are not titles, as written in the text.
-std::string name_from_run(std::string_view text, std::span<const normalize::Token> tokens,
-                          size_t first, size_t last) {
-  size_t end = last;
-  size_t begin = last;
-  int taken = 0;
-  for (size_t k = last + 1; k-- > first && taken < 2;) {
-    if (is_title(tokens[k].hash)) break;
-    begin = k;
-    ++taken;
-  }
-  if (taken == 0) return {};
-  return std::string(text.substr(tokens[begin].begin, tokens[end].end - tokens[begin].begin));
-}
-
-class SpeakerFinder {
- public:
-  // The name standing before the reporting verb at token k ("Lavrov said",
-  // "Lavrov also said", "Kirill Dmitriev, the head of the fund, said"), limited
-  // to tokens >= floor; "\x01" for a pronoun, empty when none.
-  std::string subject_of(size_t k, size_t floor) const {
-    size_t j = k;
-    for (int skipped = 0; j > floor && skipped < 2 && is_speech_adverb(tokens_[j - 1].hash);
-         ++skipped) {
-      --j;
-    }
-    if (j == floor) return {};
-    if (is_pronoun(tokens_[j - 1].hash)) return "\x01";
-    // An appositive between commas: skip back to the comma that opens it.
-    if (comma_between(tokens_[j - 1].end, tokens_[j].begin)) {
-      for (size_t i = j - 1; i > floor; --i) {
-        if (sentence_break_between(text_, tokens_[i - 1].end, tokens_[i].begin)) break;
-        if (comma_between(tokens_[i - 1].end, tokens_[i].begin)) {
-          if (capital(i - 1)) return run_ending_at(i - 1, floor);
-          break;
-        }
-      }
-    }
-    if (!capital(j - 1)) return {};
-    return run_ending_at(j - 1, floor);
-  }
-
-  SpeakerFinder(std::string_view text, std::span<const normalize::Token> tokens)
-      : text_(text), tokens_(tokens) {
-    // Everyone the text has speaking ("Lavrov said on Monday ..."), in order,
-    // so that "he said" can be resolved to the latest of them.
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!is_reporting_verb(tokens_[k].hash)) continue;
-      std::string who = subject_of(k, 0);
-      if (!who.empty() && who != "\x01") attributions_.emplace_back(tokens_[k].begin, who);
-    }
-  }
-
-  // Speaker of the quotation whose words are tokens [qfirst, qlast) and whose
-  // span ends at byte `qend`.
-  std::string find(size_t qfirst, size_t qlast, uint32_t qend, uint32_t qbegin) {
-    // A quotation ending in a full stop ended its sentence: what follows is
-    // another sentence ("... as it takes.” Keter also said ...).
-    size_t last = qend;
-    while (last > qbegin && std::isspace(static_cast<unsigned char>(text_[last - 1]))) --last;
-    const bool closed = last > qbegin && text_[last - 1] == '.';
-    std::string who = closed ? std::string() : after(qlast, qend);
-    if (who.empty()) who = before(qfirst, qbegin);
-    if (who == "\x01") who = latest_before(qbegin);  // a pronoun
-    if (!who.empty()) attributions_.emplace_back(qend, who);
-    return who;
-  }
-
- private:
-  bool capital(size_t k) const { return starts_uppercase(text_, tokens_[k]); }
-
-  bool comma_between(uint32_t from, uint32_t to) const {
-    return text_.substr(from, to - from).find(',') != std::string_view::npos;
-  }
-
-  std::string run_ending_at(size_t last, size_t floor) const {
-    size_t first = last;
-    while (first > floor && capital(first - 1) &&
-           !sentence_break_between(text_, tokens_[first - 1].end, tokens_[first].begin) &&
-           !comma_between(tokens_[first - 1].end, tokens_[first].begin)) {
-      --first;
-    }
-    return name_from_run(text_, tokens_, first, last);
-  }
-
-  // ", said X." / ", X said." / ", he said."
-  std::string after(size_t k0, uint32_t from) {
-    uint32_t prev_end = from;
-    for (size_t k = k0; k < tokens_.size() && k < k0 + 5; ++k) {
-      if (sentence_break_between(text_, prev_end, tokens_[k].begin)) break;
-      prev_end = tokens_[k].end;
-      if (!is_reporting_verb(tokens_[k].hash)) continue;
-      // Name before the verb, between the quote and the verb.
-      if (k > k0) {
-        std::string who = subject_of(k, k0);
-        if (!who.empty()) return who;
-      }
-      // Name after the verb, skipping a few lower-case words ("said the spokesman").
-      for (size_t j = k + 1; j < tokens_.size() && j < k + 6; ++j) {
-        if (sentence_break_between(text_, tokens_[j - 1].end, tokens_[j].begin)) break;
-        if (is_pronoun(tokens_[j].hash)) return "\x01";
-        if (!capital(j)) continue;
-        size_t last = j;
-        while (last + 1 < tokens_.size() && capital(last + 1) &&
-               !sentence_break_between(text_, tokens_[last].end, tokens_[last + 1].begin)) {
-          ++last;
-        }
-        return name_from_run(text_, tokens_, j, last);
-      }
-      return {};
-    }
-    return {};
-  }
-
-  // "X said: “…”" / "X told reporters: “…”"
-  std::string before(size_t qfirst, uint32_t qbegin) {
-    uint32_t next_begin = qbegin;
-    for (size_t k = qfirst; k-- > 0 && k + 10 > qfirst;) {
-      if (sentence_break_between(text_, tokens_[k].end, next_begin)) break;
-      next_begin = tokens_[k].begin;
-      if (!is_reporting_verb(tokens_[k].hash) || k == 0) continue;
-      return subject_of(k, 0);
-    }
-    return {};
-  }
-
-  std::string latest_before(uint32_t pos) const {
-    std::string who;
-    uint32_t when = 0;
-    for (const auto& [at, name] : attributions_) {
-      if (at < pos && at >= when) {
-        when = at;
-        who = name;
-      }
-    }
-    return who;
-  }
-
-  std::string_view text_;
-  std::span<const normalize::Token> tokens_;
-  std::vector<std::pair<uint32_t, std::string>> attributions_;
-};
-
 }  // namespace
 
 bool is_stopword(std::string_view w) {
@@ -397,6 +264,13 @@ bool is_stopword(std::string_view w) {
 
 bool is_stopword_hash(uint64_t word_hash) {
   return stopwords().contains(word_hash);
+}
+
+bool is_stopword_hash(normalize::Language language, uint64_t word_hash) {
+  // The story list (English function words, reporting verbs, titles, calendar)
+  // holds for every language: English words in a French text are names or
+  // quotations, and rarely these.
+  return stopwords().contains(word_hash) || normalize::is_stopword(language, word_hash);
 }
 
 namespace {
@@ -417,13 +291,28 @@ bool spelling_variants(const std::string& a, const std::string& b) {
 }
 
 std::string surname_key(const std::string& speaker) {
-  const size_t space = speaker.rfind(' ');
+  // The last word, after a space or a hyphen: "Santos-Kahn" and "Santos Kahn" meet.
+  const size_t space = speaker.find_last_of(" -");
   return name_key(normalize::normalize_word(
       space == std::string::npos ? speaker : std::string_view(speaker).substr(space + 1)));
 }
 
-std::string stem(std::string_view w) {
-  return std::string(stem_view(w));
+std::string stem(std::string_view w, normalize::Language language) {
+  normalize::Stemmer stemmer;
+  return normalize::normalize_word(stemmer.stem(language, stemmer_input(w)));
+}
+
+std::vector<uint64_t> token_stems(std::string_view text, std::span<const normalize::Token> tokens,
+                                  normalize::Language language, std::vector<char>* stop) {
+  StemHasher hasher(language);
+  std::vector<uint64_t> out(tokens.size());
+  if (stop) stop->assign(tokens.size(), 0);
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const normalize::Token& t = tokens[k];
+    out[k] = hasher(text.substr(t.begin, t.end - t.begin), word_of(text, t), t.hash);
+    if (stop) (*stop)[k] = is_stopword_hash(language, t.hash);
+  }
+  return out;
 }
 
 std::string name_key(std::string_view w) {
@@ -467,15 +356,19 @@ size_t sorted_intersection(const std::vector<uint64_t>& a, const std::vector<uin
 Quote make_quote(std::string_view text) {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
-  std::vector<std::string> words;
-  for (const auto& t : tokens) words.push_back(word_of(text, t));
+  std::vector<char> stop;
+  const std::vector<uint64_t> stems =
+      token_stems(text, tokens, normalize::identify_language(text, tokens), &stop);
   Quote q;
   q.end = static_cast<uint32_t>(text.size());
-  fill_stems(words, q);
+  fill_stems(stems, stop, q);
   return q;
 }
 
 double quote_similarity(const Quote& a, const Quote& b) {
+  // The same words: short remarks made of common words ("tonight, tomorrow or
+  // any day this week") have too few content words for the test below.
+  if (a.stems == b.stems && a.stems.size() >= 4) return 1.0;
   // Decided on content words: function words make any two sentences look alike.
   const size_t shared = sorted_intersection(a.content, b.content);
   const size_t smaller = std::min(a.content.size(), b.content.size());
@@ -551,20 +444,24 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
                                std::string_view date) {
   StoryFeatures f;
   f.time = util::parse_iso8601(date);
+  f.language = normalize::identify_language(text, tokens);
 
   // Content terms and name candidates in one pass. PERF: the terms' stems are
   // collected, then sorted and counted by runs (a hash map of counts made a
   // node per distinct stem).
+  StemHasher hasher(f.language);
+  std::vector<uint64_t> token_stem(tokens.size());
+  std::vector<char> stop(tokens.size());
   std::vector<uint64_t> stems;
   stems.reserve(tokens.size());
   std::unordered_map<std::string, bool> capitalised;  // word -> seen capitalised mid-sentence
-  std::vector<std::string> words(tokens.size());
   for (size_t k = 0; k < tokens.size(); ++k) {
     const normalize::Token& t = tokens[k];
-    words[k] = word_of(text, t);
-    const std::string& w = words[k];
-    if (w.size() < 3 || is_stopword_hash(t.hash)) continue;
-    stems.push_back(stem_hash(w));
+    const std::string w = word_of(text, t);
+    token_stem[k] = hasher(text.substr(t.begin, t.end - t.begin), w, t.hash);
+    stop[k] = is_stopword_hash(f.language, t.hash);
+    if (w.size() < 3 || stop[k]) continue;
+    stems.push_back(token_stem[k]);
     if (starts_uppercase(text, t) &&
         !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       bool& mid = capitalised[w];
@@ -589,8 +486,12 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
   f.names.erase(std::unique(f.names.begin(), f.names.end()), f.names.end());
 
   // Quotations and their speakers.
+  // PERF: the finder reads every name and verb of the text; made only for a
+  // text with quotation marks.
+  const std::vector<QuoteSpan> spans = find_quote_spans(text);
+  if (spans.empty()) return f;
   SpeakerFinder speakers(text, tokens);
-  for (const QuoteSpan& span : find_quote_spans(text)) {
+  for (const QuoteSpan& span : spans) {
     auto first =
         std::lower_bound(tokens.begin(), tokens.end(), span.begin,
                          [](const normalize::Token& t, uint32_t pos) { return t.begin < pos; });
@@ -602,8 +503,9 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     Quote q;
     q.begin = span.begin;
     q.end = span.end;
-    fill_stems(std::span<const std::string>(words).subspan(k0, k1 - k0), q);
-    q.speaker = speakers.find(k0, k1, span.end, span.begin);
+    fill_stems(std::span<const uint64_t>(token_stem).subspan(k0, k1 - k0),
+               std::span<const char>(stop).subspan(k0, k1 - k0), q);
+    q.speaker = speakers.find(k0, k1, span.begin, span.end);
     f.quotes.push_back(std::move(q));
   }
   return f;

@@ -4,7 +4,8 @@
 // content words, rare names (often spelled differently: Riyadh/Riyad,
 // Zelenskyy/Zelensky) and quotations (often worded differently). This file
 // extracts those from a tokenised text:
-//   * content terms: stems of non-stopwords with their counts;
+//   * content terms: Snowball stems (in the text's language) of non-stopwords
+//     with their counts;
 //   * names: capitalised words seen capitalised mid-sentence, as phonetic-ish
 //     keys so that transliteration variants meet;
 //   * quotations: spans between quotation marks of 4+ words, with the speaker
@@ -19,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "normalize/language.h"
 #include "normalize/tokenize.h"
 
 namespace kindred::story {
@@ -29,9 +31,19 @@ bool is_stopword(std::string_view normalized_word);
 // The same test on the word's hash (normalize::word_hash, a Token's hash).
 bool is_stopword_hash(uint64_t word_hash);
 
-// A light stem of a normalised word: a final plural 's' dropped, then cut to
-// six bytes (at a UTF-8 boundary): "negotiations" and "negotiating" -> "negoti".
-std::string stem(std::string_view normalized_word);
+// The same test in a text of `language`: the list above or the language's own
+// (normalize/language.h).
+bool is_stopword_hash(normalize::Language language, uint64_t word_hash);
+
+// The Snowball stem of a word in `language`, normalised: "negotiations" and
+// "negotiating" -> "negoti"; "müzakereleri" and "müzakere" -> "muzaker".
+std::string stem(std::string_view word,
+                 normalize::Language language = normalize::Language::kEnglish);
+
+// Hashes of the stems of every token of a text (as Quote::stems holds them),
+// and, when `stop` is given, which tokens are stopwords.
+std::vector<uint64_t> token_stems(std::string_view text, std::span<const normalize::Token> tokens,
+                                  normalize::Language language, std::vector<char>* stop = nullptr);
 
 // A key under which spelling variants of a name meet: 'y' read as 'i', 'x' as
 // "ks", "ph" as 'f', an 'h' after a consonant or at the end dropped, doubled
@@ -44,7 +56,8 @@ std::string name_key(std::string_view normalized_word);
 // substitution apart. "wrobel"/"vrobel", "zelenski"/"zelensk".
 bool spelling_variants(const std::string& a, const std::string& b);
 
-// The name key of a speaker's surname (the last word of "Sergey Lavrov").
+// The name key of a speaker's surname: the last word, after a space or a hyphen
+// ("Sergey Lavrov" -> "lavrov", "Santos-Kahn" -> "kahn").
 std::string surname_key(const std::string& speaker);
 
 struct Quote {
@@ -59,6 +72,8 @@ struct StoryFeatures {
   std::vector<std::string> names;                    ///< name keys, sorted, unique
   std::vector<Quote> quotes;
   std::optional<int64_t> time;  ///< publication time (seconds since 1970) when the date parses
+  normalize::Language language =
+      normalize::Language::kUnknown;  ///< identify_language() of the text
 };
 
 StoryFeatures extract_features(std::string_view text, std::span<const normalize::Token> tokens,

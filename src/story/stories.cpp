@@ -377,14 +377,19 @@ std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
       const Quote& qi = docs[quotes[i].first].quotes[quotes[i].second];
       for (size_t j = i + 1; j < quotes.size(); ++j) {
         const Quote& qj = docs[quotes[j].first].quotes[quotes[j].second];
-        // Two named speakers who differ said two different things.
-        if (!qi.speaker.empty() && !qj.speaker.empty() &&
-            !spelling_variants(surname_key(qi.speaker), surname_key(qj.speaker))) {
-          continue;
-        }
-        if (quote_similarity(qi, qj) >= params.quote_match) {
-          sets.unite(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
-        }
+        const double sim = quote_similarity(qi, qj);
+        // The same words are one quotation whoever the articles say spoke
+        // them (the record lists every attribution). Reworded, they are one
+        // when no two named speakers differ; a paraphrase by the same named
+        // speaker needs less overlap (a re-translation keeps the content
+        // words, not the wording).
+        const bool both_named = !qi.speaker.empty() && !qj.speaker.empty();
+        const bool same_speaker =
+            both_named && spelling_variants(surname_key(qi.speaker), surname_key(qj.speaker));
+        const bool same = sim >= params.quote_same_words ||
+                          (!both_named && sim >= params.quote_match) ||
+                          (same_speaker && sim >= params.quote_match_same_speaker);
+        if (same) sets.unite(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
       }
     }
     std::map<uint32_t, Quotation> groups;  // ordered by first occurrence
@@ -399,18 +404,28 @@ std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
       return std::tie(a.variants[0].doc, a.variants[0].begin) <
              std::tie(b.variants[0].doc, b.variants[0].begin);
     });
+    // Each surname in the longest form any article of the story writes it.
+    std::map<std::string, std::string> longest;
+    for (const auto& [d, qi] : quotes) {
+      const std::string& who = docs[d].quotes[qi].speaker;
+      if (who.empty()) continue;
+      std::string& l = longest[surname_key(who)];
+      if (who.size() > l.size()) l = who;
+    }
     for (Quotation& g : story_quotes) {
-      // The speaker: the surname most variants agree on, in its longest written form.
-      std::map<std::string, std::pair<int, std::string>> by_surname;
-      for (const QuoteVariant& v : g.variants) {
+      // The speaker: the surname most variants agree on, in its longest form;
+      // every other surname given is listed as an attribution too.
+      std::map<std::string, int> by_surname;
+      for (QuoteVariant& v : g.variants) {
         if (v.speaker.empty()) continue;
-        auto& [count, longest] = by_surname[surname_key(v.speaker)];
-        ++count;
-        if (v.speaker.size() > longest.size()) longest = v.speaker;
+        ++by_surname[surname_key(v.speaker)];
       }
       int best = 0;
-      for (const auto& [key, entry] : by_surname) {
-        if (entry.first > best) best = entry.first, g.speaker = entry.second;
+      for (const auto& [key, count] : by_surname) {
+        if (count > best) best = count, g.speaker = longest[key];
+      }
+      if (by_surname.size() > 1) {
+        for (const auto& [key, count] : by_surname) g.attributions.push_back(longest[key]);
       }
       g.story = story.id;
       g.id = static_cast<uint32_t>(out.size());

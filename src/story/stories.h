@@ -34,7 +34,9 @@ struct StoryParams {
   double time_window_days = 3.0;  ///< no discount within; halves every window beyond
   double background_docs = 20.0;  ///< IDF prior, in pseudo-documents
   double quote_match = 0.6;       ///< quote_similarity for two quotations to be the same
-  uint32_t max_postings = 200;    ///< features in more documents propose no candidates
+  double quote_same_words = 0.9;  ///< ... whatever their attributions say
+  double quote_match_same_speaker = 1.0 / 3;  ///< ... when one named speaker says both
+  uint32_t max_postings = 200;                ///< features in more documents propose no candidates
 };
 
 // The parts of a story similarity, for explanations and tests.

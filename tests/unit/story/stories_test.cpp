@@ -129,5 +129,23 @@ TEST(MergedAccount, SharedSentencesListEverySourceAndAdditionsStandAlone) {
   EXPECT_EQ(account.front().begin, 0u);
 }
 
+TEST(MergedAccount, ARewordedFactIsOneSentenceWithBothSources) {
+  const std::vector<std::string_view> texts = {
+      "Firefighters fought the blaze at the Velmora library for six hours on Thursday night. "
+      "The archive of old maps and city plans was lost for good.",
+      "Crews needed six hours to bring the Velmora library blaze under control, firefighters "
+      "said. Nobody was hurt in the fire."};
+  Story s;
+  s.members = {0, 1};
+  const auto account = merged_account(s, texts);
+  // Worded apart (stem Jaccard 0.37), the same fact by its content words.
+  ASSERT_EQ(account.size(), 3u);
+  EXPECT_EQ(account[0].sources, (std::vector<uint32_t>{0, 1}));
+  // Each article's addition is its own sentence (the second's follows the
+  // shared one, where its article placed it).
+  EXPECT_EQ(account[1].sources, std::vector<uint32_t>{1});
+  EXPECT_EQ(account[2].sources, std::vector<uint32_t>{0});
+}
+
 }  // namespace
 }  // namespace kindred::story
