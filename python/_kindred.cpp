@@ -102,6 +102,31 @@ std::vector<T> from_bytes(const std::string& s) {
   return v;
 }
 
+// Input pieces from the tuples kindred.dask plans: (kind, file, id, begin, end, newlines).
+std::vector<InputPiece> input_pieces(const std::vector<py::tuple>& pieces) {
+  std::vector<InputPiece> in;
+  for (const py::tuple& t : pieces) {
+    InputPiece p;
+    const auto kind = t[0].cast<std::string>();
+    if (kind == "path") {
+      p.kind = InputPiece::Kind::kPath;
+    } else if (kind == "folder_file") {
+      p.kind = InputPiece::Kind::kFolderFile;
+    } else if (kind == "jsonl_range") {
+      p.kind = InputPiece::Kind::kJsonlRange;
+    } else {
+      throw py::value_error("unknown input piece kind '" + kind + "'");
+    }
+    p.file = t[1].cast<std::string>();
+    p.id = t[2].cast<std::string>();
+    p.begin = t[3].cast<uint64_t>();
+    p.end = t[4].cast<uint64_t>();
+    p.newlines = t[5].cast<uint64_t>();
+    in.push_back(std::move(p));
+  }
+  return in;
+}
+
 ingest::ReadOptions read_options(const py::dict& fields, uint64_t max_document_bytes) {
   ingest::ReadOptions o;
   const std::pair<const char*, std::string*> roles[] = {
@@ -879,26 +904,7 @@ PYBIND11_MODULE(_kindred, m) {
          uint64_t max_document_bytes, bool skip_bad, unsigned threads) {
         checked(params);
         const ingest::ReadOptions read = read_options(fields, max_document_bytes);
-        std::vector<InputPiece> in;
-        for (const py::tuple& t : pieces) {
-          InputPiece p;
-          const auto kind = t[0].cast<std::string>();
-          if (kind == "path") {
-            p.kind = InputPiece::Kind::kPath;
-          } else if (kind == "folder_file") {
-            p.kind = InputPiece::Kind::kFolderFile;
-          } else if (kind == "jsonl_range") {
-            p.kind = InputPiece::Kind::kJsonlRange;
-          } else {
-            throw py::value_error("unknown input piece kind '" + kind + "'");
-          }
-          p.file = t[1].cast<std::string>();
-          p.id = t[2].cast<std::string>();
-          p.begin = t[3].cast<uint64_t>();
-          p.end = t[4].cast<uint64_t>();
-          p.newlines = t[5].cast<uint64_t>();
-          in.push_back(std::move(p));
-        }
+        const std::vector<InputPiece> in = input_pieces(pieces);
         ShardSketch shard;
         {
           py::gil_scoped_release release;
@@ -933,6 +939,49 @@ PYBIND11_MODULE(_kindred, m) {
       py::arg("pieces"), py::arg("params"), py::arg("fields"), py::arg("max_document_bytes"),
       py::arg("skip_bad"), py::arg("threads") = 1,
       "Reads pieces (kind, file, id, begin, end, newlines) and sketches their documents");
+  m.def(
+      "read_texts",
+      [](const std::vector<py::tuple>& pieces, const py::dict& fields, uint64_t max_document_bytes,
+         const Array<int64_t>& positions) {
+        const ingest::ReadOptions read = read_options(fields, max_document_bytes);
+        const std::vector<InputPiece> in = input_pieces(pieces);
+        const auto at = to_vector<int64_t, uint64_t>(positions);
+        if (!std::is_sorted(at.begin(), at.end())) {
+          throw py::value_error("read_texts positions must ascend");
+        }
+        std::vector<std::string> texts;
+        {
+          py::gil_scoped_release release;
+          texts = read_texts(in, read, at);
+        }
+        py::list out;
+        for (const std::string& t : texts) out.append(py::bytes(t));
+        return out;
+      },
+      py::arg("pieces"), py::arg("fields"), py::arg("max_document_bytes"), py::arg("positions"),
+      "The texts (bytes, UTF-8) of the documents at `positions` (ascending) of the pieces, "
+      "counted as read_and_sketch counts them");
+  m.def(
+      "passage_records",
+      [](const std::vector<std::string>& a_ids, const std::vector<std::string>& b_ids,
+         const std::vector<std::string>& texts_a, const std::vector<std::string>& texts_b) {
+        if (b_ids.size() != a_ids.size() || texts_a.size() != a_ids.size() ||
+            texts_b.size() != a_ids.size()) {
+          throw py::value_error("passage columns of different lengths");
+        }
+        std::vector<std::string> out(a_ids.size());
+        {
+          py::gil_scoped_release release;
+          for (size_t i = 0; i < out.size(); ++i) {
+            append_passage_records(out[i], a_ids[i], b_ids[i], texts_a[i], texts_b[i]);
+          }
+        }
+        py::list records;
+        for (const std::string& r : out) records.append(py::bytes(r));
+        return records;
+      },
+      py::arg("a_ids"), py::arg("b_ids"), py::arg("texts_a"), py::arg("texts_b"),
+      "Per link: its passage records (bytes, possibly empty), as Scanner aligns them");
   m.def(
       "bucket_pairs",
       [](const Array<uint32_t>& bands, const Array<uint32_t>& keys, const Array<int64_t>& docs,
@@ -1052,27 +1101,42 @@ PYBIND11_MODULE(_kindred, m) {
       [](const std::vector<std::string>& a_ids, const std::vector<std::string>& b_ids,
          const Array<uint8_t>& relation, const Array<int64_t>& shared, const Array<int64_t>& size_a,
          const Array<int64_t>& size_b, const Array<int64_t>& family,
-         const std::vector<std::string>& a_dates, const std::vector<std::string>& b_dates) {
+         const std::vector<std::string>& a_dates, const std::vector<std::string>& b_dates,
+         const std::vector<std::string>& passages) {
         const Array<int64_t> zeros(static_cast<py::ssize_t>(a_ids.size()));
         const std::vector<KeyedLink> links =
             keyed_links(zeros, zeros, relation, shared, size_a, size_b);
         if (family.size() != relation.size() || a_ids.size() != links.size() ||
             b_ids.size() != links.size() || a_dates.size() != b_dates.size() ||
-            (!a_dates.empty() && a_dates.size() != links.size())) {
+            (!a_dates.empty() && a_dates.size() != links.size()) ||
+            (!passages.empty() && passages.size() != links.size())) {
           throw py::value_error("link columns of different lengths");
         }
         const auto fam = to_vector<int64_t>(family);
         std::string out;
         {
           py::gil_scoped_release release;
-          append_link_records(out, links, a_ids, b_ids, fam, a_dates, b_dates);
+          if (passages.empty()) {
+            append_link_records(out, links, a_ids, b_ids, fam, a_dates, b_dates);
+          } else {  // one link at a time, its passages after its provenance
+            const bool dated = !a_dates.empty();
+            for (size_t i = 0; i < links.size(); ++i) {
+              append_link_records(out, std::span(&links[i], 1), std::span(&a_ids[i], 1),
+                                  std::span(&b_ids[i], 1), std::span(&fam[i], 1),
+                                  dated ? std::span(&a_dates[i], 1) : std::span<const std::string>(),
+                                  dated ? std::span(&b_dates[i], 1) : std::span<const std::string>());
+              out += passages[i];
+            }
+          }
         }
         return out;
       },
       py::arg("a_ids"), py::arg("b_ids"), py::arg("relation"), py::arg("shared"), py::arg("size_a"),
       py::arg("size_b"), py::arg("family"), py::arg("a_dates") = std::vector<std::string>{},
       py::arg("b_dates") = std::vector<std::string>{},
-      "link records; with both ends' dates, each followed by its provenance record");
+      py::arg("passages") = std::vector<std::string>{},
+      "link records; with both ends' dates, each followed by its provenance record, and with "
+      "passages (per link, from passage_records) by those");
   m.def(
       "family_record",
       [](uint32_t id, const std::string& root, const std::vector<std::string>& members) {

@@ -133,6 +133,16 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
                             const ingest::ReadOptions& options, bool skip_bad,
                             unsigned threads = 1);
 
+// The texts of some documents of `pieces`, read again: positions[i] (ascending)
+// is a document's place among the pieces' records as read_and_sketch() counts
+// them (documents and rejections share one count). Front ends that sketch
+// without keeping texts read back those the later stages need (passages);
+// reading stops after the last position. A position that names no document
+// gives an empty text.
+std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
+                                    const ingest::ReadOptions& options,
+                                    std::span<const uint64_t> positions);
+
 // ---------------------------------------------------------------------------
 // Candidates and verification
 
@@ -211,6 +221,10 @@ void append_link_records(std::string& out, std::span<const KeyedLink> links,
                          std::span<const std::string> a_ids, std::span<const std::string> b_ids,
                          std::span<const int64_t> family, std::span<const std::string> a_dates = {},
                          std::span<const std::string> b_dates = {});
+// The `passage` records of a link between documents a_id and b_id: the
+// passages align_texts() finds in their texts, as Scanner aligns them.
+void append_passage_records(std::string& out, const std::string& a_id, const std::string& b_id,
+                            std::string_view text_a, std::string_view text_b);
 void append_family_record(std::string& out, uint32_t family, const std::string& root,
                           std::span<const std::string> members);
 // The `run` record, and the `summary` record with the count of links of each relation.

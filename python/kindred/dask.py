@@ -477,6 +477,57 @@ def _number_families(df: pd.DataFrame, first_id: int) -> pd.DataFrame:
     return df.assign(family=np.arange(first_id, first_id + len(df), dtype=np.int64))
 
 
+# Passages: the texts of the linked documents are read again where the input
+# is (sketching kept none), joined to their links, and aligned per link.
+
+_ENDS_META = pd.DataFrame({"key": pd.Series([], dtype="int64"),
+                           "shard": pd.Series([], dtype="int64")})
+_TEXTS_META = pd.DataFrame({"key": pd.Series([], dtype="int64"),
+                            "text": pd.Series([], dtype=object)})
+
+
+def _ends(df: pd.DataFrame) -> pd.DataFrame:
+    """The documents at either end of these links, once, with their shard."""
+    keys = np.unique(np.concatenate([df["a"].to_numpy(np.int64), df["b"].to_numpy(np.int64)]))
+    return pd.DataFrame({"key": keys, "shard": keys >> np.int64(32)})
+
+
+def _read_texts(index: int, pieces: list, wanted: pd.DataFrame, fields: dict,
+                max_document_bytes: int) -> pd.DataFrame:
+    """The texts (UTF-8 bytes) of shard `index`'s documents in `wanted`, read again."""
+    keys = np.unique(wanted["key"].to_numpy(np.int64))
+    keys = keys[(keys >> np.int64(32)) == index]
+    texts = _kindred.read_texts(pieces, fields, max_document_bytes,
+                                keys & np.int64(0xFFFFFFFF)) if len(keys) else []
+    return pd.DataFrame({"key": keys, "text": pd.Series(texts, dtype=object)})
+
+
+def _passages(df: pd.DataFrame) -> pd.DataFrame:
+    """Each link's passage records (bytes), from its two texts; the texts are dropped."""
+    records = _kindred.passage_records(df["a_id"].tolist(), df["b_id"].tolist(),
+                                       df["text_a"].tolist(), df["text_b"].tolist())
+    return df.drop(columns=["text_a", "text_b"]).assign(
+        passages=pd.Series(records, index=df.index, dtype=object))
+
+
+def _with_passages(links, shard_pieces: list, fields: dict, max_document_bytes: int):
+    """`links` with a `passages` column. Of each shard, only the texts of linked
+    documents are read, on any worker (the input is on shared storage); each
+    text then travels to the links that need it through two joins."""
+    nshards = len(shard_pieces)
+    wanted = links[["a", "b"]].map_partitions(_ends, meta=_ENDS_META)
+    wanted = wanted.set_index("shard", divisions=list(range(nshards + 1)), shuffle=_SHUFFLE)
+    texts = dd.from_delayed(
+        [dask.delayed(_read_texts)(k, shard_pieces[k], w, fields, max_document_bytes)
+         for k, w in enumerate(wanted.to_delayed())], meta=_TEXTS_META)
+    joined = links.merge(texts.rename(columns={"key": "a", "text": "text_a"}), on="a",
+                         how="left", shuffle=_SHUFFLE)
+    joined = joined.merge(texts.rename(columns={"key": "b", "text": "text_b"}), on="b",
+                          how="left", shuffle=_SHUFFLE)
+    return joined.map_partitions(_passages,
+                                 meta=links._meta.assign(passages=pd.Series([], dtype=object)))
+
+
 def _write(path: str, text: str) -> None:
     tmp = f"{path}.tmp-{uuid.uuid4().hex}"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -486,13 +537,14 @@ def _write(path: str, text: str) -> None:
 
 def _write_links(df: pd.DataFrame, path: str) -> list:
     """Writes one link partition sorted by (a, b), each link followed by its
-    provenance; returns its count of each relation."""
+    provenance and passages; returns its count of each relation."""
     df = df.sort_values(["a", "b"])
     text = _kindred.link_records(
         df["a_id"].tolist(), df["b_id"].tolist(), df["relation"].to_numpy(np.uint8),
         df["shared"].to_numpy(np.int64), df["size_a"].to_numpy(np.int64),
         df["size_b"].to_numpy(np.int64), df["family"].to_numpy(np.int64),
-        df["a_date"].tolist(), df["b_date"].tolist())
+        df["a_date"].tolist(), df["b_date"].tolist(),
+        df["passages"].tolist() if "passages" in df.columns else [])
     _write(path, text)
     return np.bincount(df["relation"].to_numpy(np.int64), minlength=4).tolist()
 
@@ -559,7 +611,7 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
          text_field: str = "text", id_field: str = "id", title_field: str = "title",
          date_field: str = "date", url_field: str = "url", source_field: str = "source",
          max_document_bytes: int = 0, shard_bytes: Optional[int] = None,
-         link_rows: int = 100_000, retries: int = 3) -> DaskScanResult:
+         link_rows: int = 100_000, retries: int = 3, passages: bool = True) -> DaskScanResult:
     """Runs the batch pipeline on the Dask cluster of `client`.
 
     `paths`: folders and files as for `kindred scan`, readable by every worker
@@ -571,8 +623,10 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     family phases (at most npartitions). Without skip_bad the
     first bad record (in input order) raises kindred.InputError; with it, bad
     records are listed in rejects.jsonl. `retries`: how often a failed task is
-    tried again. Returns a DaskScanResult; the same input gives the same links
-    and families as kindred.scan() and `kindred scan`.
+    tried again. `passages=False` leaves out the passage records (`kindred scan
+    --no-passages`). Returns a DaskScanResult; the same input gives the same
+    links, provenance, passages and families as kindred.scan() and `kindred
+    scan`.
     """
     p = params if params is not None else _Params()
     if isinstance(p, dict):
@@ -772,7 +826,15 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
         links = links.assign(family=np.int64(-1))
     lap("families")
 
-    # 8. Output: links by the shard of a (sorted inside), families by id.
+    # 8. Passages of every link, from the two texts.
+    if links is not None and passages:
+        links = client.persist(
+            _with_passages(links, [[x.as_tuple() for x in s] for s in shards], fields,
+                           max_document_bytes), retries=retries)
+        client.compute(links.map_partitions(len), retries=retries).result()
+    lap("passages")
+
+    # 9. Output: links by the shard of a (sorted inside), families by id.
     outputs = []
     link_files = []
     if links is not None:
@@ -809,6 +871,7 @@ def _finish(output_dir: str, params, stats, seconds: dict, relation_counts: list
     stats.seconds_candidates = seconds.get("candidates", 0.0)
     stats.seconds_verify = seconds.get("verify", 0.0)
     stats.seconds_cluster = seconds.get("families", 0.0)
+    stats.seconds_passages = seconds.get("passages", 0.0)
     run_path = os.path.join(output_dir, _RUN_FILE)
     summary_path = os.path.join(output_dir, _SUMMARY_FILE)
     _write(run_path, _kindred.run_record(params, stats))
@@ -848,6 +911,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s.add_argument("--npartitions", type=int, help="input shards (default: 2 x cluster threads)")
     s.add_argument("--skip-bad", action="store_true",
                    help="continue past bad records, listing them in OUTPUT_DIR/rejects.jsonl")
+    s.add_argument("--no-passages", action="store_true",
+                   help="leave out the passage records (as `kindred scan --no-passages`)")
     s.add_argument("--retries", type=int, default=3)
     for role in ("id", "text", "title", "date", "url", "source"):
         s.add_argument(f"--{role}-field", default=role, help=f"JSON Lines field of the {role}")
@@ -880,7 +945,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         result = scan(args.paths, client, output_dir=args.output_dir, params=params,
                       npartitions=args.npartitions, skip_bad=args.skip_bad,
                       max_document_bytes=args.max_doc_bytes,
-                      retries=args.retries, **{f"{r}_field": getattr(args, f"{r}_field")
+                      retries=args.retries, passages=not args.no_passages, **{f"{r}_field": getattr(args, f"{r}_field")
                                                for r in ("id", "text", "title", "date", "url",
                                                          "source")})
         elapsed = time.perf_counter() - start

@@ -1,6 +1,7 @@
 """kindred.dask on a real distributed cluster (three worker processes over TCP
-on loopback): the same links, provenance and families as the single-machine scan, bad
-input handled the same way, and a worker killed mid-run recovered."""
+on loopback): the same links, provenance, passages and families as the
+single-machine scan, bad input handled the same way, and a worker killed
+mid-run recovered."""
 
 import json
 import os
@@ -24,7 +25,7 @@ _SINGLE: dict = {}
 
 
 def single_machine(path, skip_bad=False):
-    """kindred.scan of the same input (copies only: the Dask backend finds no stories)."""
+    """kindred.scan of the same input (no stories: the Dask backend finds none yet)."""
     key = (str(path), skip_bad)
     if key not in _SINGLE:
         _SINGLE[key] = kindred.scan(path, skip_bad=skip_bad, stories=False)
@@ -40,11 +41,14 @@ def summary(text: str) -> dict:
     return {k: rec[k] for k in COMPARED}
 
 
+KINDS = ("run", "link", "provenance", "passage", "family")
+
+
 def assert_same_as_single_machine(result, single, rejected=0):
     ours = dask_output(result)
     theirs = single.to_jsonl()
-    kinds = ("run", "link", "provenance", "family")
-    assert records(ours, *kinds) == records(theirs, *kinds)
+    assert records(ours, *KINDS) == records(theirs, *KINDS)
+    assert records(theirs, "passage"), "a corpus without passages tests nothing"
     assert len(records(ours, "provenance")) == len(records(ours, "link"))
     assert summary(ours) == summary(theirs)
     assert summary(ours)["rejected"] == rejected
@@ -77,9 +81,36 @@ def test_one_file_and_the_command_line(dask_client, synth_jsonl, tmp_path):
     text = "".join((out / n).read_text(encoding="utf-8")
                    for n in sorted(os.listdir(out)) if n[0] in "0123")
     single = single_machine(synth_jsonl).to_jsonl()
-    kinds = ("run", "link", "provenance", "family")
-    assert records(text, *kinds) == records(single, *kinds)
+    assert records(text, *KINDS) == records(single, *KINDS)
+    assert records(text, "passage")
     assert summary(text) == summary(single)
+
+    # --no-passages: the records of `kindred scan --no-passages`.
+    proc = subprocess.run(
+        [sys.executable, "-m", "kindred.dask", "scan", str(synth_jsonl), "-o", str(out),
+         "--scheduler", dask_client.scheduler.address, "--npartitions", "3", "--no-passages"],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    text = "".join((out / n).read_text(encoding="utf-8")
+                   for n in sorted(os.listdir(out)) if n[0] in "0123")
+    assert not records(text, "passage")
+    assert records(text, "run", "link", "provenance", "family") == \
+        records(single, "run", "link", "provenance", "family")
+
+
+def test_example_corpora_as_on_one_machine(dask_client, example_corpus, tmp_path):
+    """The hand-made corpora: folders of text files and a JSON Lines file."""
+    passages = 0
+    for path in (example_corpus, example_corpus.parent / "stories.jsonl",
+                 example_corpus.parent / "multilingual"):
+        result = kindred.dask.scan(path, dask_client, output_dir=tmp_path / path.name,
+                                   npartitions=4)
+        single = single_machine(path)
+        ours, theirs = dask_output(result), single.to_jsonl()
+        assert records(ours, *KINDS) == records(theirs, *KINDS), path
+        assert summary(ours) == summary(theirs), path
+        passages += len(records(ours, "passage"))
+    assert passages > 0
 
 
 def test_bad_records_as_on_one_machine(dask_client, bad_corpus, tmp_path):
@@ -134,10 +165,10 @@ class KillOnce(distributed.WorkerPlugin):
         os._exit(1)
 
 
-@pytest.mark.parametrize("stage", ["kindred-verify", "_families"])
+@pytest.mark.parametrize("stage", ["kindred-verify", "_families", "_read_texts"])
 def test_a_worker_killed_mid_run(dask_client, mixed_corpus, tmp_path, stage):
-    """The worker that starts the first verification (or family) task dies with
-    the sketches, pairs and links it holds; Dask runs its tasks elsewhere,
+    """The worker that starts the first verification (family, text reading) task
+    dies with the sketches, pairs, links and texts it holds; Dask runs its tasks elsewhere,
     recomputes what was lost, and the output is unchanged."""
     import cloudpickle
 

@@ -342,6 +342,35 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
   return out;
 }
 
+std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
+                                    const ingest::ReadOptions& options,
+                                    std::span<const uint64_t> positions) {
+  KINDRED_CHECK(std::is_sorted(positions.begin(), positions.end()),
+                "read_texts() positions must ascend");
+  std::vector<std::string> texts(positions.size());
+  size_t next = 0;        // the first position not yet reached
+  uint64_t position = 0;  // counted as read_and_sketch() counts
+  auto reached = [&](uint64_t at) {
+    while (next < positions.size() && positions[next] < at) ++next;
+    return next < positions.size() && positions[next] == at;
+  };
+  const ingest::DocumentSink on_document = [&](Document&& doc) {
+    const uint64_t at = position++;
+    while (reached(at)) texts[next++] = doc.text;  // a position asked twice gets it twice
+    return next < positions.size();
+  };
+  const ingest::RejectSink on_reject = [&](Rejection&&) {
+    ++position;
+    return next < positions.size();
+  };
+  ingest::ReadStats stats;
+  for (const InputPiece& piece : pieces) {
+    if (next >= positions.size()) break;
+    read_input(piece, options, on_document, on_reject, &stats);
+  }
+  return texts;
+}
+
 // ---------------------------------------------------------------------------
 // Candidates and verification
 
@@ -501,6 +530,18 @@ void append_link_records(std::string& out, std::span<const KeyedLink> links,
       report::append_provenance_record(out, 0, r);
     }
   }
+}
+
+void append_passage_records(std::string& out, const std::string& a_id, const std::string& b_id,
+                            std::string_view text_a, std::string_view text_b) {
+  ScanResult r;  // the two documents of one link
+  r.docs.resize(2);
+  r.docs[0].id = a_id;
+  r.docs[1].id = b_id;
+  r.docs[0].text = text_a;
+  r.docs[1].text = text_b;
+  r.links.push_back(Link{0, 1, Relation::kOverlapping, {}});
+  for (const Passage& p : align_texts(text_a, text_b)) report::append_passage_record(out, 0, p, r);
 }
 
 void append_family_record(std::string& out, uint32_t family, const std::string& root,
