@@ -249,3 +249,48 @@ def test_families_of_components_match_a_whole_scan(synth_docs):
     got = [(int(roots[i]), tuple(members[offsets[i]:offsets[i + 1]].tolist()))
            for i in range(len(roots))]
     assert got == [(f.root_index, f.member_indices) for f in result.families]
+
+
+def test_read_texts_names_documents_as_read_and_sketch_does(tmp_path):
+    """Texts read back by position are those of the sketched documents, with
+    bad records, documents without words and folder files among them."""
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("the first plain text file of the folder", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("a second file one level down", encoding="utf-8")
+    (folder / "skip.md").write_text("not a document")
+    records = [json.dumps({"id": "j1", "text": "alpha beta gamma delta"}), '{"id": "bad", ',
+               json.dumps({"id": "blank", "text": " -- "}),
+               json.dumps({"id": "j2", "text": "epsilon zeta eta theta"})]
+    (folder / "c.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    pieces = [("folder_file", str(folder / n).encode(), n.encode(), 0, 0, 0)
+              for n in ("a.txt", "c.jsonl", "skip.md", "sub/b.txt")]
+    fields = {"text": "text", "id": "id"}
+    raw = _kindred.read_and_sketch(pieces, kindred.Params(), fields, 0, True, 1)
+    ids = raw["docs"].ids()
+    assert ids == ["a.txt", "j1", "j2", "sub/b.txt"]
+    assert len(raw["rejections"]) == 2  # the broken record and the one without words
+    positions = raw["positions"].astype("int64")
+    texts = _kindred.read_texts(pieces, fields, 0, positions)
+    assert [t.decode() for t in texts] == [
+        "the first plain text file of the folder", "alpha beta gamma delta",
+        "epsilon zeta eta theta", "a second file one level down"]
+    # A subset, a position asked twice, and one past the end (no document: empty).
+    got = _kindred.read_texts(pieces, fields, 0, [positions[2], positions[2], 99])
+    assert got == [b"epsilon zeta eta theta", b"epsilon zeta eta theta", b""]
+    with pytest.raises(ValueError):
+        _kindred.read_texts(pieces, fields, 0, [positions[2], positions[0]])
+
+
+def test_passage_records_are_the_scans(example_corpus):
+    """Per link, the passage records kindred.scan writes after it."""
+    result = kindred.scan(example_corpus, stories=False)
+    texts = {d.id: open(example_corpus / d.id, encoding="utf-8").read()
+             for d in result.documents}
+    links = result.links
+    got = _kindred.passage_records([l.a for l in links], [l.b for l in links],
+                                   [texts[l.a].encode() for l in links],
+                                   [texts[l.b].encode() for l in links])
+    expected = records(result.to_jsonl(), "passage")
+    assert "".join(r.decode() for r in got).splitlines() == expected
+    assert len(expected) > len(links)
