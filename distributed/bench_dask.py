@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Throughput of kindred.dask with 1, 2, 4... worker processes on one machine,
-against the single-machine scan of the same input (whose links and families
-each run must reproduce exactly).
+against the single-machine scan of the same input (whose links, provenance,
+passages and families each run must reproduce exactly).
 
     PYTHONPATH=build/python /usr/bin/python3 distributed/bench_dask.py CORPUS.jsonl \
-        --workers 1 2 4 [--out /tmp/kindred-bench]
+        --workers 1 2 4 [--out /tmp/kindred-bench] [--no-passages]
 
 Prints Markdown tables for BENCHMARKS.md: wall seconds per phase, documents/s
 and MB/s (input bytes analysed); then the seconds workers spent computing +
@@ -46,7 +46,11 @@ def main() -> int:
     ap.add_argument("--out", default="/tmp/kindred-bench")
     ap.add_argument("--npartitions", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--no-passages", action="store_true",
+                    help="copies only: no passage alignment, on either side")
     args = ap.parse_args()
+    kinds = ("link", "provenance", "family") if args.no_passages else \
+        ("link", "provenance", "passage", "family")
 
     import kindred
     import kindred.dask
@@ -57,7 +61,7 @@ def main() -> int:
         t = time.perf_counter()
         single = kindred.scan(args.corpus, threads=threads, stories=False)
         single_s[threads] = time.perf_counter() - t
-    expect = records(single.to_jsonl(), "link", "family")
+    expect = records(single.to_jsonl(), *kinds)
     mb = single.stats.bytes / 1e6
     docs = single.stats.documents
     print(f"corpus: {args.corpus}: {docs} documents, {mb:.1f} MB, {single.stats.links} links, "
@@ -80,13 +84,14 @@ def main() -> int:
             epoch = time.time()
             with get_task_stream(client) as stream:
                 result = kindred.dask.scan(args.corpus, client, output_dir=out,
-                                           npartitions=args.npartitions)
+                                           npartitions=args.npartitions,
+                                           passages=not args.no_passages)
             wall = time.perf_counter() - t
             result.work = task_seconds(stream.data, epoch, result.seconds)
             got = []
             for path in result.files:
                 with open(path, encoding="utf-8") as f:
-                    got += records(f.read(), "link", "family")
+                    got += records(f.read(), *kinds)
             assert got == expect, "output differs from the single-machine scan"
             if best is None or wall < best[0]:
                 best = (wall, result)
