@@ -1,5 +1,8 @@
 // kindred compare A B : exact similarity of two documents, then their reused
 // passages side by side (align/reuse.h finds them; this file only shows them).
+// A and B are read as `kindred scan` reads its inputs (ingest: HTML article
+// extraction, gzip and zstd, charsets, a WARC record, a JSON Lines record), so
+// both commands judge the same text.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 
 #include "align/reuse.h"
 #include "commands.h"
+#include "ingest/reader.h"
 #include "kindred/pipeline.h"
 #include "normalize/tokenize.h"
 #include "options.h"
@@ -251,6 +255,43 @@ void print_side_by_side(const std::string& text_a, std::span<const normalize::To
   }
 }
 
+// The one document of a compare argument, as ingest reads it for `scan`. A
+// file of no recognisable format (no extension, .md, ...) is read as plain
+// text, and so is stdin: compare always took any file as text, and scan's
+// stdin default (JSON Lines) would turn a pasted text into a data error.
+bool read_compared(const std::string& path, std::string& text, uint32_t& invalid_utf8,
+                   std::string& error) {
+  if (path == "-") return read_text_file(path, text, invalid_utf8, error);
+  std::vector<Document> docs;
+  std::vector<Rejection> rejected;
+  bool unrecognised = false;
+  const ingest::DocumentSink on_document = [&](Document&& d) {
+    docs.push_back(std::move(d));
+    return docs.size() < 2;  // a second document is already one too many
+  };
+  const ingest::RejectSink on_reject = [&](Rejection&& r) {
+    // The reader's "unsupported file type": the whole file, at no line.
+    unrecognised = r.status.code() == StatusCode::kInvalidArgument && r.origin.file == path &&
+                   r.origin.line == 0;
+    if (!unrecognised) rejected.push_back(std::move(r));
+    return false;
+  };
+  (void)ingest::read_path(path, ingest::ReadOptions{}, on_document, on_reject);
+  if (unrecognised && docs.empty()) return read_text_file(path, text, invalid_utf8, error);
+  if (!rejected.empty()) {
+    error = rejected.front().status.message();
+    return false;
+  }
+  if (docs.size() != 1) {
+    error = path + (docs.empty() ? ": no document in it" : ": more than one document in it") +
+            " (compare takes one document each for A and B)";
+    return false;
+  }
+  text = std::move(docs.front().text);
+  invalid_utf8 = docs.front().invalid_utf8;
+  return true;
+}
+
 void run_compare(CompareArgs& args) {
   if (Status s = args.params.validate(); !s.is_ok()) {
     std::fprintf(stderr, "kindred compare: %s\n", s.message().c_str());
@@ -262,8 +303,8 @@ void run_compare(CompareArgs& args) {
   }
   std::string text_a, text_b, error;
   uint32_t bad_a = 0, bad_b = 0;
-  if (!read_text_file(args.a, text_a, bad_a, error) ||
-      !read_text_file(args.b, text_b, bad_b, error)) {
+  if (!read_compared(args.a, text_a, bad_a, error) ||
+      !read_compared(args.b, text_b, bad_b, error)) {
     std::fprintf(stderr, "kindred compare: %s\n", error.c_str());
     throw CommandExit{1};
   }
@@ -358,8 +399,11 @@ void run_compare(CompareArgs& args) {
 void register_compare(CLI::App& app) {
   auto args = std::make_shared<CompareArgs>();
   CLI::App* cmd = app.add_subcommand("compare", "Similarity of two documents");
-  cmd->add_option("a", args->a, "First document (file, or - for stdin)")->required();
-  cmd->add_option("b", args->b, "Second document (file, or - for stdin)")->required();
+  cmd->add_option("a", args->a,
+                  "First document: a file scan reads as one document (text, HTML, one JSON "
+                  "Lines record, one WARC record; gzip or zstd), or - for text on stdin")
+      ->required();
+  cmd->add_option("b", args->b, "Second document (as A)")->required();
   cmd->add_flag("--json", args->json, "Print one JSON object instead of text");
   cmd->add_flag("--no-passages", args->no_passages,
                 "Skip passage alignment (similarity numbers only)");

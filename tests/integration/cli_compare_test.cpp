@@ -1,6 +1,8 @@
 // End to end: the reused passages of `kindred compare`, as JSON and side by side.
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <cstdlib>
 
 #include "cli_runner.h"
@@ -186,6 +188,96 @@ TEST(ComparePassages, SeedsAbridgedCopyIsCovered) {
   simdjson::dom::parser parser;
   const uint64_t total = uint64_t(parser.parse(r.out)["words_a"]);
   EXPECT_GE(double(words), 0.85 * double(total));
+}
+
+// `compare --json A B`'s object (exit code checked).
+simdjson::dom::element compare_json(simdjson::dom::parser& parser, const fs::path& a,
+                                    const fs::path& b) {
+  const RunResult r = run_kindred("compare --json --no-passages " + quote(a) + " " + quote(b));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::element e;
+  EXPECT_EQ(parser.parse(r.out).get(e), simdjson::SUCCESS) << r.out;
+  return e;
+}
+
+// A and B are read as scan reads its inputs: HTML is compared by its article,
+// a gzip file by its content, a WARC record by its page, a JSON Lines record by
+// its text field; a file of no known format is plain text.
+TEST(CompareInputs, EveryFormatScanReadsIsComparedByItsText) {
+  TempDir tmp;
+  const std::string text = read_file(kCorpus / "strike" / "wire_full.txt");
+  const fs::path plain = tmp / "wire.txt";
+  write_file(plain, text);
+  std::string paragraphs;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find("\n\n", at);
+    if (end == std::string::npos) end = text.size();
+    paragraphs += "<p>" + text.substr(at, end - at) + "</p>\n";
+    at = end + 2;
+  }
+  const std::string html =
+      "<!DOCTYPE html><html><head><title>Strike</title><script>var tracking = 'menu "
+      "subscribe share login cookie consent banner advert';</script></head><body><nav>Home "
+      "World Business Sport Weather Subscribe Sign in</nav><article>" +
+      paragraphs + "</article><footer>Copyright notice, privacy policy, terms of use</footer>" +
+      "</body></html>";
+  const fs::path page = tmp / "wire.html";
+  write_file(page, html);
+  const fs::path gz = tmp / "wire.txt.gz";
+  gzFile g = gzopen(gz.c_str(), "wb");
+  ASSERT_NE(g, nullptr);
+  ASSERT_EQ(gzwrite(g, text.data(), static_cast<unsigned>(text.size())), int(text.size()));
+  ASSERT_EQ(gzclose(g), Z_OK);
+  const std::string http = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                           "Content-Length: " + std::to_string(html.size()) + "\r\n\r\n" + html;
+  const std::string warc = "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+                           "WARC-Target-URI: https://example.org/strike\r\n"
+                           "Content-Type: application/http; msgtype=response\r\n"
+                           "Content-Length: " + std::to_string(http.size()) + "\r\n\r\n" +
+                           http + "\r\n\r\n";
+  const fs::path archive = tmp / "wire.warc";
+  write_file(archive, warc);
+  std::string escaped;  // the text as a JSON string
+  for (char c : text) {
+    if (c == '\n') escaped += "\\n";
+    else if (c == '"' || c == '\\') escaped += std::string("\\") + c;
+    else escaped += c;
+  }
+  const fs::path record = tmp / "wire.jsonl";
+  write_file(record, "{\"id\": \"w\", \"text\": \"" + escaped + "\"}\n");
+  const fs::path no_extension = tmp / "wire";
+  write_file(no_extension, text);
+
+  simdjson::dom::parser parser;
+  for (const fs::path& same : {gz, record, no_extension}) {
+    const auto e = compare_json(parser, plain, same);
+    EXPECT_EQ(double(e["jaccard"]), 1.0) << same;
+    EXPECT_EQ(std::string_view(e["relation"]), "exact") << same;
+  }
+  for (const fs::path& markup : {page, archive}) {
+    // The article, not the markup: the menu, script and footer words are gone.
+    const auto e = compare_json(parser, plain, markup);
+    EXPECT_GE(double(e["jaccard"]), 0.95) << markup;
+    EXPECT_EQ(uint64_t(e["words_a"]), uint64_t(e["words_b"])) << markup;
+  }
+}
+
+TEST(CompareInputs, AnInputOfManyDocumentsOrABadRecordIsAnError) {
+  TempDir tmp;
+  const fs::path a = kCorpus / "strike" / "wire_full.txt";
+  const fs::path two = tmp / "two.jsonl", bad = tmp / "bad.jsonl";
+  write_file(two, "{\"id\": \"1\", \"text\": \"one two three\"}\n"
+                  "{\"id\": \"2\", \"text\": \"four five six\"}\n");
+  write_file(bad, "{\"id\": \"1\", \"text\": \n");
+  const RunResult many = run_kindred("compare " + quote(a) + " " + quote(two));
+  EXPECT_EQ(many.exit_code, 1);
+  EXPECT_NE(many.err.find("more than one document"), std::string::npos) << many.err;
+  const RunResult broken = run_kindred("compare " + quote(bad) + " " + quote(a));
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("bad.jsonl:1"), std::string::npos) << broken.err;
+  const RunResult missing = run_kindred("compare " + quote(tmp / "absent.txt") + " " + quote(a));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("absent.txt"), std::string::npos) << missing.err;
 }
 
 }  // namespace
