@@ -37,13 +37,18 @@ every computation is a call into the C++ library through the binding:
    (the guard never looks beyond a component, so the families are those of a
    run over all links). Families are numbered by smallest member through a
    shuffle to that member's shard.
-8. output (workers): JSON Lines partitions in output_dir, written by the
+8. passages (workers): the documents at the ends of links are shuffled to
+   their shard, whose pieces a task reads again for just those texts
+   (read_texts, counting records as read_and_sketch does); the texts are
+   joined to the links on a, then b, and each link's passages are aligned
+   from its two texts (passage_records).
+9. output (workers): JSON Lines partitions in output_dir, written by the
    library's own record writers:
-       0-run.jsonl  1-links-NNNNN.jsonl (links and their provenance)
+       0-run.jsonl  1-links-NNNNN.jsonl (links, their provenance and passages)
        2-families-NNNNN.jsonl  3-summary.jsonl
    and rejects.jsonl with skip_bad. ``cat output_dir/[0-3]-*.jsonl`` is the
-   `kindred scan` output for the same input (links sorted by a then b,
-   families by id), except the timings in `summary`. Each file is written to
+   `kindred scan --no-stories` output for the same input (links sorted by a
+   then b, families by id), except the timings in `summary`. Each file is written to
    a temporary name and renamed, so a retried task never leaves a partial or
    duplicated file.
 
@@ -52,9 +57,8 @@ lost results are recomputed from their inputs. Every task is deterministic,
 so the output is the same.
 
 Each link is followed by its provenance record, decided from containment
-and the two documents' dates as on one machine. Not distributed: stories and
-passages (records of the single-machine scan that need every text in one
-place).
+and the two documents' dates as on one machine. Not distributed yet: stories
+and quotations (docs/distributed.md says what they need).
 """
 
 from __future__ import annotations
@@ -499,6 +503,9 @@ def _read_texts(index: int, pieces: list, wanted: pd.DataFrame, fields: dict,
     keys = keys[(keys >> np.int64(32)) == index]
     texts = _kindred.read_texts(pieces, fields, max_document_bytes,
                                 keys & np.int64(0xFFFFFFFF)) if len(keys) else []
+    if any(len(t) == 0 for t in texts):  # a sketched document has words: the input changed
+        raise OSError(f"shard {index} ({pieces[0][1]!r}...) no longer holds the documents it "
+                      "held when sketched: inputs must not change during a scan")
     return pd.DataFrame({"key": keys, "text": pd.Series(texts, dtype=object)})
 
 

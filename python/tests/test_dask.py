@@ -183,3 +183,18 @@ def test_a_worker_killed_mid_run(dask_client, mixed_corpus, tmp_path, stage):
     assert killed in pids
     assert killed not in dask_client.run(os.getpid, on_error="ignore").values()
     assert_same_as_single_machine(result, single_machine(mixed_corpus))
+
+
+def test_texts_read_back_must_still_be_there(tmp_path):
+    """A shard whose file lost documents since it was sketched is an error,
+    not links without passages."""
+    import pandas as pd
+
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "a", "text": "one two three four"}\n', encoding="utf-8")
+    pieces = [("path", str(path).encode(), b"", 0, 0, 0)]
+    fields = {"text": "text", "id": "id"}
+    got = kindred.dask._read_texts(3, pieces, pd.DataFrame({"key": [3 << 32]}), fields, 0)
+    assert got["text"].tolist() == [b"one two three four"]
+    with pytest.raises(OSError, match="must not change"):
+        kindred.dask._read_texts(3, pieces, pd.DataFrame({"key": [3 << 32 | 1]}), fields, 0)
