@@ -133,12 +133,12 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
                             const ingest::ReadOptions& options, bool skip_bad,
                             unsigned threads = 1);
 
-// The texts of some documents of `pieces`, read again: positions[i] (ascending)
-// is a document's place among the pieces' records as read_and_sketch() counts
-// them (documents and rejections share one count). Front ends that sketch
-// without keeping texts read back those the later stages need (passages);
-// reading stops after the last position. A position that names no document
-// gives an empty text.
+// The texts of some documents of `pieces`, read again: positions[i] (in any
+// order, repeats allowed) is a document's place among the pieces' records as
+// read_and_sketch() counts them (documents and rejections share one count).
+// Front ends that sketch without keeping texts read back those the later
+// stages need (passages); reading stops after the last position. A position
+// that names no document (a rejection, past the end) gives an empty text.
 std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
                                     const ingest::ReadOptions& options,
                                     std::span<const uint64_t> positions);

@@ -345,27 +345,27 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
 std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
                                     const ingest::ReadOptions& options,
                                     std::span<const uint64_t> positions) {
-  KINDRED_CHECK(std::is_sorted(positions.begin(), positions.end()),
-                "read_texts() positions must ascend");
+  // Positions visited in ascending order, whatever order they were asked in.
+  std::vector<uint32_t> order(positions.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t x, uint32_t y) { return positions[x] < positions[y]; });
   std::vector<std::string> texts(positions.size());
-  size_t next = 0;        // the first position not yet reached
+  size_t next = 0;        // in `order`: the first position not yet reached
   uint64_t position = 0;  // counted as read_and_sketch() counts
-  auto reached = [&](uint64_t at) {
-    while (next < positions.size() && positions[next] < at) ++next;
-    return next < positions.size() && positions[next] == at;
-  };
   const ingest::DocumentSink on_document = [&](Document&& doc) {
     const uint64_t at = position++;
-    while (reached(at)) texts[next++] = doc.text;  // a position asked twice gets it twice
-    return next < positions.size();
+    while (next < order.size() && positions[order[next]] < at) ++next;
+    while (next < order.size() && positions[order[next]] == at) texts[order[next++]] = doc.text;
+    return next < order.size();
   };
   const ingest::RejectSink on_reject = [&](Rejection&&) {
     ++position;
-    return next < positions.size();
+    return next < order.size();
   };
   ingest::ReadStats stats;
   for (const InputPiece& piece : pieces) {
-    if (next >= positions.size()) break;
+    if (next >= order.size()) break;
     read_input(piece, options, on_document, on_reject, &stats);
   }
   return texts;
