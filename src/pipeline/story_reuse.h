@@ -1,0 +1,75 @@
+// Rewrites within stories: the pairs that share too few shingles to be
+// candidates, found where they are likely to be.
+//
+// A wire story reworded by another outlet shares almost no word 5-gram with
+// its source, so LSH never proposes the pair. The story stage has already put
+// the two in one story (they share content words, names, quotations): within
+// each story, every member is aligned with the members most similar to it
+// (story similarity, at most `partners` of them) by the reuse aligner
+// (align/reuse.h: exact and rewritten passages, summaries), and a pair whose
+// passages cover enough of the shorter text becomes a link with relation
+// `rewrite`, with its passages and a provenance.
+//
+// Budget: at most `partners` pairs per member, so at most partners x members
+// alignments per story; each member's ranking reads the story similarity of
+// at most `window` other members (all of them in smaller stories; else its
+// nearest members by document index, that is in input order). Pairs already
+// linked or in one copy family are skipped: the copy stage covered them.
+//
+// Rewrite links do not join copy families (families are copies, decided on
+// shingles); they are reported as links beside the copy links.
+//
+// Thread-safety: free functions without shared state; `loop` decides the threading.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kindred/params.h"
+#include "kindred/results.h"
+#include "story/features.h"
+#include "story/stories.h"
+
+namespace kindred::pipeline {
+
+struct StoryReuseParams {
+  uint32_t partners = 16;  ///< members of its story each document is aligned with, at most
+  uint32_t window = 64;    ///< members whose story similarity a document's ranking reads, at most
+  /// align::reuse_score (the shorter text's words inside passages, weighted by
+  /// their confidence) from which a pair is linked
+  double min_reuse = 0.3;
+};
+
+struct StoryRewrite {
+  Link link;                      ///< relation kRewrite; overlap of the word shingles
+  std::vector<Passage> passages;  ///< by a_begin
+  double reused_a = 0;            ///< share of a's words inside passages
+  double reused_b = 0;            ///< share of b's words inside passages
+  double reuse = 0;               ///< align::reuse_score of the pair
+};
+
+struct StoryReuseStats {
+  uint64_t pairs = 0;  ///< pairs aligned
+  uint64_t links = 0;  ///< rewrite links found
+};
+
+// The rewrite links of every story. `docs` carry the texts and families,
+// `features[d]` are document d's story features, `links` the copy links,
+// sorted by (a, b). Sorted by (a, b).
+std::vector<StoryRewrite> find_story_rewrites(std::span<const Story> stories,
+                                              std::span<const DocInfo> docs,
+                                              std::span<const story::StoryFeatures> features,
+                                              const story::StoryStats& stats,
+                                              std::span<const Link> links, const Params& params,
+                                              const StoryReuseParams& reuse_params,
+                                              const story::RangeLoop& loop,
+                                              StoryReuseStats* out_stats = nullptr);
+
+// Adds the rewrites to a result: links (kept sorted by (a, b)), their
+// provenance (from dates, else from which side is more reused), and their
+// passages when the result has passages (`with_passages`).
+void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,
+                        std::vector<StoryRewrite> rewrites, bool with_passages);
+
+}  // namespace kindred::pipeline
