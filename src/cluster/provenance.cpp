@@ -14,8 +14,8 @@ constexpr double kDecisiveGap = 0.4;
 
 }  // namespace
 
-Provenance provenance_of(uint32_t a, uint32_t b, double cab, double cba,
-                         std::optional<int64_t> da, std::optional<int64_t> db) {
+Provenance provenance_of(uint32_t a, uint32_t b, double cab, double cba, std::optional<int64_t> da,
+                         std::optional<int64_t> db) {
   const double gap = std::abs(cab - cba);
   // The copy is the document more contained in the other.
   const bool a_is_copy_by_content = cab > cba;
@@ -49,8 +49,8 @@ Provenance provenance_of(uint32_t a, uint32_t b, double cab, double cba,
 namespace {
 
 Provenance decide(const Link& l, std::optional<int64_t> da, std::optional<int64_t> db) {
-  return provenance_of(l.a, l.b, l.overlap.containment_a_in_b(), l.overlap.containment_b_in_a(),
-                       da, db);
+  return provenance_of(l.a, l.b, l.overlap.containment_a_in_b(), l.overlap.containment_b_in_a(), da,
+                       db);
 }
 
 }  // namespace

@@ -361,8 +361,14 @@ void Scanner::find_stories(ScanResult& result) {
   if (s.options.rewrites) {  // pipeline/story_reuse.h
     const auto t = Clock::now();
     pipeline::StoryReuseStats rs;
+    // One story per task: a story's alignments outweigh the grain of `loop`.
+    const auto each = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
+      s.arena.execute([&] {
+        tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); });
+      });
+    };
     auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, s.story_features, stats,
-                                                  result.links, s.params, {}, loop, &rs);
+                                                  result.links, s.params, {}, each, &rs);
     pipeline::add_story_rewrites(result, s.docs, std::move(rewrites), s.options.passages);
     s.stats.rewrite_pairs = rs.pairs;
     s.stats.rewrite_links = rs.links;

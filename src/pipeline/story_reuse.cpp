@@ -65,74 +65,94 @@ double covered(const std::vector<align::ReuseSpan>& spans, bool side_a, size_t w
   return std::min(1.0, double(n) / double(words));
 }
 
+// The passages a link decision rests on: all but summaries on fewer than
+// `summary_seeds` similar sentence pairs.
+std::vector<align::ReuseSpan> evidence(const std::vector<align::ReuseSpan>& spans,
+                                       const StoryReuseParams& rp) {
+  std::vector<align::ReuseSpan> out;
+  for (const align::ReuseSpan& s : spans) {
+    if (s.kind != PassageKind::kSummary || s.score >= rp.summary_seeds) out.push_back(s);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::vector<StoryRewrite> find_story_rewrites(std::span<const Story> stories,
-                                              std::span<const DocInfo> docs,
-                                              std::span<const story::StoryFeatures> features,
-                                              const story::StoryStats& stats,
-                                              std::span<const Link> links, const Params& params,
-                                              const StoryReuseParams& reuse_params,
-                                              const story::RangeLoop& loop,
-                                              StoryReuseStats* out_stats) {
+std::vector<StoryRewrite> find_story_rewrites(
+    std::span<const Story> stories, std::span<const DocInfo> docs,
+    std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
+    std::span<const Link> links, const Params& params, const StoryReuseParams& reuse_params,
+    const story::RangeLoop& loop, StoryReuseStats* out_stats) {
   story::StoryParams sp;
   sp.link = params.story_link;
   sp.cohesion = params.story_cohesion;
   sp.time_window_days = params.story_window_days;
 
-  // Pairs of every story, ranked in parallel by story.
-  std::vector<std::vector<uint64_t>> per_story(stories.size());
+  // Story by story (in parallel): its pairs, then each pair aligned. A
+  // member's tokens and stems are computed once per story, when first needed,
+  // and dropped with the story: memory stays bounded by one story's texts.
+  struct Member {
+    std::vector<normalize::Token> tokens;
+    std::vector<uint64_t> stems;  // the rewrite aligner's terms: "negotiations" meets "negotiating"
+    bool ready = false;
+  };
+  std::vector<std::vector<StoryRewrite>> per_story(stories.size());
+  std::vector<uint64_t> aligned(stories.size(), 0);
   loop(stories.size(), [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      story_pairs(stories[i], docs, features, stats, links, sp, reuse_params, per_story[i]);
-    }
-  });
-  std::vector<uint64_t> pairs;
-  for (auto& p : per_story) pairs.insert(pairs.end(), p.begin(), p.end());
-  std::vector<std::vector<uint64_t>>().swap(per_story);
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-
-  // Each pair aligned on its own: tokens, stems and shingles are recomputed
-  // per pair (memory stays bounded by the texts).
-  std::vector<std::optional<StoryRewrite>> found(pairs.size());
-  loop(pairs.size(), [&](size_t begin, size_t end) {
-    std::vector<normalize::Token> ta, tb;
-    std::vector<uint64_t> sa, sb;
-    for (size_t i = begin; i < end; ++i) {
-      const auto a = static_cast<uint32_t>(pairs[i] >> 32);
-      const auto b = static_cast<uint32_t>(pairs[i]);
-      const std::string& text_a = docs[a].text;
-      const std::string& text_b = docs[b].text;
-      normalize::tokenize(text_a, ta);
-      normalize::tokenize(text_b, tb);
-      // Stems as the rewrite aligner's terms: "negotiations" meets "negotiating".
-      const std::vector<uint64_t> stems_a = story::token_stems(text_a, ta, features[a].language);
-      const std::vector<uint64_t> stems_b = story::token_stems(text_b, tb, features[b].language);
-      const std::vector<align::ReuseSpan> spans =
-          align::find_reuse(text_a, ta, stems_a, text_b, tb, stems_b);
-      const double reuse = align::reuse_score(spans, ta.size(), tb.size());
-      if (spans.empty() || reuse < reuse_params.min_reuse) continue;
-      StoryRewrite r;
-      sketch::shingle_set(ta, params.shingle_size, sa);
-      sketch::shingle_set(tb, params.shingle_size, sb);
-      r.link = {a, b, Relation::kRewrite, align::overlap(sa, sb)};
-      for (const align::ReuseSpan& s : spans) r.passages.push_back(align::to_passage(s, ta, tb));
-      r.reused_a = covered(spans, true, ta.size());
-      r.reused_b = covered(spans, false, tb.size());
-      r.reuse = reuse;
-      found[i] = std::move(r);
+    std::vector<uint64_t> pairs, sa, sb;
+    std::vector<Member> members;
+    for (size_t si = begin; si < end; ++si) {
+      const std::vector<uint32_t>& m = stories[si].members;
+      pairs.clear();
+      story_pairs(stories[si], docs, features, stats, links, sp, reuse_params, pairs);
+      std::sort(pairs.begin(), pairs.end());
+      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+      aligned[si] = pairs.size();
+      members.assign(m.size(), Member{});
+      auto member = [&](uint32_t d) -> const Member& {
+        Member& x = members[size_t(std::lower_bound(m.begin(), m.end(), d) - m.begin())];
+        if (!x.ready) {
+          normalize::tokenize(docs[d].text, x.tokens);
+          x.stems = story::token_stems(docs[d].text, x.tokens, features[d].language);
+          x.ready = true;
+        }
+        return x;
+      };
+      for (const uint64_t key : pairs) {
+        const auto a = static_cast<uint32_t>(key >> 32);
+        const auto b = static_cast<uint32_t>(key);
+        const Member& ma = member(a);
+        const Member& mb = member(b);
+        const auto& ta = ma.tokens;
+        const auto& tb = mb.tokens;
+        const std::vector<align::ReuseSpan> spans =
+            align::find_reuse(docs[a].text, ta, ma.stems, docs[b].text, tb, mb.stems);
+        if (spans.empty()) continue;
+        StoryRewrite r;
+        r.reuse = align::reuse_score(evidence(spans, reuse_params), ta.size(), tb.size());
+        r.reused_a = covered(spans, true, ta.size());
+        r.reused_b = covered(spans, false, tb.size());
+        if (r.reuse < reuse_params.min_reuse) continue;
+        sketch::shingle_set(ta, params.shingle_size, sa);
+        sketch::shingle_set(tb, params.shingle_size, sb);
+        r.link = {a, b, Relation::kRewrite, align::overlap(sa, sb)};
+        for (const align::ReuseSpan& s : spans) r.passages.push_back(align::to_passage(s, ta, tb));
+        per_story[si].push_back(std::move(r));
+      }
     }
   });
   std::vector<StoryRewrite> out;
-  for (auto& f : found) {
-    if (f) out.push_back(std::move(*f));
+  for (auto& v : per_story) {
+    for (StoryRewrite& r : v) out.push_back(std::move(r));
   }
+  std::sort(out.begin(), out.end(), [](const StoryRewrite& x, const StoryRewrite& y) {
+    return x.link.a != y.link.a ? x.link.a < y.link.a : x.link.b < y.link.b;
+  });
   if (out_stats) {
-    out_stats->pairs = pairs.size();
+    out_stats->pairs = std::accumulate(aligned.begin(), aligned.end(), uint64_t{0});
     out_stats->links = out.size();
   }
-  return out;  // pairs were sorted by (a, b)
+  return out;
 }
 
 void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,
@@ -142,9 +162,9 @@ void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,
   const bool passages = with_passages && result.passages.size() == old;
   for (StoryRewrite& r : rewrites) {
     result.links.push_back(r.link);
-    result.provenance.push_back(cluster::provenance_of(
-        r.link.a, r.link.b, r.reused_a, r.reused_b, util::parse_iso8601(docs[r.link.a].date),
-        util::parse_iso8601(docs[r.link.b].date)));
+    result.provenance.push_back(cluster::provenance_of(r.link.a, r.link.b, r.reused_a, r.reused_b,
+                                                       util::parse_iso8601(docs[r.link.a].date),
+                                                       util::parse_iso8601(docs[r.link.b].date)));
     if (passages) result.passages.push_back(std::move(r.passages));
   }
   // Both runs are sorted: merge them, carrying provenance and passages along.

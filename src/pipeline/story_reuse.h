@@ -37,8 +37,15 @@ struct StoryReuseParams {
   uint32_t partners = 16;  ///< members of its story each document is aligned with, at most
   uint32_t window = 64;    ///< members whose story similarity a document's ranking reads, at most
   /// align::reuse_score (the shorter text's words inside passages, weighted by
-  /// their confidence) from which a pair is linked
-  double min_reuse = 0.3;
+  /// their confidence) from which a pair is linked: half of the shorter text
+  /// (the copy links' Params::link) in passages of confidence 0.5 (the bar of
+  /// a rewritten passage resting on one sentence pair)
+  double min_reuse = 0.25;
+  /// Similar sentence pairs a summary passage needs to count toward the link
+  /// (compare reports summaries from RewriteParams::summary_seeds = 2). Members
+  /// of a story share their topic's words: two short independent reports of
+  /// one event make 2-3 (synthetic stories, `kindred synth --stories`).
+  uint32_t summary_seeds = 4;
 };
 
 struct StoryRewrite {
@@ -46,7 +53,7 @@ struct StoryRewrite {
   std::vector<Passage> passages;  ///< by a_begin
   double reused_a = 0;            ///< share of a's words inside passages
   double reused_b = 0;            ///< share of b's words inside passages
-  double reuse = 0;               ///< align::reuse_score of the pair
+  double reuse = 0;               ///< align::reuse_score of the passages it rests on
 };
 
 struct StoryReuseStats {
@@ -57,14 +64,11 @@ struct StoryReuseStats {
 // The rewrite links of every story. `docs` carry the texts and families,
 // `features[d]` are document d's story features, `links` the copy links,
 // sorted by (a, b). Sorted by (a, b).
-std::vector<StoryRewrite> find_story_rewrites(std::span<const Story> stories,
-                                              std::span<const DocInfo> docs,
-                                              std::span<const story::StoryFeatures> features,
-                                              const story::StoryStats& stats,
-                                              std::span<const Link> links, const Params& params,
-                                              const StoryReuseParams& reuse_params,
-                                              const story::RangeLoop& loop,
-                                              StoryReuseStats* out_stats = nullptr);
+std::vector<StoryRewrite> find_story_rewrites(
+    std::span<const Story> stories, std::span<const DocInfo> docs,
+    std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
+    std::span<const Link> links, const Params& params, const StoryReuseParams& reuse_params,
+    const story::RangeLoop& loop, StoryReuseStats* out_stats = nullptr);
 
 // Adds the rewrites to a result: links (kept sorted by (a, b)), their
 // provenance (from dates, else from which side is more reused), and their
