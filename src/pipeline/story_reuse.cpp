@@ -113,7 +113,7 @@ std::vector<StoryRewrite> find_story_rewrites(
         Member& x = members[size_t(std::lower_bound(m.begin(), m.end(), d) - m.begin())];
         if (!x.ready) {
           normalize::tokenize(docs[d].text, x.tokens);
-          x.stems = story::token_stems(docs[d].text, x.tokens, features[d].language);
+          x.stems = reuse_terms(docs[d].text, x.tokens, features[d].language);
           x.ready = true;
         }
         return x;
@@ -153,6 +153,14 @@ std::vector<StoryRewrite> find_story_rewrites(
     out_stats->links = out.size();
   }
   return out;
+}
+
+std::vector<uint64_t> reuse_terms(std::string_view text, std::span<const normalize::Token> tokens,
+                                  normalize::Language language) {
+  if (language == normalize::Language::kUnknown) {
+    language = normalize::identify_language(text, tokens);
+  }
+  return story::token_stems(text, tokens, language);
 }
 
 void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,
