@@ -117,6 +117,22 @@ TEST(StoryReuse, LinksTheRewriteNotTheIndependentReport) {
                           [](const Passage& p) { return p.kind == PassageKind::kRewritten; }));
 }
 
+TEST(StoryReuse, TermsAreStemsSoInflectionsMeet) {
+  const std::string a = "Negotiations resumed as the ministers negotiated";
+  const std::string b = "negotiating resume minister negotiate";
+  std::vector<normalize::Token> ta, tb;
+  normalize::tokenize(a, ta);
+  normalize::tokenize(b, tb);
+  const auto xa = reuse_terms(a, ta), xb = reuse_terms(b, tb);
+  ASSERT_EQ(xa.size(), ta.size());
+  ASSERT_EQ(xb.size(), tb.size());
+  EXPECT_EQ(xa[0], xb[0]);  // negotiations / negotiating
+  EXPECT_EQ(xa[1], xb[1]);  // resumed / resume
+  EXPECT_EQ(xa[4], xb[2]);  // ministers / minister
+  EXPECT_EQ(xa[5], xb[3]);  // negotiated / negotiate
+  EXPECT_NE(xa[0], xa[4]);
+}
+
 TEST(StoryReuse, SkipsPairsTheCopyStageLinked) {
   Corpus c = corpus({{kSource, ""}, {kRewrite, ""}});
   const story::StoryStats stats(c.features);
