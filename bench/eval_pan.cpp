@@ -8,12 +8,14 @@
 // (align::find_reuse with default parameters), computed in-process.
 //
 //   kindred_eval_pan [CORPUS] [--limit N] [--folder F] [--threads N] [--exact-only]
-//                    [--set NAME=VALUE]... [--speed]
+//                    [--set NAME=VALUE]... [--speed] [--words]
 //
 // --limit takes the first N pairs of each folder, --folder F (1-5) that folder
 // alone; --set changes a parameter of align/rewrite.h (see the list below);
 // --speed times compare's passages instead (see time_pairs); --exact-only reports the
-// exact aligner's passages alone (what compare reported before issue 13).
+// exact aligner's passages alone (what compare reported before issue 13);
+// --words gives the rewrite aligner normalised words as terms instead of
+// compare's stems (what compare used before).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -28,6 +30,7 @@
 #include "align/reuse.h"
 #include "eval_common.h"
 #include "normalize/tokenize.h"
+#include "pipeline/story_reuse.h"
 
 namespace {
 
@@ -152,7 +155,16 @@ Score score(const std::vector<const Pair*>& pairs) {
   return s;
 }
 
-void detect(const std::string& corpus, Pair& p, const kindred::align::ReuseParams& params) {
+// The rewrite aligner's terms: compare's (pipeline::reuse_terms, stems), or
+// with --words the normalised words themselves.
+std::vector<uint64_t> terms(const std::string& text,
+                            const std::vector<kindred::normalize::Token>& tokens, bool stems) {
+  if (!stems) return kindred::align::terms_of(text, tokens);
+  return kindred::pipeline::reuse_terms(text, tokens);
+}
+
+void detect(const std::string& corpus, Pair& p, const kindred::align::ReuseParams& params,
+            bool stems) {
   namespace align = kindred::align;
   namespace normalize = kindred::normalize;
   const std::string a = read_file(corpus + "/susp/" + p.susp),
@@ -161,7 +173,8 @@ void detect(const std::string& corpus, Pair& p, const kindred::align::ReuseParam
   normalize::tokenize(a, ta);
   normalize::tokenize(b, tb);
   const auto ca = byte_to_char(a), cb = byte_to_char(b);
-  for (const align::ReuseSpan& s : align::find_reuse(a, ta, b, tb, params)) {
+  const std::vector<uint64_t> xa = terms(a, ta, stems), xb = terms(b, tb, stems);
+  for (const align::ReuseSpan& s : align::find_reuse(a, ta, xa, b, tb, xb, params)) {
     const kindred::Passage x = align::to_passage(s, ta, tb);
     p.detections.push_back({ca[x.a_begin], ca[x.a_end], cb[x.b_begin], cb[x.b_end]});
     p.kinds.push_back(x.kind);
@@ -189,7 +202,9 @@ int time_pairs(const std::string& corpus, const std::vector<Pair>& pairs,
       std::vector<normalize::Token> xa, xb;
       normalize::tokenize(a, xa);
       normalize::tokenize(b, xb);
-      const auto spans = kindred::align::find_reuse(a, xa, b, xb, params);
+      const std::vector<uint64_t> ya = kindred::pipeline::reuse_terms(a, xa),
+                                  yb = kindred::pipeline::reuse_terms(b, xb);
+      const auto spans = kindred::align::find_reuse(a, xa, ya, b, xb, yb, params);
       const double t =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       best = std::min(best, t);
@@ -218,6 +233,7 @@ int main(int argc, char** argv) {
   size_t limit = 0;
   int only = 0;  // 1-5: that folder alone
   bool speed = false;
+  bool stems = true;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   kindred::align::ReuseParams params;
   for (int k = 1; k < argc; ++k) {
@@ -263,6 +279,8 @@ int main(int argc, char** argv) {
       }
     } else if (!std::strcmp(argv[k], "--speed")) {
       speed = true;
+    } else if (!std::strcmp(argv[k], "--words")) {
+      stems = false;
     } else if (!std::strcmp(argv[k], "--exact-only")) {
       params.rewritten = false;
     } else {
@@ -295,7 +313,8 @@ int main(int argc, char** argv) {
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
-      for (size_t k; (k = next.fetch_add(1)) < pairs.size();) detect(corpus, pairs[k], params);
+      for (size_t k; (k = next.fetch_add(1)) < pairs.size();)
+        detect(corpus, pairs[k], params, stems);
     });
   }
   for (auto& t : pool) t.join();

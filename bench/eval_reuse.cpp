@@ -6,8 +6,8 @@
 //
 // Prints, for several scores: ROC-AUC of reuse (cut, light, heavy) vs non,
 // Spearman correlation with the level, source retrieval accuracy at 1 (the
-// right source ranked first among the five), and for the default link
-// decision precision, recall and recall per level.
+// right source ranked first among the five), and for the copy link decision
+// (compare's relation) precision, recall and recall per level.
 #include <cstdio>
 #include <map>
 #include <string>
@@ -17,6 +17,7 @@
 #include "eval_common.h"
 #include "kindred/pipeline.h"
 #include "normalize/tokenize.h"
+#include "pipeline/story_reuse.h"
 #include "util/utf8.h"
 
 namespace {
@@ -81,7 +82,9 @@ int main(int argc, char** argv) {
     kindred::normalize::tokenize(answer, ta);
     kindred::normalize::tokenize(source, tb);
     const double reuse = kindred::align::reuse_score(
-        kindred::align::find_reuse(answer, ta, source, tb), ta.size(), tb.size());
+        kindred::align::find_reuse(answer, ta, kindred::pipeline::reuse_terms(answer, ta), source,
+                                   tb, kindred::pipeline::reuse_terms(source, tb)),
+        ta.size(), tb.size());
     return std::vector<double>{c5.overlap.containment_a_in_b(), c3.overlap.containment_a_in_b(),
                                c5.story, reuse};
   };
@@ -119,8 +122,10 @@ int main(int argc, char** argv) {
   }
   std::vector<double> as_score(linked.begin(), linked.end());
   const auto b = kindred::eval::at_threshold(as_score, reuse, 0.5);
-  std::printf("default link decision (scan): precision %.3f recall %.3f F1 %.3f\n", b.precision,
-              b.recall, b.f1);
+  std::printf(
+      "copy link decision (compare's relation; scan's rewrite links: "
+      "bench/scripts/reuse_scan_eval.py): precision %.3f recall %.3f F1 %.3f\n",
+      b.precision, b.recall, b.f1);
   for (const char* cat : {"cut", "light", "heavy", "non"}) {
     size_t n = 0, hit = 0;
     for (size_t i = 0; i < answers.size(); ++i) {

@@ -19,6 +19,7 @@
 #include "normalize/tokenize.h"
 #include "options.h"
 #include "output.h"
+#include "pipeline/story_reuse.h"
 #include "report/jsonl.h"
 #include "util/json_writer.h"
 
@@ -318,8 +319,8 @@ void run_compare(CompareArgs& args) {
   if (!args.no_passages) {
     normalize::tokenize(text_a, ta);
     normalize::tokenize(text_b, tb);
-    terms_a = align::terms_of(text_a, ta);
-    terms_b = align::terms_of(text_b, tb);
+    terms_a = pipeline::reuse_terms(text_a, ta);
+    terms_b = pipeline::reuse_terms(text_b, tb);
     align::ReuseParams rp;
     rp.rewritten = !args.exact_only;
     found = align::find_reuse(text_a, ta, terms_a, text_b, tb, terms_b, rp);

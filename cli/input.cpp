@@ -168,6 +168,8 @@ void add_analysis_args(CLI::App* cmd, AnalysisArgs& args) {
   cmd->add_flag("-q,--quiet", args.quiet, "No summary or progress on stderr");
   cmd->add_flag("--no-stories", args.no_stories, "No stories, quotations or merged accounts");
   cmd->add_flag("--no-passages", args.no_passages, "No passage alignment of linked pairs");
+  cmd->add_flag("--no-rewrites", args.no_rewrites,
+                "No alignment of unlinked pairs within stories (no rewrite links)");
   cmd->add_option("--memory", args.memory_mb,
                   "MB of shingle sets kept in memory; the rest spill to a temporary file")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30))
@@ -184,6 +186,7 @@ ScanOptions scan_options(const char* command, const AnalysisArgs& args, Progress
   options.progress = progress;
   options.stories = !args.no_stories;
   options.passages = !args.no_passages;
+  options.rewrites = !args.no_rewrites;
   options.spill_after_bytes = args.memory_mb << 20;
   options.spill_dir = args.temp_dir;
   return options;

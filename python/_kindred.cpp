@@ -330,6 +330,8 @@ py::dict passage_dict(const Passage& p) {
   d["matched_words"] = p.matched_words;
   d["score"] = p.score;
   d["identity"] = p.identity();
+  d["kind"] = passage_kind_name(p.kind);
+  d["confidence"] = p.confidence;
   return d;
 }
 
@@ -544,6 +546,9 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readwrite("seconds_cluster", &ScanStats::seconds_cluster)
       .def_readwrite("seconds_passages", &ScanStats::seconds_passages)
       .def_readwrite("seconds_stories", &ScanStats::seconds_stories)
+      .def_readwrite("seconds_rewrites", &ScanStats::seconds_rewrites)
+      .def_readwrite("rewrite_pairs", &ScanStats::rewrite_pairs)
+      .def_readwrite("rewrite_links", &ScanStats::rewrite_links)
       .def_readwrite("seconds_read", &ScanStats::seconds_read)
       .def_readwrite("seconds_write", &ScanStats::seconds_write);
 
@@ -1170,7 +1175,7 @@ PYBIND11_MODULE(_kindred, m) {
       "Raises the InputError a strict run stops with");
   m.def("relation_names", [] {
     std::vector<std::string> names;
-    for (int r = 0; r <= static_cast<int>(Relation::kOverlapping); ++r) {
+    for (size_t r = 0; r < kRelationCount; ++r) {
       names.emplace_back(relation_name(static_cast<Relation>(r)));
     }
     return names;

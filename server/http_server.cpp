@@ -48,6 +48,8 @@ void write_passages(JsonWriter& w, const std::vector<Passage>& passages) {
         .field("b_end", p.b_end)
         .field("words", p.matched_words)
         .field("identity", p.identity())
+        .field("kind", passage_kind_name(p.kind))
+        .field("confidence", p.confidence)
         .end_object();
   }
   w.end_array();

@@ -55,6 +55,9 @@ struct ScanOptions {
   /// Align the reused passages of every link (ScanResult::passages), with
   /// byte offsets into both texts. Needs every text in memory until finish().
   bool passages = true;
+  /// Within each story, align the pairs the copy stage did not link with the
+  /// reuse aligner and link rewrites (Relation::kRewrite). Needs `stories`.
+  bool rewrites = true;
   ProgressSink* progress = nullptr;  ///< not owned; may be null
   /// The shingle sets kept for exact verification take ~8 bytes per word of
   /// text. Past this many bytes they are written to an unlinked temporary

@@ -1,6 +1,7 @@
 // Value types produced by the pipeline: links between documents and copy families.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,9 +19,15 @@ enum class Relation : uint8_t {
   kNearDuplicate,  ///< Jaccard >= params.near_duplicate
   kContained,      ///< the smaller document's containment >= params.contained
   kOverlapping,    ///< max containment >= params.link
+  /// reworded reuse: too few shared shingles for the above, but members of one
+  /// story whose reused passages cover enough of the shorter text (scan only,
+  /// see src/pipeline/story_reuse.h; never returned by classify())
+  kRewrite,
 };
+inline constexpr size_t kRelationCount = 5;  ///< values of Relation
 
-const char* relation_name(Relation r);  // "exact", "near_duplicate", "contained", "overlapping"
+/// "exact", "near_duplicate", "contained", "overlapping", "rewrite"
+const char* relation_name(Relation r);
 
 // Exact set statistics of two shingle sets.
 struct Overlap {
@@ -166,6 +173,9 @@ struct ScanStats {
   double seconds_sketch = 0, seconds_candidates = 0, seconds_verify = 0, seconds_cluster = 0;
   double seconds_stories = 0;
   double seconds_passages = 0;
+  double seconds_rewrites = 0;  ///< aligning pairs within stories (ScanOptions::rewrites)
+  uint64_t rewrite_pairs = 0;   ///< pairs within stories aligned for rewrites
+  uint64_t rewrite_links = 0;   ///< of them, linked as Relation::kRewrite
   /// Reading input while no batch was being sketched (front ends that read
   /// files set it; reading overlaps sketching, so this is what it adds).
   double seconds_read = 0;

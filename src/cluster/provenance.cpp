@@ -12,9 +12,10 @@ namespace {
 // Containment gap at which asymmetry alone is taken as certain.
 constexpr double kDecisiveGap = 0.4;
 
-Provenance decide(const Link& l, std::optional<int64_t> da, std::optional<int64_t> db) {
-  const double cab = l.overlap.containment_a_in_b();  // how much of a lies in b
-  const double cba = l.overlap.containment_b_in_a();
+}  // namespace
+
+Provenance provenance_of(uint32_t a, uint32_t b, double cab, double cba, std::optional<int64_t> da,
+                         std::optional<int64_t> db) {
   const double gap = std::abs(cab - cba);
   // The copy is the document more contained in the other.
   const bool a_is_copy_by_content = cab > cba;
@@ -23,26 +24,33 @@ Provenance decide(const Link& l, std::optional<int64_t> da, std::optional<int64_
   Provenance p;
   if (da && db && *da != *db) {
     const bool a_is_copy_by_date = *da > *db;
-    p.copy = a_is_copy_by_date ? l.a : l.b;
-    p.source = a_is_copy_by_date ? l.b : l.a;
+    p.copy = a_is_copy_by_date ? a : b;
+    p.source = a_is_copy_by_date ? b : a;
     const bool agree = gap < 0.05 || a_is_copy_by_date == a_is_copy_by_content;
     p.confidence = agree ? std::max(0.9, content_conf) : 0.6;
     p.evidence = gap < 0.05 ? "date" : "containment+date";
     return p;
   }
   if (gap >= 0.05) {
-    p.copy = a_is_copy_by_content ? l.a : l.b;
-    p.source = a_is_copy_by_content ? l.b : l.a;
+    p.copy = a_is_copy_by_content ? a : b;
+    p.source = a_is_copy_by_content ? b : a;
     p.confidence = content_conf;
     p.evidence = "containment";
     return p;
   }
   // Symmetric text, no usable dates: the earlier arrival is the source.
-  p.source = l.a;
-  p.copy = l.b;
+  p.source = a;
+  p.copy = b;
   p.confidence = 0.5;
   p.evidence = "order";
   return p;
+}
+
+namespace {
+
+Provenance decide(const Link& l, std::optional<int64_t> da, std::optional<int64_t> db) {
+  return provenance_of(l.a, l.b, l.overlap.containment_a_in_b(), l.overlap.containment_b_in_a(), da,
+                       db);
 }
 
 }  // namespace

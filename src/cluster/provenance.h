@@ -27,4 +27,10 @@ std::vector<Provenance> infer_provenance(std::span<const Link> links,
 std::vector<Provenance> infer_provenance(std::span<const Link> links,
                                          std::span<const std::optional<int64_t>> time);
 
+// The rule above for one pair (a, b): `a_in_b` and `b_in_a` are how much of
+// each lies inside the other, in [0, 1] (shingle containment for copies, the
+// share of words inside reused passages for rewrites), `time_*` the parsed dates.
+Provenance provenance_of(uint32_t a, uint32_t b, double a_in_b, double b_in_a,
+                         std::optional<int64_t> time_a, std::optional<int64_t> time_b);
+
 }  // namespace kindred::cluster

@@ -14,6 +14,8 @@ const char* relation_name(Relation r) {
       return "contained";
     case Relation::kOverlapping:
       return "overlapping";
+    case Relation::kRewrite:
+      return "rewrite";
   }
   return "unknown";
 }

@@ -8,6 +8,7 @@
 
 #include "kindred/stages.h"
 #include "pipeline/sketch_text.h"
+#include "pipeline/story_reuse.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -319,7 +320,7 @@ ScanResult Scanner::finish() {
   if (s.options.stories) {
     t = Clock::now();
     find_stories(result);
-    s.stats.seconds_stories = seconds_since(t);
+    s.stats.seconds_stories = seconds_since(t) - s.stats.seconds_rewrites;
     if (progress) progress->update("stories", result.stories.size(), result.stories.size());
   }
 
@@ -336,14 +337,14 @@ void Scanner::find_stories(ScanResult& result) {
   sp.cohesion = s.params.story_cohesion;
   sp.time_window_days = s.params.story_window_days;
   const story::StoryStats stats(s.story_features);
-  result.stories = story::cluster_stories(
-      s.story_features, stats, result.links, result.families, sp,
-      [&](size_t n, const std::function<void(size_t, size_t)>& body) {
-        s.arena.execute([&] {
-          tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 512),
-                            [&](const tbb::blocked_range<size_t>& r) { body(r.begin(), r.end()); });
-        });
-      });
+  const auto loop = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
+    s.arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 512),
+                        [&](const tbb::blocked_range<size_t>& r) { body(r.begin(), r.end()); });
+    });
+  };
+  result.stories = story::cluster_stories(s.story_features, stats, result.links, result.families,
+                                          sp, loop);
   result.quotations = story::story_quotations(s.story_features, result.stories, sp);
   std::vector<std::string_view> texts(s.docs.size());
   for (size_t d = 0; d < s.docs.size(); ++d) texts[d] = s.docs[d].text;
@@ -357,6 +358,23 @@ void Scanner::find_stories(ScanResult& result) {
   }
   s.stats.stories = result.stories.size();
   s.stats.quotations = result.quotations.size();
+  if (s.options.rewrites) {  // pipeline/story_reuse.h
+    const auto t = Clock::now();
+    pipeline::StoryReuseStats rs;
+    // One story per task: a story's alignments outweigh the grain of `loop`.
+    const auto each = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
+      s.arena.execute([&] {
+        tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); });
+      });
+    };
+    auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, s.story_features, stats,
+                                                  result.links, s.params, {}, each, &rs);
+    pipeline::add_story_rewrites(result, s.docs, std::move(rewrites), s.options.passages);
+    s.stats.rewrite_pairs = rs.pairs;
+    s.stats.rewrite_links = rs.links;
+    s.stats.links = result.links.size();
+    s.stats.seconds_rewrites = seconds_since(t);
+  }
   std::vector<story::StoryFeatures>().swap(s.story_features);
 }
 

@@ -485,7 +485,7 @@ class ReportWriter {
   }
 
   void header() {
-    std::array<uint64_t, 4> relations{};
+    std::array<uint64_t, kRelationCount> relations{};
     for (const Link& l : r_.links) ++relations[static_cast<size_t>(l.relation)];
     uint64_t in_stories = 0;
     for (const Story& st : r_.stories) in_stories += st.members.size();

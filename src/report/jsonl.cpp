@@ -24,11 +24,11 @@ const std::string& doc_id(const ScanResult& r, uint32_t d) {
 // is what it added), so they add up to the wall time.
 double total_seconds(const ScanStats& s) {
   return s.seconds_read + s.seconds_sketch + s.seconds_candidates + s.seconds_verify +
-         s.seconds_passages + s.seconds_cluster + s.seconds_stories;
+         s.seconds_passages + s.seconds_cluster + s.seconds_stories + s.seconds_rewrites;
 }
 
-std::array<uint64_t, 4> relation_counts(const ScanResult& r) {
-  std::array<uint64_t, 4> counts{};
+std::array<uint64_t, kRelationCount> relation_counts(const ScanResult& r) {
+  std::array<uint64_t, kRelationCount> counts{};
   for (const Link& l : r.links) ++counts[static_cast<size_t>(l.relation)];
   return counts;
 }
@@ -244,6 +244,7 @@ void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejec
       .field("documents_in_families", s.documents_in_families)
       .field("stories", s.stories)
       .field("quotations", s.quotations)
+      .field("rewrite_pairs", s.rewrite_pairs)
       .key("seconds")
       .begin_object()
       .field("read", s.seconds_read)
@@ -253,6 +254,7 @@ void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejec
       .field("families", s.seconds_cluster)
       .field("passages", s.seconds_passages)
       .field("stories", s.seconds_stories)
+      .field("rewrites", s.seconds_rewrites)
       .field("write", seconds_write)
       .field("total", total_seconds(s) + seconds_write)
       .end_object()
@@ -320,10 +322,11 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
   out += buf;
   std::snprintf(
       buf, sizeof buf,
-      "  %llu links: %llu exact, %llu near-duplicate, %llu contained, %llu overlapping\n",
+      "  %llu links: %llu exact, %llu near-duplicate, %llu contained, %llu overlapping, %llu "
+      "rewrite\n",
       static_cast<unsigned long long>(s.links), static_cast<unsigned long long>(counts[0]),
       static_cast<unsigned long long>(counts[1]), static_cast<unsigned long long>(counts[2]),
-      static_cast<unsigned long long>(counts[3]));
+      static_cast<unsigned long long>(counts[3]), static_cast<unsigned long long>(counts[4]));
   out += buf;
   std::snprintf(buf, sizeof buf, "  %llu copy families covering %llu documents\n",
                 static_cast<unsigned long long>(s.families),
@@ -365,6 +368,10 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
   out += buf;
   if (s.stories > 0 || s.seconds_stories > 0) {
     std::snprintf(buf, sizeof buf, "stories %.2f, ", s.seconds_stories);
+    out += buf;
+  }
+  if (s.rewrite_pairs > 0 || s.seconds_rewrites > 0) {
+    std::snprintf(buf, sizeof buf, "rewrites %.2f, ", s.seconds_rewrites);
     out += buf;
   }
   std::snprintf(buf, sizeof buf, "write %.2f); %.1f MB/s\n", s.seconds_write,

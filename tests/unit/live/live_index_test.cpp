@@ -102,6 +102,7 @@ ScanResult batch_scan(std::vector<Document> docs, const Params& params) {
   ScanOptions o;
   o.threads = 2;
   o.passages = false;
+  o.rewrites = false;  // the live index links copies only (no rewrites within stories)
   InputScan scan = scan_documents(std::move(docs), params, o, true);
   return std::move(scan.result);
 }
