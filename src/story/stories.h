@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kindred/results.h"
+#include "story/candidates.h"
 #include "story/features.h"
 
 namespace kindred::story {
@@ -72,11 +73,6 @@ class StoryStats {
 StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment = 0);
-
-// Runs body(begin, end) over chunks covering [0, n), possibly concurrently:
-// the caller chooses the threading. sequential_ranges runs one chunk here.
-using RangeLoop = std::function<void(size_t n, const std::function<void(size_t, size_t)>& body)>;
-void sequential_ranges(size_t n, const std::function<void(size_t, size_t)>& body);
 
 // Stories of two or more documents. `docs[d]` are the features of document d;
 // `links` and `families` come from the copy stage. Sets Story::members,
