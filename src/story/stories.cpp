@@ -230,6 +230,7 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
     for (size_t i = 0; i < keep; ++i) out.push_back(top[i].second & ~(uint64_t{1} << 63));
     for (const auto& [id, w] : prepared[d].names) out.push_back((uint64_t{1} << 63) | id);
   };
+  input.time = [&](uint32_t d) { return docs[d].time; };
   input.copies = [&](uint64_t k) { return copy_of.count(k) > 0; };
   CandidateParams cp;
   cp.max_postings = params.max_postings;
