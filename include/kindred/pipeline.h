@@ -50,10 +50,10 @@ struct ScanOptions {
   unsigned threads = 0;    ///< 0 = all hardware threads
   bool keep_text = false;  ///< keep each document's text in DocInfo (stories imply it)
   /// Find stories (independent reports of one event), their quotations and
-  /// merged accounts. Needs every text in memory until finish().
+  /// merged accounts. Needs every text until finish() (kept in a spill file, see below).
   bool stories = true;
   /// Align the reused passages of every link (ScanResult::passages), with
-  /// byte offsets into both texts. Needs every text in memory until finish().
+  /// byte offsets into both texts. Needs every text until finish() (as stories do).
   bool passages = true;
   /// Within each story, align the pairs the copy stage did not link with the
   /// reuse aligner and link rewrites (Relation::kRewrite). Needs `stories`.
@@ -62,7 +62,9 @@ struct ScanOptions {
   /// The shingle sets kept for exact verification take ~8 bytes per word of
   /// text. Past this many bytes they are written to an unlinked temporary
   /// file in `spill_dir` and read back for the candidate pairs, so memory
-  /// stays proportional to the number of documents. UINT64_MAX: never spill.
+  /// stays proportional to the number of documents. The texts kept for
+  /// passages and stories have a budget of the same size, and spill the same
+  /// way until finish() puts them back into DocInfo. UINT64_MAX: never spill.
   uint64_t spill_after_bytes = uint64_t{512} << 20;
   std::string spill_dir{};  ///< empty: the system's temporary directory ($TMPDIR or /tmp)
 };

@@ -2,7 +2,9 @@
 //
 // Per document (parallel, in add()): tokenise -> shingle set -> sketch -> band keys.
 // What is kept: metadata, the band keys, and the sorted shingle sets (in a
-// ShingleStore, which spills them to a temporary file past a memory budget).
+// ShingleStore, which spills them to a temporary file past a memory budget);
+// with passages or stories the texts too (in a TextStore, spilled the same
+// way, and put back into DocInfo only once the story evidence is freed).
 // In finish(): candidates from the bands -> exact verification -> families.
 #include "kindred/pipeline.h"
 
@@ -31,6 +33,7 @@
 #include "core/check.h"
 #include "index/band_table.h"
 #include "index/shingle_store.h"
+#include "index/text_store.h"
 #include "normalize/tokenize.h"
 #include "sketch/minhash.h"
 #include "sketch/shingle.h"
@@ -71,7 +74,26 @@ struct Scanner::Impl {
         arena(static_cast<int>(resolve_threads(o.threads))),
         sketcher(p.sketch_bins, p.seed),
         bands(p.bands),
-        shingles(std::make_unique<index::ShingleStore>(o.spill_after_bytes, o.spill_dir)) {}
+        shingles(std::make_unique<index::ShingleStore>(o.spill_after_bytes, o.spill_dir)) {
+    if (o.keep_text || o.stories || o.passages) {
+      texts = std::make_unique<index::TextStore>(o.spill_after_bytes, o.spill_dir);
+    }
+  }
+
+  // Puts every text back into its DocInfo (the results carry them) and
+  // releases the store; nothing when there is none or it was done.
+  void restore_texts() {
+    if (!texts) return;
+    texts->seal();
+    tbb::enumerable_thread_specific<std::vector<uint64_t>> buffers;
+    arena.execute([&] {
+      tbb::parallel_for(size_t{0}, docs.size(), [&](size_t d) {
+        docs[d].text = std::string(texts->view(static_cast<uint32_t>(d), buffers.local()));
+      });
+    });
+    if (stats.spill_error.empty()) stats.spill_error = texts->spill_error();
+    texts.reset();
+  }
 
   void analyse(const Document& doc, Analysis& out, std::vector<normalize::Token>& tokens,
                std::vector<uint32_t>& sketch) const {
@@ -89,6 +111,7 @@ struct Scanner::Impl {
   util::IdSet ids;  // of docs' ids
   index::BandTable bands;
   std::unique_ptr<index::ShingleStore> shingles;     // released once verified
+  std::unique_ptr<index::TextStore> texts;           // with keep_text, stories or passages
   std::vector<story::StoryFeatures> story_features;  // per document, with stories
   std::vector<Analysis> analyses;                    // add()'s scratch, one per document of a batch
   ScanStats stats;
@@ -124,7 +147,6 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     sc.sketch.resize(s.params.sketch_bins);
     return sc;
   });
-  const bool keep_text = s.options.keep_text || s.options.stories || s.options.passages;
   std::vector<Rejection> rejected;
 
   // A three-stage pipeline over chunks of the batch: chunks are analysed in
@@ -181,7 +203,7 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
       info.shingles = static_cast<uint32_t>(sk.shingles.size());
       info.invalid_utf8 = doc.invalid_utf8;
       info.fingerprint = sk.fingerprint;
-      if (keep_text) info.text = std::move(doc.text);
+      if (s.texts) s.texts->append(doc.text);
       if (s.options.stories) s.story_features.push_back(std::move(a.story));
       s.docs.push_back(std::move(info));
       s.shingles->append(sk.shingles);
@@ -281,16 +303,19 @@ ScanResult Scanner::finish() {
   s.stats.seconds_verify = seconds_since(t);
   if (progress) progress->update("verify", pairs.size(), pairs.size());
 
-  // Passages of every link, aligned on the words of both texts. Tokens are
-  // recomputed per link rather than kept for every document: memory stays
-  // bounded by the texts.
+  // Passages of every link, aligned on the words of both texts (read back
+  // from the text store). Tokens are recomputed per link rather than kept
+  // for every document.
   if (s.options.passages) {
     t = Clock::now();
     result.passages.resize(result.links.size());
+    s.texts->seal();
+    const index::TextStore& texts = *s.texts;
     s.arena.execute([&] {
       tbb::parallel_for(size_t{0}, result.links.size(), [&](size_t i) {
+        SetBuffers& buf = buffers.local();
         result.passages[i] =
-            align_texts(s.docs[result.links[i].a].text, s.docs[result.links[i].b].text);
+            align_texts(texts.view(result.links[i].a, buf.a), texts.view(result.links[i].b, buf.b));
       });
     });
     s.stats.seconds_passages = seconds_since(t);
@@ -325,7 +350,8 @@ ScanResult Scanner::finish() {
   }
 
   if (release_sets.joinable()) release_sets.join();
-  result.docs = std::move(s.docs);  // after stories: they read the texts
+  s.restore_texts();  // when find_stories() has not
+  result.docs = std::move(s.docs);
   result.stats = s.stats;
   return result;
 }
@@ -346,6 +372,10 @@ void Scanner::find_stories(ScanResult& result) {
   result.stories = story::cluster_stories(s.story_features, stats, result.links, result.families,
                                           sp, loop);
   result.quotations = story::story_quotations(s.story_features, result.stories, sp);
+  // The evidence is spent unless rewrites still rank story pairs by it: free
+  // it before the texts come back.
+  if (!s.options.rewrites) std::vector<story::StoryFeatures>().swap(s.story_features);
+  s.restore_texts();
   std::vector<std::string_view> texts(s.docs.size());
   for (size_t d = 0; d < s.docs.size(); ++d) texts[d] = s.docs[d].text;
   s.arena.execute([&] {

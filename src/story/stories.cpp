@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <mutex>
 #include <numeric>
 #include <unordered_set>
 
@@ -191,10 +190,6 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
   return similarity(prepare(a, stats), prepare(b, stats), params, copy_containment);
 }
 
-void sequential_ranges(size_t n, const std::function<void(size_t, size_t)>& body) {
-  body(0, n);
-}
-
 std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const StoryStats& stats,
                                    std::span<const Link> links, std::span<const Family> families,
                                    const StoryParams& params, const RangeLoop& loop) {
@@ -207,9 +202,7 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
   for (const Family& f : families) {
     for (uint32_t m : f.members) unit_of[m] = f.root;
   }
-  auto pair_key = [](uint32_t x, uint32_t y) {
-    return x < y ? (uint64_t{x} << 32) | y : (uint64_t{y} << 32) | x;
-  };
+  const auto pair_key = unit_pair_key;
   std::unordered_map<uint64_t, double> copy_of;  // links the family guard kept apart still count
   for (const Link& l : links) {
     copy_of[pair_key(unit_of[l.a], unit_of[l.b])] =
@@ -223,30 +216,25 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
     if (unit_of[d] == d) prepared[d] = prepare(docs[d], stats);  // members speak through roots
   }
 
-  // Candidate unit pairs: sharing two features that are rare enough (names,
-  // and each unit's most weighty content stems).
+  // Candidate unit pairs (story/candidates.h): features are the names and
+  // each unit's most weighty content stems.
   constexpr size_t kTermsPerDoc = 16;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> postings;
-  for (uint32_t d = 0; d < n; ++d) {
-    if (unit_of[d] != d) continue;
+  CandidateInput input;
+  input.units = n;
+  input.features = [&](uint32_t d, std::vector<uint64_t>& out) {
+    if (unit_of[d] != d) return;
     std::vector<std::pair<double, uint64_t>> top;
     for (const auto& [h, w] : prepared[d].terms) top.emplace_back(-w, h);
     const size_t keep = std::min(kTermsPerDoc, top.size());
     std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
-    for (size_t i = 0; i < keep; ++i) postings[top[i].second & ~(uint64_t{1} << 63)].push_back(d);
-    for (const auto& [id, w] : prepared[d].names) postings[(uint64_t{1} << 63) | id].push_back(d);
-  }
-  // Posting lists that propose candidates (shared by 2 to max_postings units),
-  // and for each unit the lists it is on.
-  std::vector<std::vector<uint32_t>> lists;
-  std::vector<std::vector<uint32_t>> lists_of(n);
-  for (auto& [feature, list] : postings) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-    if (list.size() < 2 || list.size() > params.max_postings) continue;
-    for (uint32_t d : list) lists_of[d].push_back(static_cast<uint32_t>(lists.size()));
-    lists.push_back(std::move(list));
-  }
+    for (size_t i = 0; i < keep; ++i) out.push_back(top[i].second & ~(uint64_t{1} << 63));
+    for (const auto& [id, w] : prepared[d].names) out.push_back((uint64_t{1} << 63) | id);
+  };
+  input.time = [&](uint32_t d) { return docs[d].time; };
+  input.copies = [&](uint64_t k) { return copy_of.count(k) > 0; };
+  CandidateParams cp;
+  cp.max_postings = params.max_postings;
+  const std::vector<uint64_t> candidates = candidate_pairs(input, cp, loop);
 
   std::unordered_map<uint64_t, double> sim;  // unit pair -> story similarity
   auto unit_similarity = [&](uint32_t x, uint32_t y) {
@@ -264,43 +252,20 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
     uint32_t x, y;
   };
   std::vector<Edge> edges;
-  // Candidates: unit pairs on two or more common lists (or one, for copies),
-  // counted per unit in a dense array over the units after it. PERF: a hash
-  // map of every co-listed pair made this stage quadratic in practice (2.0 s
-  // at 20,000 documents, 30.8 s at 100,000); the similarities of the
-  // candidates are computed in parallel chunks.
+  // The candidates' similarities, computed in parallel chunks.
   struct Scored {
     uint64_t key;
     double s;
   };
-  std::mutex mu;
-  std::vector<Scored> scored;
-  loop(n, [&](size_t begin, size_t end) {
-    // Per-thread scratch, all zero between units: each unit resets what it touched.
-    thread_local std::vector<uint32_t> shared;
-    if (shared.size() < n) shared.assign(n, 0);
-    std::vector<uint32_t> touched;
-    std::vector<Scored> local;
-    for (auto x = static_cast<uint32_t>(begin); x < end; ++x) {
-      touched.clear();
-      for (uint32_t l : lists_of[x]) {
-        for (uint32_t y : lists[l]) {
-          if (y > x && shared[y]++ == 0) touched.push_back(y);
-        }
-      }
-      for (uint32_t y : touched) {
-        const uint32_t count = shared[y];
-        shared[y] = 0;
-        const uint64_t k = pair_key(x, y);
-        auto c = copy_of.find(k);
-        if (count < 2 && c == copy_of.end()) continue;
-        local.push_back(
-            {k, similarity(prepared[x], prepared[y], params, c == copy_of.end() ? 0.0 : c->second)
-                    .total});
-      }
+  std::vector<Scored> scored(candidates.size());
+  loop(candidates.size(), [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const uint64_t k = candidates[i];
+      auto c = copy_of.find(k);
+      scored[i] = {k, similarity(prepared[k >> 32], prepared[uint32_t(k)], params,
+                                 c == copy_of.end() ? 0.0 : c->second)
+                          .total};
     }
-    std::lock_guard<std::mutex> lock(mu);
-    scored.insert(scored.end(), local.begin(), local.end());
   });
   sim.reserve(scored.size());
   for (const Scored& c : scored) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kindred/results.h"
+#include "story/candidates.h"
 #include "story/features.h"
 
 namespace kindred::story {
@@ -36,7 +37,7 @@ struct StoryParams {
   double quote_match = 0.6;       ///< quote_similarity for two quotations to be the same
   double quote_same_words = 0.9;  ///< ... whatever their attributions say
   double quote_match_same_speaker = 1.0 / 3;  ///< ... when one named speaker says both
-  uint32_t max_postings = 200;                ///< features in more documents propose no candidates
+  uint32_t max_postings = 200;                ///< longer posting lists are read by time (candidates.h)
 };
 
 // The parts of a story similarity, for explanations and tests.
@@ -72,11 +73,6 @@ class StoryStats {
 StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment = 0);
-
-// Runs body(begin, end) over chunks covering [0, n), possibly concurrently:
-// the caller chooses the threading. sequential_ranges runs one chunk here.
-using RangeLoop = std::function<void(size_t n, const std::function<void(size_t, size_t)>& body)>;
-void sequential_ranges(size_t n, const std::function<void(size_t, size_t)>& body);
 
 // Stories of two or more documents. `docs[d]` are the features of document d;
 // `links` and `families` come from the copy stage. Sets Story::members,

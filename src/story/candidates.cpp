@@ -1,0 +1,142 @@
+#include "story/candidates.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <unordered_map>
+
+namespace kindred::story {
+
+void sequential_ranges(size_t n, const std::function<void(size_t, size_t)>& body) {
+  body(0, n);
+}
+
+uint32_t rarity_weight(uint32_t units, size_t list_length) {
+  if (list_length == 0 || list_length >= units) return 0;
+  return static_cast<uint32_t>(std::lround(1024.0 * std::log(double(units) / double(list_length))));
+}
+
+namespace {
+
+// A posting list: its units (by index, or by time when ranked) and the
+// rarity of its feature.
+struct PostingList {
+  std::vector<uint32_t> units;
+  uint32_t rarity = 0;  // rarity_weight() of the list's length
+  bool ranked = false;  // longer than max_postings: read by time around each unit
+};
+
+struct Entry {
+  uint32_t list;
+  uint32_t position;  // of the unit on the list
+};
+
+}  // namespace
+
+std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const CandidateParams& params,
+                                      const RangeLoop& loop, CandidateStats* stats) {
+  const uint32_t n = input.units;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> postings;
+  std::vector<uint64_t> features;
+  uint32_t units = 0;
+  for (uint32_t d = 0; d < n; ++d) {
+    features.clear();
+    input.features(d, features);
+    units += !features.empty();
+    for (uint64_t f : features) postings[f].push_back(d);
+  }
+  std::vector<std::optional<int64_t>> time(n);
+  for (uint32_t d = 0; d < n; ++d) time[d] = input.time ? input.time(d) : std::nullopt;
+  auto by_time = [&](uint32_t a, uint32_t b) {
+    // Dated before undated, then by time, then by index.
+    if (time[a].has_value() != time[b].has_value()) return time[a].has_value();
+    if (time[a] && *time[a] != *time[b]) return *time[a] < *time[b];
+    return a < b;
+  };
+
+  // Lists of two or more units, and for each unit where it stands on them.
+  const uint32_t window = std::max(1u, params.max_postings / 2);  // each side of a unit
+  std::vector<PostingList> lists;
+  for (auto& [feature, list] : postings) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    if (list.size() < 2) continue;
+    PostingList p;
+    p.rarity = rarity_weight(units, list.size());
+    p.ranked = list.size() > params.max_postings;
+    if (p.ranked) std::sort(list.begin(), list.end(), by_time);
+    p.units = std::move(list);
+    lists.push_back(std::move(p));
+  }
+  std::unordered_map<uint64_t, std::vector<uint32_t>>().swap(postings);
+  std::vector<std::vector<Entry>> entries(n);
+  for (uint32_t l = 0; l < lists.size(); ++l) {
+    const auto& u = lists[l].units;
+    for (uint32_t i = 0; i < u.size(); ++i) entries[u[i]].push_back({l, i});
+  }
+
+  std::mutex mu;
+  std::vector<uint64_t> pairs;
+  std::atomic<uint64_t> bounded{0};
+  loop(n, [&](size_t begin, size_t end) {
+    // Per-thread scratch over all units, all zero between units: each unit
+    // resets what it touched.
+    thread_local std::vector<uint32_t> shared;
+    thread_local std::vector<uint64_t> score;
+    if (shared.size() < n) shared.assign(n, 0), score.assign(n, 0);
+    std::vector<uint32_t> touched;
+    std::vector<std::pair<uint64_t, uint32_t>> ranked;  // (~score: highest first, partner)
+    std::vector<uint64_t> local;
+    for (auto x = static_cast<uint32_t>(begin); x < end; ++x) {
+      touched.clear();
+      for (const Entry& e : entries[x]) {
+        const PostingList& p = lists[e.list];
+        size_t from = 0, to = p.units.size();
+        if (p.ranked) {
+          from = e.position >= window ? e.position - window : 0;
+          to = std::min<size_t>(to, size_t{e.position} + window + 1);
+        }
+        for (size_t i = from; i < to; ++i) {
+          const uint32_t y = p.units[i];
+          if (y == x) continue;
+          if (shared[y]++ == 0) touched.push_back(y);
+          score[y] += p.rarity;
+        }
+      }
+      ranked.clear();
+      for (uint32_t y : touched) {
+        const uint32_t count = shared[y];
+        const uint64_t s = score[y];
+        shared[y] = 0;
+        score[y] = 0;
+        const uint64_t k = unit_pair_key(x, y);
+        if (input.copies(k)) {
+          local.push_back(k);
+        } else if (count >= 2) {
+          ranked.emplace_back(~s, y);
+        }
+      }
+      if (ranked.size() > params.max_partners) {
+        std::nth_element(ranked.begin(), ranked.begin() + params.max_partners, ranked.end());
+        ranked.resize(params.max_partners);
+        bounded.fetch_add(1, std::memory_order_relaxed);
+      }
+      for (const auto& [s, y] : ranked) local.push_back(unit_pair_key(x, y));
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    pairs.insert(pairs.end(), local.begin(), local.end());
+  });
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  if (stats) {
+    stats->lists = lists.size();
+    stats->ranked_lists = 0;
+    for (const PostingList& p : lists) stats->ranked_lists += p.ranked;
+    stats->bounded_units = bounded.load();
+    stats->pairs = pairs.size();
+  }
+  return pairs;
+}
+
+}  // namespace kindred::story

@@ -1,0 +1,189 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "story/candidates.h"
+
+namespace kindred::story {
+namespace {
+
+// A small collection: each unit's features, time and the copy pairs.
+struct Collection {
+  std::vector<std::vector<uint64_t>> features;  // empty: not a unit
+  std::vector<std::optional<int64_t>> time;
+  std::set<uint64_t> copies;
+
+  CandidateInput input() const {
+    CandidateInput in;
+    in.units = static_cast<uint32_t>(features.size());
+    in.features = [this](uint32_t d, std::vector<uint64_t>& out) {
+      out.insert(out.end(), features[d].begin(), features[d].end());
+    };
+    in.time = [this](uint32_t d) { return time[d]; };
+    in.copies = [this](uint64_t k) { return copies.count(k) > 0; };
+    return in;
+  }
+};
+
+// The rule of candidates.h written the naive way: every pair of units, the
+// features they share looked up one by one.
+std::vector<uint64_t> brute_force(const Collection& c, const CandidateParams& p) {
+  const auto n = static_cast<uint32_t>(c.features.size());
+  std::map<uint64_t, std::vector<uint32_t>> holders;
+  uint32_t units = 0;
+  for (uint32_t d = 0; d < n; ++d) {
+    units += !c.features[d].empty();
+    for (uint64_t f : std::set<uint64_t>(c.features[d].begin(), c.features[d].end()))
+      holders[f].push_back(d);
+  }
+  auto earlier = [&](uint32_t a, uint32_t b) {
+    if (c.time[a].has_value() != c.time[b].has_value()) return c.time[a].has_value();
+    if (c.time[a] && *c.time[a] != *c.time[b]) return *c.time[a] < *c.time[b];
+    return a < b;
+  };
+  // Whether y is within reach of x on the list of f.
+  auto sees = [&](uint64_t f, uint32_t x, uint32_t y) {
+    std::vector<uint32_t> list = holders[f];
+    if (list.size() <= p.max_postings) return true;
+    std::sort(list.begin(), list.end(), earlier);
+    const long px = std::find(list.begin(), list.end(), x) - list.begin();
+    const long py = std::find(list.begin(), list.end(), y) - list.begin();
+    return std::abs(px - py) <= long(std::max(1u, p.max_postings / 2));
+  };
+  std::set<uint64_t> out;
+  for (uint32_t x = 0; x < n; ++x) {
+    std::vector<std::pair<uint64_t, uint32_t>> ranked;  // (score, partner)
+    for (uint32_t y = 0; y < n; ++y) {
+      if (y == x || c.features[x].empty() || c.features[y].empty()) continue;
+      uint32_t count = 0;
+      uint64_t score = 0;
+      for (const auto& [f, list] : holders) {
+        const bool both =
+            std::count(list.begin(), list.end(), x) && std::count(list.begin(), list.end(), y);
+        if (both && sees(f, x, y)) ++count, score += rarity_weight(units, list.size());
+      }
+      if (count == 0) continue;
+      if (c.copies.count(unit_pair_key(x, y))) {
+        out.insert(unit_pair_key(x, y));
+      } else if (count >= 2) {
+        ranked.emplace_back(score, y);
+      }
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (size_t i = 0; i < std::min<size_t>(ranked.size(), p.max_partners); ++i)
+      out.insert(unit_pair_key(x, ranked[i].second));
+  }
+  return {out.begin(), out.end()};
+}
+
+// Units drawing features from a skewed vocabulary (a few features on most
+// units, many on few), some undated, some not units, some copies.
+Collection random_collection(uint32_t n, uint32_t seed) {
+  std::mt19937 engine(seed);
+  auto rng = [&] { return static_cast<uint32_t>(engine()); };
+  Collection c;
+  c.features.resize(n);
+  c.time.resize(n);
+  for (uint32_t d = 0; d < n; ++d) {
+    if (rng() % 10 == 0) continue;  // a family member: speaks through its root
+    const uint32_t k = 2 + rng() % 6;
+    for (uint32_t i = 0; i < k; ++i) {
+      const double u = std::uniform_real_distribution<double>(0, 1)(engine);
+      c.features[d].push_back(static_cast<uint64_t>(std::pow(u, 3.0) * 60));
+    }
+    if (rng() % 5 != 0) c.time[d] = static_cast<int64_t>(rng() % 20) * 86400;
+  }
+  for (uint32_t i = 0; i < n / 8; ++i) c.copies.insert(unit_pair_key(rng() % n, rng() % n));
+  return c;
+}
+
+void chunked(size_t n, const std::function<void(size_t, size_t)>& body) {
+  for (size_t b = 0; b < n; b += 7) body(b, std::min(n, b + 7));
+}
+
+TEST(StoryCandidates, MatchesBruteForceOnRandomCollections) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    const Collection c = random_collection(40 + seed * 5, seed);
+    for (const auto& [postings, partners] :
+         {std::pair{6u, 2u}, std::pair{12u, 4u}, std::pair{1000u, 1000u}}) {
+      CandidateParams p;
+      p.max_postings = postings;
+      p.max_partners = partners;
+      EXPECT_EQ(candidate_pairs(c.input(), p), brute_force(c, p))
+          << "seed " << seed << " max_postings " << postings << " max_partners " << partners;
+      EXPECT_EQ(candidate_pairs(c.input(), p, chunked), brute_force(c, p)) << "seed " << seed;
+    }
+  }
+}
+
+TEST(StoryCandidates, UnboundedIsEveryPairSharingTwoFeatures) {
+  const Collection c = random_collection(50, 99);
+  CandidateParams p;
+  p.max_postings = 1000;
+  p.max_partners = 1000;
+  std::vector<uint64_t> expected;
+  for (uint32_t x = 0; x < 50; ++x) {
+    for (uint32_t y = x + 1; y < 50; ++y) {
+      std::set<uint64_t> fx(c.features[x].begin(), c.features[x].end());
+      std::set<uint64_t> fy(c.features[y].begin(), c.features[y].end());
+      std::vector<uint64_t> common;
+      std::set_intersection(fx.begin(), fx.end(), fy.begin(), fy.end(), std::back_inserter(common));
+      if (common.size() >= 2 || (!common.empty() && c.copies.count(unit_pair_key(x, y))))
+        expected.push_back(unit_pair_key(x, y));
+    }
+  }
+  EXPECT_EQ(candidate_pairs(c.input(), p), expected);
+}
+
+TEST(StoryCandidates, RarestSharedFeaturesFirst) {
+  // Unit 0 shares two rare features with unit 1 and two common ones with
+  // units 2..9; allowed one partner, it proposes unit 1.
+  Collection c;
+  c.features.assign(10, {100, 101});
+  c.time.assign(10, std::nullopt);
+  c.features[0] = {100, 101, 7, 8};
+  c.features[1] = {7, 8};
+  CandidateParams p;
+  p.max_partners = 1;
+  const std::vector<uint64_t> pairs = candidate_pairs(c.input(), p);
+  EXPECT_TRUE(std::binary_search(pairs.begin(), pairs.end(), unit_pair_key(0, 1)));
+  // Units 2..9 tie on what they share with 0 and with each other: each
+  // proposes the lowest index, unit 0. One partner per unit, nine pairs.
+  EXPECT_EQ(pairs.size(), 9u);
+}
+
+TEST(StoryCandidates, LongListsAreReadByTimeNotDropped) {
+  // Forty units share two features, more than max_postings: each still
+  // finds the units nearest in time, and not the farthest.
+  Collection c;
+  for (uint32_t d = 0; d < 40; ++d) {
+    c.features.push_back({1, 2});
+    c.time.push_back(int64_t{(d * 17) % 40} * 3600);  // input order is not time order
+  }
+  CandidateParams p;
+  p.max_postings = 8;
+  const std::vector<uint64_t> pairs = candidate_pairs(c.input(), p);
+  auto has = [&](uint32_t x, uint32_t y) {
+    return std::binary_search(pairs.begin(), pairs.end(), unit_pair_key(x, y));
+  };
+  // Hours 0 and 1 are units 0 and 33 (33 * 17 % 40 == 1); hour 39 is unit 7.
+  EXPECT_TRUE(has(0, 33));
+  EXPECT_FALSE(has(0, 7));
+  EXPECT_EQ(pairs, brute_force(c, p));
+}
+
+TEST(StoryCandidates, NoUnitsNoPairs) {
+  Collection c;
+  EXPECT_TRUE(candidate_pairs(c.input(), CandidateParams{}).empty());
+  c.features.assign(3, {});
+  c.time.assign(3, std::nullopt);
+  EXPECT_TRUE(candidate_pairs(c.input(), CandidateParams{}).empty());
+}
+
+}  // namespace
+}  // namespace kindred::story
