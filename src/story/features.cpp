@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -267,9 +268,9 @@ int year_of(int64_t seconds_since_1970) {
 // Month names and their abbreviations, normalised: what makes a year a date.
 const WordSet& month_names() {
   static const WordSet words = {
-      "january", "february", "march", "april", "may", "june", "july", "august", "september",
-      "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-      "sept", "oct", "nov", "dec"};
+      "january",   "february", "march",    "april",    "may",  "june", "july", "august",
+      "september", "october",  "november", "december", "jan",  "feb",  "mar",  "apr",
+      "jun",       "jul",      "aug",      "sep",      "sept", "oct",  "nov",  "dec"};
   return words;
 }
 
@@ -283,7 +284,9 @@ bool is_digits(std::string_view w) {
 // `numbers` by hash. One-digit numbers are in every text.
 void written_numbers(std::string_view text, std::span<const normalize::Token> tokens,
                      StoryFeatures& f) {
-  auto word = [&](size_t k) { return text.substr(tokens[k].begin, tokens[k].end - tokens[k].begin); };
+  auto word = [&](size_t k) {
+    return text.substr(tokens[k].begin, tokens[k].end - tokens[k].begin);
+  };
   std::vector<uint16_t> once;  // years seen once and not in a date, so far
   for (size_t k = 0; k < tokens.size(); ++k) {
     const std::string_view w = word(k);
@@ -557,6 +560,18 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     if (y >= 1900 && y <= 2099) {
       f.years.push_back(static_cast<uint16_t>(y));
       f.dated_years.push_back(static_cast<uint16_t>(y));
+    }
+  }
+  static const std::array<uint64_t, 7> kWeekdays = [] {
+    std::array<uint64_t, 7> h{};
+    const char* names[] = {"monday", "tuesday",  "wednesday", "thursday",
+                           "friday", "saturday", "sunday"};
+    for (size_t i = 0; i < 7; ++i) h[i] = normalize::word_hash(names[i]);
+    return h;
+  }();
+  for (const normalize::Token& t : tokens) {
+    for (size_t i = 0; i < 7; ++i) {
+      if (t.hash == kWeekdays[i]) f.weekdays |= static_cast<uint8_t>(1u << i);
     }
   }
   for (auto* v : {&f.years, &f.dated_years}) {

@@ -81,6 +81,8 @@ struct StoryFeatures {
   /// words, or year-month-day in digits), written twice, or the year of
   /// `time`. A single passing "since 2006" does not date a report.
   std::vector<uint16_t> dated_years;
+  /// The days of the week the text names, bit 0 = Monday (English names).
+  uint8_t weekdays = 0;
   /// Other numbers the text writes ("23", "5.6", "1,000"; two characters or
   /// more), hashed, sorted, unique: the dead, the score, the magnitude.
   std::vector<uint64_t> numbers;

@@ -104,10 +104,10 @@ namespace {
 // A document's evidence weighted once against the collection: what
 // story_similarity() compares, so that pairs cost merges, not look-ups.
 struct PreparedDoc {
-  std::vector<std::pair<uint64_t, double>> terms;  // (stem hash, TF-IDF weight), by hash
-  double norm = 0;                                 // Euclidean norm of the term weights
-  std::vector<std::pair<uint32_t, double>> names;  // (name id, squared IDF), by id
-  double name_weight = 0;                          // sum of the name weights
+  std::vector<std::pair<uint64_t, double>> terms;    // (stem hash, TF-IDF weight), by hash
+  double norm = 0;                                   // Euclidean norm of the term weights
+  std::vector<std::pair<uint32_t, double>> names;    // (name id, squared IDF), by id
+  double name_weight = 0;                            // sum of the name weights
   std::vector<std::pair<uint64_t, double>> numbers;  // (number hash, squared IDF), by hash
   double number_weight = 0;
   const StoryFeatures* features = nullptr;
@@ -212,13 +212,17 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
   const StoryFeatures& fb = *b.features;
   if (!fa.years.empty() && !fb.years.empty() &&
       (!fa.dated_years.empty() || !fb.dated_years.empty()) && !shares_value(fa.years, fb.years))
-    e.year_factor = params.year_conflict;
+    e.conflict_factor = params.year_conflict;
+  // The same, weaker, for the days of the week the texts name ("on
+  // Saturday"): a follow-up may name only the day of its own news.
+  if (fa.weekdays != 0 && fb.weekdays != 0 && (fa.weekdays & fb.weekdays) == 0)
+    e.conflict_factor *= params.weekday_conflict;
   // Names and numbers corroborate more than they prove: the same people and
   // places recur across unrelated stories, and so do round numbers, so they
   // count half.
   const double independent =
       (1 - e.words) * (1 - 0.5 * e.names) * (1 - 0.5 * e.numbers) * (1 - e.quotes);
-  e.total = e.time_factor * (1 - (1 - e.copy) * (1 - e.year_factor * (1 - independent)));
+  e.total = e.time_factor * (1 - (1 - e.copy) * (1 - e.conflict_factor * (1 - independent)));
   return e;
 }
 

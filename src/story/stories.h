@@ -11,8 +11,9 @@
 // It is discounted when both dates are known and further apart than the time
 // window, and its independent evidence when both texts write calendar years,
 // no year is common to them and one of them dates itself (two earthquakes of
-// one kind, years apart). IDF comes from the collection, smoothed by a background of
-// pseudo-documents so that two articles alone still get meaningful weights.
+// one kind, years apart), and less when they name different weekdays. IDF comes from the
+// collection, smoothed by a background of pseudo-documents so that two articles alone still get
+// meaningful weights.
 //
 // Stories are built over copy families (a family is one unit, represented by
 // its root) by average-linkage agglomeration: units are merged strongest pair
@@ -32,13 +33,14 @@
 namespace kindred::story {
 
 struct StoryParams {
-  double link = 0.33;             ///< story similarity for two units to be merged first
-  double cohesion = 0.30;         ///< mean similarity two groups need to merge
-  double time_window_days = 3.0;  ///< no discount within; halves every window beyond
-  double year_conflict = 0.5;     ///< factor on independent evidence when the years differ
-  double background_docs = 20.0;  ///< IDF prior, in pseudo-documents
-  double quote_match = 0.6;       ///< quote_similarity for two quotations to be the same
-  double quote_same_words = 0.9;  ///< ... whatever their attributions say
+  double link = 0.33;              ///< story similarity for two units to be merged first
+  double cohesion = 0.30;          ///< mean similarity two groups need to merge
+  double time_window_days = 3.0;   ///< no discount within; halves every window beyond
+  double year_conflict = 0.5;      ///< factor on independent evidence when the years differ
+  double weekday_conflict = 0.75;  ///< ... when the days of the week named differ
+  double background_docs = 20.0;   ///< IDF prior, in pseudo-documents
+  double quote_match = 0.6;        ///< quote_similarity for two quotations to be the same
+  double quote_same_words = 0.9;   ///< ... whatever their attributions say
   double quote_match_same_speaker = 1.0 / 3;  ///< ... when one named speaker says both
   uint32_t max_postings = 200;                ///< features in more documents propose no candidates
 };
@@ -47,7 +49,7 @@ struct StoryParams {
 struct StoryEvidence {
   double words = 0, names = 0, numbers = 0, quotes = 0, copy = 0;
   double time_factor = 1;
-  double year_factor = 1;  ///< below 1 when both write years and share none
+  double conflict_factor = 1;  ///< below 1 when the years or weekdays written differ
   double total = 0;
 };
 

@@ -95,20 +95,36 @@ TEST(StorySimilarity, DifferentYearsWrittenDiscountIndependentEvidence) {
   const StoryParams p;
   const auto apart = story_similarity(f[0], f[1], stats, p);
   const auto same_year = story_similarity(f[0], f[2], stats, p);
-  EXPECT_DOUBLE_EQ(apart.year_factor, p.year_conflict);
-  EXPECT_DOUBLE_EQ(same_year.year_factor, 1.0);
+  EXPECT_DOUBLE_EQ(apart.conflict_factor, p.year_conflict);
+  EXPECT_DOUBLE_EQ(same_year.conflict_factor, 1.0);
   EXPECT_LT(apart.total, same_year.total);
   // A text that writes no year is no evidence either way.
   const auto undated = features({kTexts[0], kTexts[2]});
   EXPECT_TRUE(undated[0].years.empty());
-  EXPECT_DOUBLE_EQ(story_similarity(undated[0], f[1], stats, p).year_factor, 1.0);
+  EXPECT_DOUBLE_EQ(story_similarity(undated[0], f[1], stats, p).conflict_factor, 1.0);
   // Copies stay copies whatever years they write.
   EXPECT_GT(story_similarity(f[0], f[1], stats, p, 0.95).total, 0.95);
   // Passing mentions date neither report: "since 2006" and "by 2027".
-  const auto passing = features(
-      {"Dock workers in Velmora walked out, the first strike since 2006, the union said.",
-       "Dock workers in Velmora walked out over cranes due by 2027, the union said."});
-  EXPECT_DOUBLE_EQ(story_similarity(passing[0], passing[1], stats, p).year_factor, 1.0);
+  const auto passing =
+      features({"Dock workers in Velmora walked out, the first strike since 2006, the union said.",
+                "Dock workers in Velmora walked out over cranes due by 2027, the union said."});
+  EXPECT_DOUBLE_EQ(story_similarity(passing[0], passing[1], stats, p).conflict_factor, 1.0);
+}
+
+TEST(StorySimilarity, DifferentWeekdaysNamedDiscount) {
+  const auto f = features(
+      {"A fire destroyed the east wing of the Velmora library on Thursday night, Mayor Edda "
+       "Morlund said.",
+       "A fire destroyed the east wing of the Velmora library on Sunday night, Mayor Edda "
+       "Morlund said.",
+       "Fire destroyed the Velmora library's east wing on Thursday, Mayor Edda Morlund said.",
+       "Fire destroyed the Velmora library's east wing, Mayor Edda Morlund said."});
+  EXPECT_EQ(f[0].weekdays, 1u << 3);
+  const StoryStats stats(f);
+  const StoryParams p;
+  EXPECT_DOUBLE_EQ(story_similarity(f[0], f[1], stats, p).conflict_factor, p.weekday_conflict);
+  EXPECT_DOUBLE_EQ(story_similarity(f[0], f[2], stats, p).conflict_factor, 1.0);
+  EXPECT_DOUBLE_EQ(story_similarity(f[1], f[3], stats, p).conflict_factor, 1.0);  // none named
 }
 
 TEST(StorySimilarity, NeedsNoCollection) {
