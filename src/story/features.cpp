@@ -3,7 +3,9 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -124,6 +126,7 @@ std::string word_of(std::string_view text, const normalize::Token& t) {
 // PERF: a direct-mapped table of (language-salted word hash, stem hash).
 constexpr size_t kStemCacheSlots = size_t{1} << 15;
 constexpr uint64_t kStemSeed = 0x7374656dull;
+constexpr uint64_t kNumberSeed = 0x6e756d62ull;
 
 uint64_t cache_key(normalize::Language language, uint64_t word_hash) {
   const uint64_t k = word_hash ^ ((uint64_t(language) + 1) * 0x9E3779B97F4A7C15ull);
@@ -254,6 +257,71 @@ std::vector<QuoteSpan> find_quote_spans(std::string_view text) {
     i = next;
   }
   return spans;
+}
+
+int year_of(int64_t seconds_since_1970) {
+  using namespace std::chrono;
+  const auto day = floor<days>(sys_seconds{seconds{seconds_since_1970}});
+  return int(year_month_day{day}.year());
+}
+
+// Month names and their abbreviations, normalised: what makes a year a date.
+const WordSet& month_names() {
+  static const WordSet words = {
+      "january",   "february", "march",    "april",    "may",  "june", "july", "august",
+      "september", "october",  "november", "december", "jan",  "feb",  "mar",  "apr",
+      "jun",       "jul",      "aug",      "sep",      "sept", "oct",  "nov",  "dec"};
+  return words;
+}
+
+bool is_digits(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The numbers a text writes: four-digit tokens from 1900 to 2099 are years
+// ("in 2009", "2010-05-05", a dated URL); other tokens of digits (and the
+// '.' and ',' the tokeniser joins them with) of two characters or more go to
+// `numbers` by hash. One-digit numbers are in every text.
+void written_numbers(std::string_view text, std::span<const normalize::Token> tokens,
+                     StoryFeatures& f) {
+  auto word = [&](size_t k) {
+    return text.substr(tokens[k].begin, tokens[k].end - tokens[k].begin);
+  };
+  std::vector<uint16_t> once;  // years seen once and not in a date, so far
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const std::string_view w = word(k);
+    if (w.size() < 2 || w[0] < '0' || w[0] > '9') continue;
+    if (!std::all_of(w.begin(), w.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }))
+      continue;
+    const int y = w.size() == 4 && is_digits(w)
+                      ? (w[0] - '0') * 1000 + (w[1] - '0') * 100 + (w[2] - '0') * 10 + (w[3] - '0')
+                      : 0;
+    if (y < 1900 || y > 2099) {
+      f.numbers.push_back(util::hash_bytes(w, kNumberSeed));
+      continue;
+    }
+    const auto year = static_cast<uint16_t>(y);
+    // A year in a date: a month name within three words ("May 03, 2013",
+    // "12 January 2010", "2009/dec/07"), or year-month-day in digits.
+    bool dated = false;
+    for (size_t j = k >= 3 ? k - 3 : 0; j < std::min(tokens.size(), k + 4) && !dated; ++j) {
+      dated = j != k && month_names().contains(tokens[j].hash);
+    }
+    if (!dated && k + 2 < tokens.size()) {
+      const std::string_view m = word(k + 1), d = word(k + 2);
+      dated = is_digits(m) && m.size() <= 2 && is_digits(d) && d.size() <= 2 &&
+              std::atoi(std::string(m).c_str()) >= 1 && std::atoi(std::string(m).c_str()) <= 12;
+    }
+    // ... or a year written twice.
+    const bool again = std::find(once.begin(), once.end(), year) != once.end();
+    if (dated || again) {
+      f.dated_years.push_back(year);
+    } else {
+      once.push_back(year);
+    }
+    f.years.push_back(year);
+  }
 }
 
 }  // namespace
@@ -484,6 +552,32 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
   }
   std::sort(f.names.begin(), f.names.end());
   f.names.erase(std::unique(f.names.begin(), f.names.end()), f.names.end());
+  written_numbers(text, tokens, f);
+  std::sort(f.numbers.begin(), f.numbers.end());
+  f.numbers.erase(std::unique(f.numbers.begin(), f.numbers.end()), f.numbers.end());
+  if (f.time) {
+    const int y = year_of(*f.time);
+    if (y >= 1900 && y <= 2099) {
+      f.years.push_back(static_cast<uint16_t>(y));
+      f.dated_years.push_back(static_cast<uint16_t>(y));
+    }
+  }
+  static const std::array<uint64_t, 7> kWeekdays = [] {
+    std::array<uint64_t, 7> h{};
+    const char* names[] = {"monday", "tuesday",  "wednesday", "thursday",
+                           "friday", "saturday", "sunday"};
+    for (size_t i = 0; i < 7; ++i) h[i] = normalize::word_hash(names[i]);
+    return h;
+  }();
+  for (const normalize::Token& t : tokens) {
+    for (size_t i = 0; i < 7; ++i) {
+      if (t.hash == kWeekdays[i]) f.weekdays |= static_cast<uint8_t>(1u << i);
+    }
+  }
+  for (auto* v : {&f.years, &f.dated_years}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
 
   // Quotations and their speakers.
   // PERF: the finder reads every name and verb of the text; made only for a

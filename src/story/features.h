@@ -8,6 +8,7 @@
 //     with their counts;
 //   * names: capitalised words seen capitalised mid-sentence, as phonetic-ish
 //     keys so that transliteration variants meet;
+//   * years and other numbers written in the text;
 //   * quotations: spans between quotation marks of 4+ words, with the speaker
 //     when the sentence says who spoke ("..., said X", "X said: ...").
 #pragma once
@@ -72,6 +73,19 @@ struct StoryFeatures {
   std::vector<std::string> names;                    ///< name keys, sorted, unique
   std::vector<Quote> quotes;
   std::optional<int64_t> time;  ///< publication time (seconds since 1970) when the date parses
+  /// Calendar years the text writes (four-digit numbers 1900-2099) and the
+  /// year of `time`, sorted, unique: two reports of one event name its year,
+  /// two events of one kind usually happened in different years.
+  std::vector<uint16_t> years;
+  /// Those of `years` that date the text: in a date (a month name within three
+  /// words, or year-month-day in digits), written twice, or the year of
+  /// `time`. A single passing "since 2006" does not date a report.
+  std::vector<uint16_t> dated_years;
+  /// The days of the week the text names, bit 0 = Monday (English names).
+  uint8_t weekdays = 0;
+  /// Other numbers the text writes ("23", "5.6", "1,000"; two characters or
+  /// more), hashed, sorted, unique: the dead, the score, the magnitude.
+  std::vector<uint64_t> numbers;
   normalize::Language language =
       normalize::Language::kUnknown;  ///< identify_language() of the text
 };

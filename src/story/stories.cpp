@@ -35,6 +35,7 @@ StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.si
   for (const auto& d : docs) {
     for (const auto& k : d.names) ++key_df[k];
     for (const auto& [h, c] : d.terms) ++term_df_[h];
+    for (uint64_t h : d.numbers) ++number_df_[h];
   }
   std::vector<std::string> keys;
   for (const auto& [k, df] : key_df) keys.push_back(k);
@@ -77,6 +78,11 @@ double StoryStats::term_idf(uint64_t h) const {
   return idf(double(documents_), background_, it == term_df_.end() ? 0.0 : double(it->second));
 }
 
+double StoryStats::number_idf(uint64_t h) const {
+  auto it = number_df_.find(h);
+  return idf(double(documents_), background_, it == number_df_.end() ? 0.0 : double(it->second));
+}
+
 double StoryStats::name_idf(uint32_t id) const {
   const double df = id < name_df_.size() ? double(name_df_[id]) : 0.0;
   return idf(double(documents_), background_, df);
@@ -97,10 +103,12 @@ namespace {
 // A document's evidence weighted once against the collection: what
 // story_similarity() compares, so that pairs cost merges, not look-ups.
 struct PreparedDoc {
-  std::vector<std::pair<uint64_t, double>> terms;  // (stem hash, TF-IDF weight), by hash
-  double norm = 0;                                 // Euclidean norm of the term weights
-  std::vector<std::pair<uint32_t, double>> names;  // (name id, squared IDF), by id
-  double name_weight = 0;                          // sum of the name weights
+  std::vector<std::pair<uint64_t, double>> terms;    // (stem hash, TF-IDF weight), by hash
+  double norm = 0;                                   // Euclidean norm of the term weights
+  std::vector<std::pair<uint32_t, double>> names;    // (name id, squared IDF), by id
+  double name_weight = 0;                            // sum of the name weights
+  std::vector<std::pair<uint64_t, double>> numbers;  // (number hash, squared IDF), by hash
+  double number_weight = 0;
   const StoryFeatures* features = nullptr;
 };
 
@@ -125,6 +133,11 @@ PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
                             [](const auto& x, const auto& y) { return x.first == y.first; }),
                 p.names.end());
   for (const auto& [id, w] : p.names) p.name_weight += w;
+  for (uint64_t h : f.numbers) {
+    const double w = std::pow(stats.number_idf(h), 2.0);
+    p.numbers.emplace_back(h, w);
+    p.number_weight += w;
+  }
   return p;
 }
 
@@ -142,6 +155,17 @@ double merge_sum(const std::vector<std::pair<Key, double>>& a,
     j += y <= x;
   }
   return sum;
+}
+
+// True when two sorted vectors hold a common value.
+template <typename T>
+bool shares_value(const std::vector<T>& a, const std::vector<T>& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) return true;
+    a[i] < b[j] ? ++i : ++j;
+  }
+  return false;
 }
 
 // Quotations of the side with fewer that have a match on the other side.
@@ -167,6 +191,10 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
   e.words = a.norm > 0 && b.norm > 0 ? dot / (a.norm * b.norm) : 0.0;
   const double shared = merge_sum(a.names, b.names, [](double x, double) { return x; });
   e.names = a.name_weight + b.name_weight > 0 ? 2 * shared / (a.name_weight + b.name_weight) : 0.0;
+  const double numbers = merge_sum(a.numbers, b.numbers, [](double x, double) { return x; });
+  e.numbers = a.number_weight + b.number_weight > 0
+                  ? 2 * numbers / (a.number_weight + b.number_weight)
+                  : 0.0;
   e.quotes =
       1.0 - std::pow(0.5, double(matched_quotes(*a.features, *b.features, params.quote_match)));
   e.copy = copy_containment;
@@ -175,10 +203,25 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
     const double w = params.time_window_days;
     e.time_factor = days <= w ? 1.0 : std::pow(0.5, (days - w) / w);
   }
-  // Names corroborate more than they prove: the same people and places recur
-  // across unrelated stories, so they count half.
-  const double independent = (1 - e.words) * (1 - 0.5 * e.names) * (1 - e.quotes);
-  e.total = e.time_factor * (1 - (1 - e.copy) * independent);
+  // Two events of one kind share their kind's words and often its people;
+  // the year each report names tells them apart. Only when both write years
+  // (most reports of a recent event write none) and one of them dates itself:
+  // "since 2006" and "by 2027" in two reports of one strike are no conflict.
+  const StoryFeatures& fa = *a.features;
+  const StoryFeatures& fb = *b.features;
+  if (!fa.years.empty() && !fb.years.empty() &&
+      (!fa.dated_years.empty() || !fb.dated_years.empty()) && !shares_value(fa.years, fb.years))
+    e.conflict_factor = params.year_conflict;
+  // The same, weaker, for the days of the week the texts name ("on
+  // Saturday"): a follow-up may name only the day of its own news.
+  if (fa.weekdays != 0 && fb.weekdays != 0 && (fa.weekdays & fb.weekdays) == 0)
+    e.conflict_factor *= params.weekday_conflict;
+  // Names and numbers corroborate more than they prove: the same people and
+  // places recur across unrelated stories, and so do round numbers, so they
+  // count half.
+  const double independent =
+      (1 - e.words) * (1 - 0.5 * e.names) * (1 - 0.5 * e.numbers) * (1 - e.quotes);
+  e.total = e.time_factor * (1 - (1 - e.copy) * (1 - e.conflict_factor * (1 - independent)));
   return e;
 }
 

@@ -4,12 +4,16 @@
 // evidence that survives independent rewriting:
 //   words   cosine of TF-IDF vectors of content stems;
 //   names   IDF-weighted Dice overlap of name keys, spelling variants merged;
+//   numbers the same for the numbers written (the dead, the score, the sum);
 //   quotes  shared quotations, matched approximately (quote_similarity);
 //   copy    the larger shingle containment when the two are copies;
 // as 1 - (1 - copy)(1 - words)(1 - names)(1 - quotes)^2 ... see story_similarity().
 // It is discounted when both dates are known and further apart than the time
-// window. IDF comes from the collection, smoothed by a background of
-// pseudo-documents so that two articles alone still get meaningful weights.
+// window, and its independent evidence when both texts write calendar years,
+// no year is common to them and one of them dates itself (two earthquakes of
+// one kind, years apart), and less when they name different weekdays. IDF comes from the
+// collection, smoothed by a background of pseudo-documents so that two articles alone still get
+// meaningful weights.
 //
 // Stories are built over copy families (a family is one unit, represented by
 // its root) by average-linkage agglomeration: units are merged strongest pair
@@ -30,25 +34,28 @@
 namespace kindred::story {
 
 struct StoryParams {
-  double link = 0.33;             ///< story similarity for two units to be merged first
-  double cohesion = 0.30;         ///< mean similarity two groups need to merge
-  double time_window_days = 3.0;  ///< no discount within; halves every window beyond
-  double background_docs = 20.0;  ///< IDF prior, in pseudo-documents
-  double quote_match = 0.6;       ///< quote_similarity for two quotations to be the same
-  double quote_same_words = 0.9;  ///< ... whatever their attributions say
+  double link = 0.33;              ///< story similarity for two units to be merged first
+  double cohesion = 0.30;          ///< mean similarity two groups need to merge
+  double time_window_days = 3.0;   ///< no discount within; halves every window beyond
+  double year_conflict = 0.5;      ///< factor on independent evidence when the years differ
+  double weekday_conflict = 0.75;  ///< ... when the days of the week named differ
+  double background_docs = 20.0;   ///< IDF prior, in pseudo-documents
+  double quote_match = 0.6;        ///< quote_similarity for two quotations to be the same
+  double quote_same_words = 0.9;   ///< ... whatever their attributions say
   double quote_match_same_speaker = 1.0 / 3;  ///< ... when one named speaker says both
   uint32_t max_postings = 200;                ///< longer posting lists are read by time (candidates.h)
 };
 
 // The parts of a story similarity, for explanations and tests.
 struct StoryEvidence {
-  double words = 0, names = 0, quotes = 0, copy = 0;
+  double words = 0, names = 0, numbers = 0, quotes = 0, copy = 0;
   double time_factor = 1;
+  double conflict_factor = 1;  ///< below 1 when the years or weekdays written differ
   double total = 0;
 };
 
-// Collection statistics: document frequencies of stems and (variant-merged)
-// names. Thread-safety: immutable after construction.
+// Collection statistics: document frequencies of stems, (variant-merged)
+// names and numbers. Thread-safety: immutable after construction.
 class StoryStats {
  public:
   explicit StoryStats(std::span<const StoryFeatures> docs);
@@ -56,6 +63,7 @@ class StoryStats {
 
   double term_idf(uint64_t stem_hash) const;
   double name_idf(uint32_t name_id) const;
+  double number_idf(uint64_t number_hash) const;
   // The id of a name key, merged with its spelling variants; new keys get fresh ids.
   uint32_t name_id(const std::string& key) const;
   size_t documents() const { return documents_; }
@@ -66,6 +74,7 @@ class StoryStats {
   size_t documents_ = 0;
   double background_ = 20.0;
   std::unordered_map<uint64_t, uint32_t> term_df_;
+  std::unordered_map<uint64_t, uint32_t> number_df_;
   std::unordered_map<std::string, uint32_t> name_ids_;  // key -> canonical id
   std::vector<uint32_t> name_df_;                       // by canonical id
 };

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "normalize/tokenize.h"
 #include "story/features.h"
 
@@ -30,6 +32,25 @@ TEST(Stem, InflectionsMeet) {
   EXPECT_EQ(stem("talks"), stem("talk"));
   EXPECT_EQ(stem("class"), "class");        // a double s is not a plural
   EXPECT_EQ(stem("žžžžžžžž"), "zzzzzzzz");  // normalised, never cut to a byte prefix
+}
+
+TEST(Features, YearsAndNumbersWritten) {
+  const auto f = features_of(
+      "The bridge opened in 1998 and was closed on 2010-05-05 for repairs; 12345 cars, "
+      "1850 metres, 2150 tonnes and 2010 again.",
+      "2013-04-02");
+  EXPECT_EQ(f.years, (std::vector<uint16_t>{1998, 2010, 2013}));
+  // In a date, written twice, or the publication's; not a passing "in 1998".
+  EXPECT_EQ(f.dated_years, (std::vector<uint16_t>{2010, 2013}));
+  EXPECT_EQ(features_of("It was on Dec. 7, 2009 that").dated_years, (std::vector<uint16_t>{2009}));
+  EXPECT_TRUE(features_of("It was in 2009 that").dated_years.empty());
+  EXPECT_EQ(f.numbers.size(), 4u);  // 12345, 1850, 2150 and 05 (once)
+  const auto g = features_of("No year here, only 7 and 300 and 12,000.");
+  EXPECT_TRUE(g.years.empty());
+  EXPECT_EQ(g.numbers.size(), 2u);  // one-digit numbers are in every text
+  const auto h = features_of("Rescuers found 300 survivors.").numbers;
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_TRUE(std::binary_search(g.numbers.begin(), g.numbers.end(), h[0]));
 }
 
 TEST(Stopwords, FunctionWordsAndReportingVerbs) {

@@ -78,6 +78,55 @@ TEST(StorySimilarity, DistantDatesDiscount) {
   EXPECT_LT(dated.total, undated * 0.01);
 }
 
+TEST(StorySimilarity, DifferentYearsWrittenDiscountIndependentEvidence) {
+  // One kind of event, years apart: the same words, different years written.
+  const std::string a =
+      "Dock workers in Velmora walked out in March 2009 after talks over night-shift pay "
+      "collapsed, the union leader Tomasz Wrobel said.";
+  const std::string b =
+      "Dock workers in Velmora walked out in March 2014 after talks over night-shift pay "
+      "collapsed, the union leader Tomasz Wrobel said.";
+  const std::string c =
+      "Dock workers in Velmora walked out after talks over night-shift pay collapsed in 2009, "
+      "the union leader Tomasz Wrobel said.";
+  const auto f = features({a, b, c});
+  EXPECT_EQ(f[0].years, (std::vector<uint16_t>{2009}));
+  const StoryStats stats(f);
+  const StoryParams p;
+  const auto apart = story_similarity(f[0], f[1], stats, p);
+  const auto same_year = story_similarity(f[0], f[2], stats, p);
+  EXPECT_DOUBLE_EQ(apart.conflict_factor, p.year_conflict);
+  EXPECT_DOUBLE_EQ(same_year.conflict_factor, 1.0);
+  EXPECT_LT(apart.total, same_year.total);
+  // A text that writes no year is no evidence either way.
+  const auto undated = features({kTexts[0], kTexts[2]});
+  EXPECT_TRUE(undated[0].years.empty());
+  EXPECT_DOUBLE_EQ(story_similarity(undated[0], f[1], stats, p).conflict_factor, 1.0);
+  // Copies stay copies whatever years they write.
+  EXPECT_GT(story_similarity(f[0], f[1], stats, p, 0.95).total, 0.95);
+  // Passing mentions date neither report: "since 2006" and "by 2027".
+  const auto passing =
+      features({"Dock workers in Velmora walked out, the first strike since 2006, the union said.",
+                "Dock workers in Velmora walked out over cranes due by 2027, the union said."});
+  EXPECT_DOUBLE_EQ(story_similarity(passing[0], passing[1], stats, p).conflict_factor, 1.0);
+}
+
+TEST(StorySimilarity, DifferentWeekdaysNamedDiscount) {
+  const auto f = features(
+      {"A fire destroyed the east wing of the Velmora library on Thursday night, Mayor Edda "
+       "Morlund said.",
+       "A fire destroyed the east wing of the Velmora library on Sunday night, Mayor Edda "
+       "Morlund said.",
+       "Fire destroyed the Velmora library's east wing on Thursday, Mayor Edda Morlund said.",
+       "Fire destroyed the Velmora library's east wing, Mayor Edda Morlund said."});
+  EXPECT_EQ(f[0].weekdays, 1u << 3);
+  const StoryStats stats(f);
+  const StoryParams p;
+  EXPECT_DOUBLE_EQ(story_similarity(f[0], f[1], stats, p).conflict_factor, p.weekday_conflict);
+  EXPECT_DOUBLE_EQ(story_similarity(f[0], f[2], stats, p).conflict_factor, 1.0);
+  EXPECT_DOUBLE_EQ(story_similarity(f[1], f[3], stats, p).conflict_factor, 1.0);  // none named
+}
+
 TEST(StorySimilarity, NeedsNoCollection) {
   const auto f = features({kTexts[0], kTexts[2], kTexts[3]});
   const StoryStats none;  // two articles alone, background weights only
