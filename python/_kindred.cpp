@@ -1123,10 +1123,11 @@ PYBIND11_MODULE(_kindred, m) {
           } else {  // one link at a time, its passages after its provenance
             const bool dated = !a_dates.empty();
             for (size_t i = 0; i < links.size(); ++i) {
-              append_link_records(out, std::span(&links[i], 1), std::span(&a_ids[i], 1),
-                                  std::span(&b_ids[i], 1), std::span(&fam[i], 1),
-                                  dated ? std::span(&a_dates[i], 1) : std::span<const std::string>(),
-                                  dated ? std::span(&b_dates[i], 1) : std::span<const std::string>());
+              append_link_records(
+                  out, std::span(&links[i], 1), std::span(&a_ids[i], 1), std::span(&b_ids[i], 1),
+                  std::span(&fam[i], 1),
+                  dated ? std::span(&a_dates[i], 1) : std::span<const std::string>(),
+                  dated ? std::span(&b_dates[i], 1) : std::span<const std::string>());
               out += passages[i];
             }
           }

@@ -369,8 +369,8 @@ void Scanner::find_stories(ScanResult& result) {
                         [&](const tbb::blocked_range<size_t>& r) { body(r.begin(), r.end()); });
     });
   };
-  result.stories = story::cluster_stories(s.story_features, stats, result.links, result.families,
-                                          sp, loop);
+  result.stories =
+      story::cluster_stories(s.story_features, stats, result.links, result.families, sp, loop);
   result.quotations = story::story_quotations(s.story_features, result.stories, sp);
   // The evidence is spent unless rewrites still rank story pairs by it: free
   // it before the texts come back.
@@ -393,9 +393,7 @@ void Scanner::find_stories(ScanResult& result) {
     pipeline::StoryReuseStats rs;
     // One story per task: a story's alignments outweigh the grain of `loop`.
     const auto each = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
-      s.arena.execute([&] {
-        tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); });
-      });
+      s.arena.execute([&] { tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); }); });
     };
     auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, s.story_features, stats,
                                                   result.links, s.params, {}, each, &rs);

@@ -228,20 +228,26 @@ TEST(CompareInputs, EveryFormatScanReadsIsComparedByItsText) {
   ASSERT_NE(g, nullptr);
   ASSERT_EQ(gzwrite(g, text.data(), static_cast<unsigned>(text.size())), int(text.size()));
   ASSERT_EQ(gzclose(g), Z_OK);
-  const std::string http = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-                           "Content-Length: " + std::to_string(html.size()) + "\r\n\r\n" + html;
-  const std::string warc = "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
-                           "WARC-Target-URI: https://example.org/strike\r\n"
-                           "Content-Type: application/http; msgtype=response\r\n"
-                           "Content-Length: " + std::to_string(http.size()) + "\r\n\r\n" +
-                           http + "\r\n\r\n";
+  const std::string http =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+      "Content-Length: " +
+      std::to_string(html.size()) + "\r\n\r\n" + html;
+  const std::string warc =
+      "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+      "WARC-Target-URI: https://example.org/strike\r\n"
+      "Content-Type: application/http; msgtype=response\r\n"
+      "Content-Length: " +
+      std::to_string(http.size()) + "\r\n\r\n" + http + "\r\n\r\n";
   const fs::path archive = tmp / "wire.warc";
   write_file(archive, warc);
   std::string escaped;  // the text as a JSON string
   for (char c : text) {
-    if (c == '\n') escaped += "\\n";
-    else if (c == '"' || c == '\\') escaped += std::string("\\") + c;
-    else escaped += c;
+    if (c == '\n')
+      escaped += "\\n";
+    else if (c == '"' || c == '\\')
+      escaped += std::string("\\") + c;
+    else
+      escaped += c;
   }
   const fs::path record = tmp / "wire.jsonl";
   write_file(record, "{\"id\": \"w\", \"text\": \"" + escaped + "\"}\n");
@@ -266,8 +272,9 @@ TEST(CompareInputs, AnInputOfManyDocumentsOrABadRecordIsAnError) {
   TempDir tmp;
   const fs::path a = kCorpus / "strike" / "wire_full.txt";
   const fs::path two = tmp / "two.jsonl", bad = tmp / "bad.jsonl";
-  write_file(two, "{\"id\": \"1\", \"text\": \"one two three\"}\n"
-                  "{\"id\": \"2\", \"text\": \"four five six\"}\n");
+  write_file(two,
+             "{\"id\": \"1\", \"text\": \"one two three\"}\n"
+             "{\"id\": \"2\", \"text\": \"four five six\"}\n");
   write_file(bad, "{\"id\": \"1\", \"text\": \n");
   const RunResult many = run_kindred("compare " + quote(a) + " " + quote(two));
   EXPECT_EQ(many.exit_code, 1);
