@@ -39,6 +39,7 @@
 #include "sketch/shingle.h"
 #include "story/account.h"
 #include "story/features.h"
+#include "story/quotations.h"
 #include "story/stories.h"
 #include "util/date.h"
 #include "util/id_set.h"
@@ -371,7 +372,7 @@ void Scanner::find_stories(ScanResult& result) {
   };
   result.stories =
       story::cluster_stories(s.story_features, stats, result.links, result.families, sp, loop);
-  result.quotations = story::story_quotations(s.story_features, result.stories, sp);
+  result.quotations = story::story_quotations(s.story_features, result.stories);
   // The evidence is spent unless rewrites still rank story pairs by it: free
   // it before the texts come back.
   if (!s.options.rewrites) std::vector<story::StoryFeatures>().swap(s.story_features);
