@@ -14,12 +14,13 @@ namespace {
 
 struct Sentence {
   uint32_t doc, begin, end;
-  uint64_t wording;                 // hash of its stems in order: equal for the same words
-  std::vector<uint64_t> content;    // stems of non-stopwords, sorted, unique
-  std::vector<uint64_t> numbers;    // hashes of the numbers it writes, sorted, unique
-  std::vector<uint32_t> quotes;     // quotations it carries a variant of, sorted, unique
-  std::vector<uint64_t> by_weight;  // `content`, heaviest (rarest) first
-  double norm = 0;                  // sqrt of the sum of squared weights of `content`
+  uint64_t wording;               // hash of its stems in order: equal for the same words
+  std::vector<uint64_t> content;  // stems of non-stopwords, sorted, unique
+  std::vector<uint64_t> numbers;  // hashes of the numbers it writes, sorted, unique
+  std::vector<uint32_t> quotes;   // quotations it carries a variant of, sorted, unique
+  std::vector<double> weight;     // the isf of each of `content`
+  std::vector<std::pair<double, uint64_t>> by_weight;  // (isf, stem), heaviest (rarest) first
+  double norm = 0;  // sqrt of the sum of squared weights of `content`
 };
 
 uint64_t mix(uint64_t h, uint64_t v) {
@@ -38,7 +39,7 @@ Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_v
   normalize::tokenize(text, tokens);
   std::vector<char> stop;
   const std::vector<uint64_t> stems = token_stems(text, tokens, language, &stop);
-  Sentence s{doc, begin, end, 0x9E3779B97F4A7C15ull, {}, {}, {}, {}, 0};
+  Sentence s{doc, begin, end, 0x9E3779B97F4A7C15ull, {}, {}, {}, {}, {}, 0};
   for (size_t k = 0; k < tokens.size(); ++k) {
     s.wording = mix(s.wording, stems[k]);
     if (std::isdigit(static_cast<unsigned char>(text[tokens[k].begin]))) {
@@ -122,14 +123,17 @@ std::vector<AccountSentence> merged_account(const Story& story,
     for (const auto& [st, count] : sf)
       weights[st] = std::log((n + params.background) / (double(count) + 1.0));
   }
-  auto weight = [&](uint64_t st) { return weights.find(st)->second; };
   for (Sentence& s : sentences) {
     double sum = 0;
-    for (uint64_t st : s.content) sum += weight(st) * weight(st);
+    for (uint64_t st : s.content) {
+      const double w = weights.find(st)->second;
+      s.weight.push_back(w);
+      s.by_weight.emplace_back(w, st);
+      sum += w * w;
+    }
     s.norm = std::sqrt(sum);
-    s.by_weight = s.content;
-    std::sort(s.by_weight.begin(), s.by_weight.end(), [&](uint64_t x, uint64_t y) {
-      return weight(x) != weight(y) ? weight(x) > weight(y) : x < y;
+    std::sort(s.by_weight.begin(), s.by_weight.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
     });
   }
 
@@ -148,7 +152,7 @@ std::vector<AccountSentence> merged_account(const Story& story,
       } else if (y.content[j] < x.content[i]) {
         ++j;
       } else {
-        const double w = weight(x.content[i]);
+        const double w = x.weight[i];
         dot += w * w;
         ++shared;
         ++i, ++j;
@@ -181,13 +185,15 @@ std::vector<AccountSentence> merged_account(const Story& story,
     std::vector<Match> matches;
     for (uint32_t i = first; i < last; ++i) {
       const Sentence& s = sentences[i];
+      // The same words (a copy): the first fact written so, nothing else read.
+      if (auto it = by_wording.find(s.wording); it != by_wording.end()) {
+        matches.push_back({1.0, i, it->second});
+        continue;
+      }
       std::vector<uint32_t> candidates;
       if (params.exhaustive) {
         for (uint32_t g = 0; g < groups.size(); ++g) candidates.push_back(g);
       } else {
-        if (auto it = by_wording.find(s.wording); it != by_wording.end()) {
-          candidates.push_back(it->second);
-        }
         for (uint32_t q : s.quotes) {
           if (auto it = by_quote.find(q); it != by_quote.end()) {
             candidates.insert(candidates.end(), it->second.begin(), it->second.end());
@@ -198,9 +204,8 @@ std::vector<AccountSentence> merged_account(const Story& story,
         double rest = s.norm * s.norm;
         const double floor = params.same_sentence * params.same_sentence * s.norm * s.norm;
         size_t read = 0;
-        for (uint64_t st : s.by_weight) {
+        for (const auto& [w, st] : s.by_weight) {
           if (rest < floor || read >= params.max_candidates) break;
-          const double w = weight(st);
           rest -= w * w;
           auto it = by_stem.find(st);
           if (it == by_stem.end()) continue;

@@ -41,7 +41,7 @@ struct StoryParams {
   double weekday_conflict = 0.75;  ///< ... when the days of the week named differ
   double background_docs = 20.0;   ///< IDF prior, in pseudo-documents
   double quote_match = 0.6;        ///< quote_similarity for two quotations to be the same
-  uint32_t max_postings = 200;  ///< longer posting lists are read by time (candidates.h)
+  uint32_t max_postings = 200;     ///< longer posting lists are read by time (candidates.h)
 };
 
 // The parts of a story similarity, for explanations and tests.
