@@ -142,11 +142,21 @@ struct Quotation {
   std::vector<QuoteVariant> variants;     ///< at least one; ordered by document
 };
 
-// A sentence of a story's merged account and the documents that carry it.
+// One wording of an account sentence and the documents that write it so.
+struct AccountVariant {
+  uint32_t doc = 0;               ///< a document writing it (the first of the story's order)
+  uint32_t begin = 0, end = 0;    ///< bytes in that document's text
+  std::vector<uint32_t> sources;  ///< every document writing this wording, ascending
+};
+
+// A sentence of a story's merged account: one fact, however each article
+// words it, and the documents that tell it.
 struct AccountSentence {
   uint32_t doc = 0;               ///< the document whose wording is shown
   uint32_t begin = 0, end = 0;    ///< bytes in that document's text
-  std::vector<uint32_t> sources;  ///< every document carrying this sentence (or a close variant)
+  std::vector<uint32_t> sources;  ///< every document telling it (in any wording), ascending
+  /// Its distinct wordings, the shown one first; each source is in exactly one.
+  std::vector<AccountVariant> variants;
 };
 
 // Articles about the same event, copies or independent reports.

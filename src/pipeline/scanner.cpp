@@ -39,6 +39,7 @@
 #include "sketch/shingle.h"
 #include "story/account.h"
 #include "story/features.h"
+#include "story/quotations.h"
 #include "story/stories.h"
 #include "util/date.h"
 #include "util/id_set.h"
@@ -371,16 +372,33 @@ void Scanner::find_stories(ScanResult& result) {
   };
   result.stories =
       story::cluster_stories(s.story_features, stats, result.links, result.families, sp, loop);
-  result.quotations = story::story_quotations(s.story_features, result.stories, sp);
+  result.quotations = story::story_quotations(s.story_features, result.stories);
   // The evidence is spent unless rewrites still rank story pairs by it: free
   // it before the texts come back.
   if (!s.options.rewrites) std::vector<story::StoryFeatures>().swap(s.story_features);
   s.restore_texts();
   std::vector<std::string_view> texts(s.docs.size());
   for (size_t d = 0; d < s.docs.size(); ++d) texts[d] = s.docs[d].text;
+  // Each story's quotations (story_quotations() writes them story by story).
+  std::vector<std::span<const Quotation>> quotes_of(result.stories.size());
+  for (size_t q = 0; q < result.quotations.size();) {
+    size_t end = q;
+    while (end < result.quotations.size() &&
+           result.quotations[end].story == result.quotations[q].story) {
+      ++end;
+    }
+    const uint32_t id = result.quotations[q].story;
+    if (id < quotes_of.size()) {
+      quotes_of[id] = std::span<const Quotation>(result.quotations).subspan(q, end - q);
+    }
+    q = end;
+  }
   s.arena.execute([&] {
     tbb::parallel_for(size_t{0}, result.stories.size(), [&](size_t i) {
-      result.stories[i].account = story::merged_account(result.stories[i], texts);
+      const uint32_t id = result.stories[i].id;  // ids number the stories in order
+      result.stories[i].account = story::merged_account(
+          result.stories[i], texts,
+          id < quotes_of.size() ? quotes_of[id] : std::span<const Quotation>{});
     });
   });
   for (const Story& st : result.stories) {

@@ -636,9 +636,9 @@ class ReportWriter {
       page_ << "<p class=\"note\">No merged account.</p>\n";
       return;
     }
-    page_ << "<p class=\"hint\">Each sentence once, in narrative order, with the articles that "
-             "carry it. A sentence only one article carries is marked as its "
-             "<span class=\"addition-sample\">addition</span>.</p>\n<ol class=\"account\">\n";
+    page_ << "<p class=\"hint\">Each fact once, in narrative order, with the articles that "
+             "tell it (its other wordings under it). A fact only one article tells is marked as "
+             "its <span class=\"addition-sample\">addition</span>.</p>\n<ol class=\"account\">\n";
     for (const AccountSentence& a : s.account) {
       const bool addition = a.sources.size() == 1;
       page_ << "<li";
@@ -655,7 +655,22 @@ class ReportWriter {
       page_ << "</span> <span class=\"srcs\">";
       if (addition) page_ << "<span class=\"only\">only in</span> ";
       for (uint32_t d : a.sources) key(d);
-      page_ << "</span></li>\n";
+      page_ << "</span>";
+      if (a.variants.size() > 1) {
+        // The same fact as the other articles word it, each with who writes it so.
+        const size_t others = a.variants.size() - 1;
+        page_ << "<details class=\"wordings\"><summary>" << others
+              << plural(others, " other wording", " other wordings") << "</summary>";
+        for (size_t i = 1; i < a.variants.size(); ++i) {
+          const AccountVariant& v = a.variants[i];
+          if (v.doc >= r_.docs.size()) continue;
+          page_ << "<p class=\"wording\">";
+          for (uint32_t d : v.sources) key(d);
+          page_ << " " << Text{trim(span_of(doc(v.doc), v.begin, v.end))} << "</p>";
+        }
+        page_ << "</details>";
+      }
+      page_ << "</li>\n";
       page_.flush_if_full();
     }
     page_ << "</ol>\n";

@@ -180,7 +180,25 @@ void append_story_record(std::string& out, const Story& s, const ScanResult& r) 
         .key("sources")
         .begin_array();
     for (uint32_t d : a.sources) w.value(doc_id(r, d));
-    w.end_array().end_object();
+    w.end_array();
+    // The other wordings of the same fact, each with the documents writing it.
+    if (a.variants.size() > 1) {
+      w.key("variants").begin_array();
+      for (size_t i = 1; i < a.variants.size(); ++i) {
+        const AccountVariant& v = a.variants[i];
+        w.begin_object()
+            .field("doc", doc_id(r, v.doc))
+            .field("begin", v.begin)
+            .field("end", v.end)
+            .field("text", span_text(r, v.doc, v.begin, v.end))
+            .key("sources")
+            .begin_array();
+        for (uint32_t d : v.sources) w.value(doc_id(r, d));
+        w.end_array().end_object();
+      }
+      w.end_array();
+    }
+    w.end_object();
   }
   w.end_array().key("additions").begin_object();
   for (uint32_t d : s.members) w.field(doc_id(r, d), additions.count(d) ? additions[d] : 0);

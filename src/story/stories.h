@@ -41,9 +41,7 @@ struct StoryParams {
   double weekday_conflict = 0.75;  ///< ... when the days of the week named differ
   double background_docs = 20.0;   ///< IDF prior, in pseudo-documents
   double quote_match = 0.6;        ///< quote_similarity for two quotations to be the same
-  double quote_same_words = 0.9;   ///< ... whatever their attributions say
-  double quote_match_same_speaker = 1.0 / 3;  ///< ... when one named speaker says both
-  uint32_t max_postings = 200;  ///< longer posting lists are read by time (candidates.h)
+  uint32_t max_postings = 200;     ///< longer posting lists are read by time (candidates.h)
 };
 
 // The parts of a story similarity, for explanations and tests.
@@ -92,9 +90,5 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
                                    std::span<const Link> links, std::span<const Family> families,
                                    const StoryParams& params,
                                    const RangeLoop& loop = sequential_ranges);
-
-// The quotations of each story: quotes of its members grouped by similarity.
-std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
-                                        std::span<const Story> stories, const StoryParams& params);
 
 }  // namespace kindred::story

@@ -119,6 +119,24 @@ TEST(StoriesOnSeeds, OneStoryThreeFamiliesAndTheLavrovQuotation) {
   }
   ASSERT_GT(of_copy, 5u);
   EXPECT_GE(double(with_source), 0.8 * double(of_copy)) << with_source << " of " << of_copy;
+  // Facts told in other words list those wordings, each with articles among
+  // the sentence's sources; some are the independent reports' (003, 004).
+  size_t reworded = 0, by_independent = 0;
+  for (auto s : stories[0]["account"].get_array()) {
+    simdjson::dom::array variants;
+    if (s["variants"].get(variants) != simdjson::SUCCESS) continue;
+    ++reworded;
+    const auto sources = strings(s["sources"]);
+    for (auto v : variants) {
+      EXPECT_FALSE(std::string_view(v["text"]).empty());
+      for (const auto& d : strings(v["sources"])) {
+        EXPECT_TRUE(sources.count(d)) << d;
+        by_independent += d == seed("003") || d == seed("004");
+      }
+    }
+  }
+  EXPECT_GT(reworded, 5u);
+  EXPECT_GE(by_independent, 2u);
 }
 
 // Pairwise precision and recall of predicted stories against labels.
@@ -290,9 +308,12 @@ TEST(QuotationsOnExamples, SpeakersAndCrossArticleGroupsMatchTheLabels) {
     for (const auto& g : groups) speakers.insert(speaker_of_group[g]);
     EXPECT_EQ(speakers.size(), 1u) << "record " << record << " mixes speakers";
   }
-  // Cross-article quotations found as one record. The three that are not are
-  // retold in other words (same speaker, different content words: "Everybody
-  // here has a mortgage or kids" / "People here have mortgages and children").
+  // Cross-article quotations found as one record. Re-translated turns of one
+  // speaker are aligned ("Everybody here has a mortgage or kids" / "People
+  // here have mortgages and children"); the one that is not shares only
+  // "week" and "month" ("A strike of a week is painful but manageable" /
+  // "One week, you can absorb"), less than two different statements of
+  // another speaker in the same story do.
   std::map<std::string, std::set<std::string>> files_of_group;
   for (const Label& l : labels) files_of_group[l.group].insert(l.file);
   size_t cross = 0, whole = 0;
@@ -302,7 +323,7 @@ TEST(QuotationsOnExamples, SpeakersAndCrossArticleGroupsMatchTheLabels) {
     whole += records_of_group[group].size() == 1;
   }
   EXPECT_EQ(cross, 30u);
-  EXPECT_GE(whole, 27u);
+  EXPECT_GE(whole, 29u);
 }
 
 }  // namespace

@@ -68,9 +68,15 @@ ScanResult story_result() {
   s.members = {0, 1, 2};
   s.families = {0};
   s.cohesion = 0.41;
-  s.account.push_back({0, body(0).first, body(0).second, {0, 1}});
+  // Told by both, worded differently: the shown wording and the copy's.
+  s.account.push_back(
+      {0,
+       body(0).first,
+       body(0).second,
+       {0, 1},
+       {{0, body(0).first, body(0).second, {0}}, {1, body(1).first, body(1).second, {1}}}});
   const std::string& evil = r.docs[2].text;
-  s.account.push_back({2, uint32_t(evil.find("<script>")), uint32_t(evil.size()), {2}});
+  s.account.push_back({2, uint32_t(evil.find("<script>")), uint32_t(evil.size()), {2}, {}});
   r.stories.push_back(s);
 
   Quotation q;
@@ -210,6 +216,9 @@ TEST(HtmlReport, StoryHasArticlesFamiliesAccountQuotationsAndPassages) {
   EXPECT_NE(html.find("<li data-src=\"0 1\">"), std::string::npos);
   EXPECT_NE(html.find("<li class=\"addition k2\" data-src=\"2\">"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"only\">only in</span>"), std::string::npos);
+  // Its other wording, under it, with the key of the article writing it so.
+  EXPECT_EQ(count(html, "<details class=\"wordings\"><summary>1 other wording</summary>"), 1u);
+  EXPECT_EQ(count(html, "<p class=\"wording\">"), 1u);
   EXPECT_NE(html.find("<q>it&#39;s &lt;b&gt;bold&lt;/b&gt; &amp; brave</q>"), std::string::npos);
   // The passage: both sides marked; the words one side lacks flagged.
   EXPECT_EQ(count(html, "<div class=\"passage\""), 1u);
@@ -272,7 +281,7 @@ TEST(HtmlReport, ThousandsOfStoriesStreamInChunks) {
       d.story = int32_t(s);
       st.members.push_back(uint32_t(r.docs.size()));
       st.account.push_back(
-          {uint32_t(r.docs.size()), 0, uint32_t(d.text.size()), {uint32_t(r.docs.size())}});
+          {uint32_t(r.docs.size()), 0, uint32_t(d.text.size()), {uint32_t(r.docs.size())}, {}});
       r.docs.push_back(std::move(d));
     }
     r.stories.push_back(std::move(st));

@@ -2,6 +2,7 @@
 
 #include "normalize/tokenize.h"
 #include "story/account.h"
+#include "story/quotations.h"
 #include "story/stories.h"
 
 namespace kindred::story {
@@ -152,7 +153,7 @@ TEST(Quotations, RewordedQuoteIsOneQuotationWithItsSpeaker) {
   const auto f = features(kTexts);
   Story s;
   s.members = {0, 2};
-  const auto quotes = story_quotations(f, std::vector<Story>{s}, StoryParams{});
+  const auto quotes = story_quotations(f, std::vector<Story>{s});
   ASSERT_EQ(quotes.size(), 1u);
   EXPECT_EQ(quotes[0].variants.size(), 2u);
   EXPECT_EQ(quotes[0].speaker, "Tomasz Vrobel");  // the longest written form of the surname

@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include "normalize/tokenize.h"
+#include "story/quotations.h"
+
+namespace kindred::story {
+namespace {
+
+std::vector<StoryFeatures> features(const std::vector<std::string>& texts) {
+  std::vector<StoryFeatures> out;
+  for (const auto& t : texts) {
+    std::vector<normalize::Token> tokens;
+    normalize::tokenize(t, tokens);
+    out.push_back(extract_features(t, tokens, ""));
+  }
+  return out;
+}
+
+Story story_of(size_t n) {
+  Story s;
+  for (uint32_t d = 0; d < n; ++d) s.members.push_back(d);
+  return s;
+}
+
+// Quotation starting with `words` in document `doc`, or null.
+const Quotation* find(const std::vector<Quotation>& quotes, const std::vector<std::string>& texts,
+                      uint32_t doc, std::string_view words) {
+  for (const Quotation& q : quotes) {
+    for (const QuoteVariant& v : q.variants) {
+      if (v.doc == doc && std::string_view(texts[doc]).substr(v.begin).starts_with(words)) {
+        return &q;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Background quotations of the story, so that common words are common.
+const std::string kOthers =
+    "“We will stay out until the night shifts are paid fairly,” said union leader Tomasz "
+    "Wrobel. “The port must modernise or it will lose its ships to the south,” said Zoë "
+    "Castellane-Marr, the authority's chief executive. “Every day this port stays closed costs "
+    "the economy millions,” said minister Samira Al-Hakim.";
+
+TEST(Quotations, ATranslatedTurnIsAlignedWithTheSameSpeakersTurn) {
+  // Two quotes in a row by one crane operator, re-translated with other
+  // words and another transliteration of his name: each pair shares a word
+  // or two, the turns as wholes share more.
+  const std::vector<std::string> texts = {
+      kOthers +
+          " Oleksandr Hrytsenko, a crane operator, said morale was high. “People here have "
+          "mortgages and children, and nobody wants to lose a month's wages,” he said. “But "
+          "they understand that if we give in now, there will be no jobs left for the next "
+          "generation to fight over.”",
+      kOthers +
+          " Olexander Gritsenko has spent 23 years in a crane cab. “Everybody here has a "
+          "mortgage or kids or both,” he said. “But if we fold now, our sons and daughters "
+          "won't have any jobs to fight for.”"};
+  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
+  const Quotation* mortgages = find(quotes, texts, 0, "People here");
+  const Quotation* give_in = find(quotes, texts, 0, "But they");
+  ASSERT_NE(mortgages, nullptr);
+  ASSERT_NE(give_in, nullptr);
+  EXPECT_NE(mortgages, give_in);  // in order: the first with the first
+  EXPECT_EQ(find(quotes, texts, 1, "Everybody here"), mortgages);
+  EXPECT_EQ(find(quotes, texts, 1, "But if we fold"), give_in);
+  EXPECT_EQ(mortgages->speaker, "Oleksandr Hrytsenko");  // the longer form
+  EXPECT_TRUE(mortgages->attributions.empty()) << "spellings of one name are one speaker";
+  // The background quotations, told identically in both, are one record each.
+  EXPECT_EQ(find(quotes, texts, 0, "We will stay"), find(quotes, texts, 1, "We will stay"));
+  EXPECT_EQ(find(quotes, texts, 0, "The port must"), find(quotes, texts, 1, "The port must"));
+}
+
+TEST(Quotations, AnotherSpeakersTurnIsNotAligned) {
+  const std::vector<std::string> texts = {
+      kOthers +
+          " Oleksandr Hrytsenko, a crane operator, said: “People here have mortgages and "
+          "children, and nobody wants to lose a month's wages.”",
+      kOthers +
+          " The baker Ines Dorval said: “Everybody here has a mortgage or kids or both, and "
+          "nobody wants to lose wages.”"};
+  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
+  const Quotation* a = find(quotes, texts, 0, "People here");
+  const Quotation* b = find(quotes, texts, 1, "Everybody here");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(a, b);
+}
+
+TEST(Quotations, TheSameWordsAreOneQuotationListingBothAttributions) {
+  const std::vector<std::string> texts = {
+      "“A process towards peace is not a one-meeting thing,” Marco Rubio told CBS.",
+      "“A process towards peace is not a one-meeting thing,” Dmitry Peskov told reporters."};
+  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
+  ASSERT_EQ(quotes.size(), 1u);
+  EXPECT_EQ(quotes[0].variants.size(), 2u);
+  EXPECT_EQ(quotes[0].attributions.size(), 2u);
+}
+
+TEST(Quotations, CopiesCountOnceAndGiveTheSameRecords) {
+  // Forty copies of two articles: the same records as one copy of each.
+  const std::vector<std::string> two = {
+      kOthers, "“We will stay out until the night shifts are paid fairly,” Wrobel told the crowd."};
+  std::vector<std::string> many;
+  for (int i = 0; i < 40; ++i) many.insert(many.end(), two.begin(), two.end());
+  const auto few_quotes = story_quotations(features(two), std::vector<Story>{story_of(2)});
+  const auto many_quotes = story_quotations(features(many), std::vector<Story>{story_of(80)});
+  ASSERT_EQ(few_quotes.size(), many_quotes.size());
+  for (size_t i = 0; i < few_quotes.size(); ++i) {
+    EXPECT_EQ(many_quotes[i].variants.size(), 40 * few_quotes[i].variants.size());
+    EXPECT_EQ(many_quotes[i].speaker, few_quotes[i].speaker);
+  }
+}
+
+}  // namespace
+}  // namespace kindred::story
