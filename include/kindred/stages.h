@@ -78,6 +78,11 @@ DocumentSketch sketch_document(const Document& doc, const Params& params);
 std::vector<DocumentSketch> sketch_documents(std::span<const Document> docs, const Params& params,
                                              unsigned threads = 0);
 
+// What a result keeps of an accepted document (DocInfo): its metadata, moved
+// out of `doc` (its text stays there), and the counts of its sketch. The
+// batch scan and the live index both make it here.
+DocInfo document_info(Document&& doc, const DocumentSketch& sketch);
+
 // The Status Scanner::add() rejects a document with when it has no words, or an
 // id seen before (the earlier document is kept).
 Status no_words_status(const std::string& id);

@@ -275,10 +275,11 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
       continue;
     }
     const uint32_t n = next++;
-    const live::DocRecord rec = live::doc_record(
-        doc, sk.tokens, static_cast<uint32_t>(sk.shingles.size()), sk.fingerprint, now);
+    live::DocRecord rec;
+    static_cast<DocInfo&>(rec) = document_info(std::move(doc), sk);  // doc keeps its text
+    rec.added = now;
     const std::string enc = live::encode_doc(rec);
-    for (Status st : {live::put(t, d.ids, live::val(doc.id), live::val_of(n)),
+    for (Status st : {live::put(t, d.ids, live::val(rec.id), live::val_of(n)),
                       live::put(t, d.docs, live::val_of(n), live::val(enc)),
                       live::put(t, d.texts, live::val_of(n), live::val(doc.text)),
                       live::put(t, d.shingles, live::val_of(n),
@@ -319,7 +320,7 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
     }
     LiveAdded added;
     added.doc = n;
-    added.id = doc.id;
+    added.id = rec.id;
     result.added.push_back(std::move(added));
   }
   if (Status st = live::put(t, d.meta, live::val("next_doc"), live::val_of(next)); !st) return st;

@@ -82,38 +82,6 @@ std::optional<DocRecord> decode_doc(std::string_view s) {
   return d;
 }
 
-DocRecord doc_record(const Document& doc, uint32_t tokens, uint32_t shingles, uint64_t fingerprint,
-                     int64_t added) {
-  DocRecord rec;
-  rec.tokens = tokens;
-  rec.shingles = shingles;
-  rec.invalid_utf8 = doc.invalid_utf8;
-  rec.fingerprint = fingerprint;
-  rec.added = added;
-  rec.id = doc.id;
-  rec.title = doc.title;
-  rec.date = doc.date;
-  rec.url = doc.url;
-  rec.source = doc.source;
-  rec.origin = doc.origin;
-  return rec;
-}
-
-DocInfo doc_info(DocRecord&& r) {
-  DocInfo i;
-  i.id = std::move(r.id);
-  i.title = std::move(r.title);
-  i.date = std::move(r.date);
-  i.url = std::move(r.url);
-  i.source = std::move(r.source);
-  i.origin = std::move(r.origin);
-  i.tokens = r.tokens;
-  i.shingles = r.shingles;
-  i.invalid_utf8 = r.invalid_utf8;
-  i.fingerprint = r.fingerprint;
-  return i;
-}
-
 std::array<char, kLinkBytes> encode_link(uint32_t other, Relation rel, uint64_t shared) {
   std::array<char, kLinkBytes> v{};
   const uint32_t be = htobe32(other);

@@ -75,21 +75,18 @@ class Reader {
 std::string encode_params(const Params& p);
 std::optional<Params> decode_params(std::string_view s);
 
-// A document's record in the `docs` table.
-struct DocRecord {
-  uint32_t tokens = 0, shingles = 0, invalid_utf8 = 0;
-  uint64_t fingerprint = 0;
+// A document's record in the `docs` table: what a batch result keeps of it
+// (document_info() of the stages API; family, story and text are not part of
+// the record) and when it was added.
+struct DocRecord : DocInfo {
   int64_t added = 0;  ///< Unix seconds
-  std::string id, title, date, url, source;
-  Origin origin;
 };
 std::string encode_doc(const DocRecord& d);
 std::optional<DocRecord> decode_doc(std::string_view s);
-// The record of a stored document as a Document ...
-DocRecord doc_record(const Document& doc, uint32_t tokens, uint32_t shingles, uint64_t fingerprint,
-                     int64_t added);
-// ... and as the DocInfo of a result (family and story left at -1, no text).
-DocInfo doc_info(DocRecord&& r);
+// The record as the DocInfo of a result (family and story -1, no text).
+inline DocInfo doc_info(DocRecord&& r) {
+  return std::move(static_cast<DocInfo&>(r));
+}
 
 // One side of a stored link: 16 bytes {u32 other (big-endian, so that the
 // dups of a key sort by other), u32 relation, u64 shared}.

@@ -191,17 +191,7 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
       s.stats.bytes += doc.text.size();
       s.stats.tokens += sk.tokens;
       s.stats.invalid_utf8 += doc.invalid_utf8;
-      DocInfo info;
-      info.id = std::move(doc.id);
-      info.title = std::move(doc.title);
-      info.date = std::move(doc.date);
-      info.url = std::move(doc.url);
-      info.source = std::move(doc.source);
-      info.origin = std::move(doc.origin);
-      info.tokens = sk.tokens;
-      info.shingles = static_cast<uint32_t>(sk.shingles.size());
-      info.invalid_utf8 = doc.invalid_utf8;
-      info.fingerprint = sk.fingerprint;
+      DocInfo info = document_info(std::move(doc), sk);
       if (s.texts) s.texts->append(doc.text);
       if (s.options.stories) s.story_features.push_back(std::move(a.story));
       s.docs.push_back(std::move(info));

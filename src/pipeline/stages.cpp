@@ -191,6 +191,21 @@ Sketcher::Sketcher(const Params& params) : params_(params) {
   impl_ = std::make_unique<Impl>(params);
 }
 
+DocInfo document_info(Document&& doc, const DocumentSketch& sketch) {
+  DocInfo info;
+  info.id = std::move(doc.id);
+  info.title = std::move(doc.title);
+  info.date = std::move(doc.date);
+  info.url = std::move(doc.url);
+  info.source = std::move(doc.source);
+  info.origin = std::move(doc.origin);
+  info.tokens = sketch.tokens;
+  info.shingles = static_cast<uint32_t>(sketch.shingles.size());
+  info.invalid_utf8 = doc.invalid_utf8;
+  info.fingerprint = sketch.fingerprint;
+  return info;
+}
+
 Result<std::unique_ptr<Sketcher>> Sketcher::create(const Params& params) {
   if (Status valid = params.validate(); !valid) return valid;
   return std::make_unique<Sketcher>(params);
