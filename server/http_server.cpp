@@ -518,20 +518,10 @@ void Service::Impl::routes() {
         }
         std::string out;
         JsonWriter w(out);
-        auto root = index.document(f->root);
-        if (!root) {
-          send_status(res, root.status());
-          return;
-        }
-        w.begin_object().field("id", f->id).field("root", f->root).field("root_id", root->info.id);
+        w.begin_object().field("id", f->id).field("root", f->root).field("root_id", f->root_id);
         w.key("members").begin_array();
-        for (uint32_t m : f->members) {
-          auto d = index.document(m);
-          if (!d) {
-            send_status(res, d.status());
-            return;
-          }
-          w.begin_object().field("doc", m).field("id", d->info.id).end_object();
+        for (size_t i = 0; i < f->members.size(); ++i) {
+          w.begin_object().field("doc", f->members[i]).field("id", f->member_ids[i]).end_object();
         }
         w.end_array().end_object();
         send_json(res, 200, out);

@@ -102,7 +102,9 @@ struct LiveQueryResult {
 struct LiveFamily {
   uint32_t id = 0;  ///< smallest member's document number
   uint32_t root = 0;
-  std::vector<uint32_t> members;  ///< ascending
+  std::vector<uint32_t> members;        ///< ascending
+  std::string root_id;                  ///< ids read in the same snapshot (family() only)
+  std::vector<std::string> member_ids;  ///< in the order of members
 };
 
 struct LiveStory {

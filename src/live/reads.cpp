@@ -181,7 +181,10 @@ Result<LiveFamily> LiveIndex::family(uint32_t id) const {
   auto r = impl_->family_record(t, id);
   if (!t.ok()) return t.status();
   if (!r) return Status(StatusCode::kNotFound, "no family " + std::to_string(id));
-  return LiveFamily{id, r->root, std::move(r->members)};
+  LiveFamily f{id, r->root, std::move(r->members), impl_->stored_doc(t, r->root).id, {}};
+  for (uint32_t m : f.members) f.member_ids.push_back(impl_->stored_doc(t, m).id);
+  if (!t.ok()) return t.status();
+  return f;
 }
 
 Result<LiveStats> LiveIndex::stats() const {
