@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   // documents: the build phase posts those from the index's end up to `docs`,
   // the add phase the `add` after them. The request bodies are made before the
   // clock starts: ingest measures the service, not the corpus generator.
-  const uint64_t before = index.stats().documents;
+  const uint64_t before = index.stats()->documents;
   const uint64_t base = std::max<uint64_t>(docs, before);
   kindred::synth::CorpusSpec spec;
   spec.documents = base + add;
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   const double generate_s = std::chrono::duration<double>(Clock::now() - g0).count();
   for (Phase& ph : phases) {
     if (ph.bodies.empty()) continue;
-    const uint64_t at_start = index.stats().documents;
+    const uint64_t at_start = index.stats()->documents;
     std::vector<double> post_ms;
     const auto t0 = Clock::now();
     for (const std::string& body : ph.bodies) {
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
         post_ms[std::min(post_ms.size() - 1, post_ms.size() * 99 / 100)], post_ms.back());
     std::fflush(stdout);
   }
-  const kindred::LiveStats st = index.stats();
+  const kindred::LiveStats st = index.stats().value();
   std::printf("index: %llu documents, %llu links, %llu families, store %.1f MB, %llu bucket runs\n",
               static_cast<unsigned long long>(st.documents),
               static_cast<unsigned long long>(st.links),

@@ -2,10 +2,12 @@
 // (include/kindred/live_index.h) from the command line.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "ingest/batches.h"
 #include "input.h"
 #include "kindred/live_index.h"
 #include "options.h"
@@ -48,26 +50,8 @@ void run_add(const IndexArgs& a) {
   auto index = open_index(cmd, a, false);
   OutputFile rejects;
   uint64_t added = 0, rejected = 0, links = 0;
-  std::optional<std::string> fatal;
-  auto on_reject = [&](Rejection&& r) {
-    ++rejected;
-    if (!a.input.skip_bad) {
-      fatal = r.status.message();
-      return false;
-    }
-    if (rejects.path().empty() && !rejects.open(a.input.rejects)) {
-      fail(cmd, 3, "cannot write rejects: " + rejects.error());
-    }
-    std::string line;
-    report::append_rejection_record(line, r);
-    rejects.write(line);
-    return true;
-  };
-  std::vector<Document> batch;
-  auto flush = [&] {
-    if (batch.empty()) return;
+  auto consume = [&](std::vector<Document>&& batch) {
     auto r = index->add(std::move(batch));
-    batch.clear();
     if (!r) fail(cmd, 3, r.status().message());
     // Committed: acknowledge each document (the crash test relies on this order).
     if (a.ack) {
@@ -82,22 +66,25 @@ void run_add(const IndexArgs& a) {
     for (const LiveAdded& d : r->added) {
       for (const LiveMatch& m : d.matches) links += m.doc < d.doc;
     }
-    for (Rejection& rej : r->rejections) {
-      if (!on_reject(std::move(rej))) break;
-    }
+    return std::move(r->rejections);
   };
-  for (const std::string& path : a.input.paths) {
-    ingest::read_path(
-        path, a.input.read,
-        [&](Document&& d) {
-          batch.push_back(std::move(d));
-          if (batch.size() >= a.commit) flush();
-          return !fatal;
-        },
-        on_reject);
-    if (fatal) break;
+  auto on_reject = [&](Rejection&& r) {  // --skip-bad: to the rejects file
+    ++rejected;
+    if (rejects.path().empty() && !rejects.open(a.input.rejects)) {
+      fail(cmd, 3, "cannot write rejects: " + rejects.error());
+    }
+    std::string line;
+    report::append_rejection_record(line, r);
+    rejects.write(line);
+    return true;
+  };
+  const std::optional<Rejection> stop = ingest::read_in_batches(
+      a.input.paths, a.input.read, {a.commit, a.input.skip_bad}, consume, on_reject);
+  std::optional<std::string> fatal;
+  if (stop) {
+    ++rejected;
+    fatal = stop->status.message();
   }
-  if (!fatal) flush();
   if (!rejects.path().empty() && !rejects.close()) fail(cmd, 3, rejects.error());
   if (!a.quiet) {
     std::fprintf(stderr,
@@ -160,9 +147,16 @@ void run_query(const IndexArgs& a) {
   print(out);
 }
 
+// The index's stats, or the command fails with the Status (exit 3).
+LiveStats stats_of(const char* command, const LiveIndex& index) {
+  auto s = index.stats();
+  if (!s) fail(command, 3, s.status().message());
+  return *s;
+}
+
 void run_stats(const IndexArgs& a) {
   auto index = open_index("index stats", a, true);
-  const LiveStats s = index->stats();
+  const LiveStats s = stats_of("index stats", *index);
   std::string out;
   util::JsonWriter(out)
       .begin_object()
@@ -191,7 +185,7 @@ void run_check(const IndexArgs& a) {
       std::fprintf(stderr, "kindred index check: %s\n", p.c_str());
     fail("index check", 1, std::to_string(problems.size()) + " problems found");
   }
-  const LiveStats s = index->stats();
+  const LiveStats s = stats_of("index check", *index);
   std::fprintf(
       stdout, "ok: %llu documents, %llu links, %llu families, %llu stories\n",
       static_cast<unsigned long long>(s.documents), static_cast<unsigned long long>(s.links),
@@ -256,7 +250,7 @@ void register_index(CLI::App& app) {
     auto ix = open_index("index refresh", *args, false);
     if (Status s = ix->refresh_stories(); !s) fail("index refresh", 3, s.message());
     std::fprintf(stderr, "kindred index refresh: %llu stories\n",
-                 static_cast<unsigned long long>(ix->stats().stories));
+                 static_cast<unsigned long long>(stats_of("index refresh", *ix).stories));
   });
 }
 

@@ -31,6 +31,16 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
   send_json(res, status, out);
 }
 
+// A failed read or write of the index: 404 for what is not there, else 500
+// with the Status (a corrupt record names itself). The server keeps serving.
+void send_status(httplib::Response& res, const Status& s) {
+  if (s.code() == StatusCode::kNotFound) {
+    send_error(res, 404, s.message());
+  } else {
+    send_error(res, 500, s.to_string());
+  }
+}
+
 void write_overlap(JsonWriter& w, const Overlap& o) {
   w.field("jaccard", o.jaccard())
       .field("containment_a_in_b", o.containment_a_in_b())
@@ -102,15 +112,18 @@ std::string iso8601(int64_t t) {
   return buf;
 }
 
-void write_story(JsonWriter& w, const LiveStory& st, const LiveIndex& index, bool account) {
+// A story as LiveIndex read it (members' ids and account texts from the same snapshot).
+void write_story(JsonWriter& w, const LiveStory& st, bool account) {
   w.begin_object()
       .field("id", st.id)
       .field("updated", iso8601(st.updated))
       .field("cohesion", st.cohesion);
   w.key("members").begin_array();
-  for (uint32_t m : st.members) {
-    auto d = index.document(m);
-    w.begin_object().field("doc", m).field("id", d ? d->info.id : std::string()).end_object();
+  for (size_t i = 0; i < st.members.size(); ++i) {
+    w.begin_object()
+        .field("doc", st.members[i])
+        .field("id", i < st.member_ids.size() ? st.member_ids[i] : std::string())
+        .end_object();
   }
   w.end_array();
   w.key("families").begin_array();
@@ -118,11 +131,11 @@ void write_story(JsonWriter& w, const LiveStory& st, const LiveIndex& index, boo
   w.end_array();
   if (account) {
     w.key("account").begin_array();
-    for (const AccountSentence& s : st.account) {
-      auto d = index.document(s.doc, true);
+    for (size_t i = 0; i < st.account.size(); ++i) {
+      const AccountSentence& s = st.account[i];
       w.begin_object().field("doc", s.doc);
-      if (d && s.end <= d->info.text.size() && s.begin <= s.end) {
-        w.field("text", std::string_view(d->info.text).substr(s.begin, s.end - s.begin));
+      if (i < st.account_texts.size() && !st.account_texts[i].empty()) {
+        w.field("text", st.account_texts[i]);
       }
       w.key("sources").begin_array();
       for (uint32_t src : s.sources) w.value(src);
@@ -225,10 +238,15 @@ struct Service::Impl {
 
   void routes();
   void send_matches(httplib::Response& res, const std::string& id, uint32_t n) {
+    auto matches = index.matches(n, true);
+    if (!matches) {
+      send_status(res, matches.status());
+      return;
+    }
     std::string out;
     JsonWriter w(out);
     w.begin_object().field("id", id).field("doc", n);
-    write_matches(w, index.matches(n, true), true);
+    write_matches(w, *matches, true);
     w.end_object();
     send_json(res, 200, out);
   }
@@ -237,8 +255,11 @@ struct Service::Impl {
                          const httplib::ContentReader& read);
   std::optional<uint32_t> doc_of(const std::string& id, httplib::Response& res) {
     auto n = index.find(id);
-    if (!n) send_error(res, 404, "no document with id '" + id + "'");
-    return n;
+    if (!n) {
+      send_status(res, n.status());
+      return std::nullopt;
+    }
+    return *n;
   }
 };
 
@@ -404,13 +425,17 @@ void Service::Impl::routes() {
                                 std::exception_ptr) { send_error(res, 500, "internal error"); });
 
   http.Get("/health", gated([this](const httplib::Request&, httplib::Response& res) {
-             const LiveStats s = index.stats();
+             const auto s = index.stats();
+             if (!s) {
+               send_status(res, s.status());
+               return;
+             }
              std::string out;
              JsonWriter(out)
                  .begin_object()
                  .field("status", "ok")
-                 .field("documents", s.documents)
-                 .field("format_version", s.format_version)
+                 .field("documents", s->documents)
+                 .field("format_version", s->format_version)
                  .end_object();
              send_json(res, 200, out);
            }));
@@ -422,8 +447,13 @@ void Service::Impl::routes() {
                 send_error(res, 500, s.to_string());
                 return;
               }
+              const auto st = index.stats();
+              if (!st) {
+                send_status(res, st.status());
+                return;
+              }
               std::string out;
-              JsonWriter(out).begin_object().field("stories", index.stats().stories).end_object();
+              JsonWriter(out).begin_object().field("stories", st->stories).end_object();
               send_json(res, 200, out);
             }));
   // Document ids are arbitrary strings (they may hold '/', percent-encoded or
@@ -436,22 +466,28 @@ void Service::Impl::routes() {
            }));
   http.Get(R"(/documents/(.+))", gated([this](const httplib::Request& req, httplib::Response& res) {
              const std::string id = req.matches[1];
-             std::optional<uint32_t> n = index.find(id);
+             Result<uint32_t> n = index.find(id);
              constexpr std::string_view kSuffix = "/matches";
-             if (!n && id.size() > kSuffix.size() && id.ends_with(kSuffix)) {
+             if (!n && n.status().code() == StatusCode::kNotFound && id.size() > kSuffix.size() &&
+                 id.ends_with(kSuffix)) {
                const std::string base = id.substr(0, id.size() - kSuffix.size());
-               if (auto m = index.find(base)) {
-                 send_matches(res, base, *m);
+               auto m = index.find(base);
+               if (m || m.status().code() != StatusCode::kNotFound) {
+                 if (m) {
+                   send_matches(res, base, *m);
+                 } else {
+                   send_status(res, m.status());
+                 }
                  return;
                }
              }
              if (!n) {
-               send_error(res, 404, "no document with id '" + id + "'");
+               send_status(res, n.status());
                return;
              }
              auto d = index.document(*n, req.get_param_value("text") != "false");
              if (!d) {
-               send_error(res, 404, "no such document");
+               send_status(res, d.status());
                return;
              }
              const DocInfo& i = d->info;
@@ -477,20 +513,15 @@ void Service::Impl::routes() {
       R"(/families/(\d{1,10}))", gated([this](const httplib::Request& req, httplib::Response& res) {
         auto f = index.family(static_cast<uint32_t>(std::stoull(req.matches[1])));
         if (!f) {
-          send_error(res, 404, "no such family");
+          send_status(res, f.status());
           return;
         }
         std::string out;
         JsonWriter w(out);
-        auto root = index.document(f->root);
-        w.begin_object()
-            .field("id", f->id)
-            .field("root", f->root)
-            .field("root_id", root ? root->info.id : "");
+        w.begin_object().field("id", f->id).field("root", f->root).field("root_id", f->root_id);
         w.key("members").begin_array();
-        for (uint32_t m : f->members) {
-          auto d = index.document(m);
-          w.begin_object().field("doc", m).field("id", d ? d->info.id : std::string()).end_object();
+        for (size_t i = 0; i < f->members.size(); ++i) {
+          w.begin_object().field("doc", f->members[i]).field("id", f->member_ids[i]).end_object();
         }
         w.end_array().end_object();
         send_json(res, 200, out);
@@ -500,7 +531,7 @@ void Service::Impl::routes() {
              const uint32_t id = static_cast<uint32_t>(std::stoull(req.matches[1]));
              auto result = index.story_result(id);
              if (!result) {
-               send_error(res, 404, "no such story");
+               send_status(res, result.status());
                return;
              }
              report::HtmlOptions o;
@@ -513,12 +544,12 @@ void Service::Impl::routes() {
            gated([this](const httplib::Request& req, httplib::Response& res) {
              auto st = index.story(static_cast<uint32_t>(std::stoull(req.matches[1])), true);
              if (!st) {
-               send_error(res, 404, "no such story");
+               send_status(res, st.status());
                return;
              }
              std::string out;
              JsonWriter w(out);
-             write_story(w, *st, index, true);
+             write_story(w, *st, true);
              send_json(res, 200, out);
            }));
   http.Get("/stories", gated([this](const httplib::Request& req, httplib::Response& res) {
@@ -532,11 +563,15 @@ void Service::Impl::routes() {
                }
                since = *t;
              }
+             const auto stories = index.stories_since(since);
+             if (!stories) {
+               send_status(res, stories.status());
+               return;
+             }
              std::string out;
              JsonWriter w(out);
              w.begin_object().key("stories").begin_array();
-             for (const LiveStory& st : index.stories_since(since))
-               write_story(w, st, index, false);
+             for (const LiveStory& st : *stories) write_story(w, st, false);
              w.end_array().end_object();
              send_json(res, 200, out);
            }));

@@ -102,16 +102,20 @@ struct LiveQueryResult {
 struct LiveFamily {
   uint32_t id = 0;  ///< smallest member's document number
   uint32_t root = 0;
-  std::vector<uint32_t> members;  ///< ascending
+  std::vector<uint32_t> members;        ///< ascending
+  std::string root_id;                  ///< ids read in the same snapshot (family() only)
+  std::vector<std::string> member_ids;  ///< in the order of members
 };
 
 struct LiveStory {
-  uint32_t id = 0;                       ///< smallest member's document number
-  std::vector<uint32_t> members;         ///< ascending
-  std::vector<uint32_t> families;        ///< family ids of members
-  double cohesion = 0;                   ///< from the last refresh; 0 for a provisional story
-  int64_t updated = 0;                   ///< Unix seconds of the last change of its membership
-  std::vector<AccountSentence> account;  ///< merged account (story()/with_account only)
+  uint32_t id = 0;                         ///< smallest member's document number
+  std::vector<uint32_t> members;           ///< ascending
+  std::vector<uint32_t> families;          ///< family ids of members
+  double cohesion = 0;                     ///< from the last refresh; 0 for a provisional story
+  int64_t updated = 0;                     ///< Unix seconds of the last change of its membership
+  std::vector<std::string> member_ids;     ///< ids of members, in the order of members
+  std::vector<AccountSentence> account;    ///< merged account (story()/with_account only)
+  std::vector<std::string> account_texts;  ///< per account sentence: its text
 };
 
 struct LiveStats {
@@ -148,25 +152,30 @@ class LiveIndex {
   // Recomputes every story exactly as a batch scan of the stored documents would.
   Status refresh_stories();
 
-  std::optional<uint32_t> find(const std::string& id) const;
-  std::optional<LiveDocument> document(uint32_t doc, bool with_text = false) const;
-  std::vector<LiveMatch> matches(uint32_t doc, bool with_passages) const;
-  std::optional<LiveFamily> family(uint32_t id) const;
-  std::optional<LiveStory> story(uint32_t id, bool with_account) const;
-  std::vector<LiveStory> stories_since(int64_t unix_seconds) const;  ///< without accounts
-  LiveStats stats() const;
+  // Reads: each answer comes from one read snapshot. Absent things are a
+  // kNotFound Status; a store record that is missing, truncated or malformed
+  // is a kCorrupt Status naming it (the process never aborts on what it reads).
+  Result<uint32_t> find(const std::string& id) const;
+  Result<LiveDocument> document(uint32_t doc, bool with_text = false) const;
+  // Links of a document (none for a document not stored).
+  Result<std::vector<LiveMatch>> matches(uint32_t doc, bool with_passages) const;
+  Result<LiveFamily> family(uint32_t id) const;
+  Result<LiveStory> story(uint32_t id, bool with_account) const;
+  Result<std::vector<LiveStory>> stories_since(int64_t unix_seconds) const;  ///< no accounts
+  Result<LiveStats> stats() const;
   // One story as a small ScanResult (its documents renumbered from 0, texts,
   // links, passages, provenance, families, the story with its account), for
-  // report::html_report. nullopt when there is no such story.
-  std::optional<ScanResult> story_result(uint32_t id) const;
+  // report::html_report.
+  Result<ScanResult> story_result(uint32_t id) const;
   // Everything stored as one ScanResult (documents by number, links sorted,
   // families and stories numbered as a batch scan numbers them); no texts.
-  ScanResult snapshot() const;
+  Result<ScanResult> snapshot() const;
 
   // Consistency check: every document complete, its band keys in their
   // buckets, links symmetric and equal to an exact re-verification and to the
   // candidate rule, families equal to a recomputation, counts consistent.
-  // Returns the problems found (empty: consistent), at most `max_problems`.
+  // Returns the problems found (empty: consistent), at most `max_problems`;
+  // corrupt records are problems, not failures.
   std::vector<std::string> check(size_t max_problems = 100) const;
 
  private:

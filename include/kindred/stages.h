@@ -53,7 +53,10 @@ struct DocumentSketch {
 // tokenize -> shingle_set -> one-permutation MinHash -> band keys, as Scanner::add() does.
 class Sketcher {
  public:
-  explicit Sketcher(const Params& params);  // params must be valid; an invalid set aborts
+  // The Status of params.validate() when they are not valid.
+  static Result<std::unique_ptr<Sketcher>> create(const Params& params);
+  explicit Sketcher(
+      const Params& params);  // params must be valid (an invalid set aborts): use create()
   ~Sketcher();
   Sketcher(const Sketcher&) = delete;
   Sketcher& operator=(const Sketcher&) = delete;
@@ -74,6 +77,11 @@ DocumentSketch sketch_document(const Document& doc, const Params& params);
 // Sketches of `docs` in order, computed on `threads` threads (0 = all cores).
 std::vector<DocumentSketch> sketch_documents(std::span<const Document> docs, const Params& params,
                                              unsigned threads = 0);
+
+// What a result keeps of an accepted document (DocInfo): its metadata, moved
+// out of `doc` (its text stays there), and the counts of its sketch. The
+// batch scan and the live index both make it here.
+DocInfo document_info(Document&& doc, const DocumentSketch& sketch);
 
 // The Status Scanner::add() rejects a document with when it has no words, or an
 // id seen before (the earlier document is kept).
@@ -151,16 +159,30 @@ std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
 // be present (a shuffle on (band, key) guarantees it). The pairs are those
 // candidates::candidate_pairs() proposes for these buckets (all pairs up to
 // max_bucket members, a star and a chain beyond); sorted, distinct.
-std::vector<std::pair<uint64_t, uint64_t>> bucket_pairs(std::span<const uint32_t> bands,
-                                                        std::span<const uint32_t> keys,
-                                                        std::span<const uint64_t> docs,
-                                                        uint32_t max_bucket,
-                                                        uint64_t* capped_buckets = nullptr);
+// Columns of different lengths are a kInvalidArgument Status.
+Result<std::vector<std::pair<uint64_t, uint64_t>>> bucket_pairs(std::span<const uint32_t> bands,
+                                                                std::span<const uint32_t> keys,
+                                                                std::span<const uint64_t> docs,
+                                                                uint32_t max_bucket,
+                                                                uint64_t* capped_buckets = nullptr);
 
-// Exact verification of one candidate pair, as Scanner::finish() does it: the
-// link between a and b (with a = 0, b = 1) or nullopt when they are not linked.
-std::optional<Link> verify_pair(const DocumentSketch& a, const DocumentSketch& b,
-                                const Params& params);
+// What verification reads of a document: its token count and fingerprint
+// (equal for the same text) and its shingle set (sorted, distinct).
+struct SketchView {
+  uint32_t tokens = 0;
+  uint64_t fingerprint = 0;
+  std::span<const uint64_t> shingles;
+  SketchView(uint32_t t, uint64_t f, std::span<const uint64_t> s)
+      : tokens(t), fingerprint(f), shingles(s) {}
+  SketchView(const DocumentSketch& s)  // NOLINT: implicit by design
+      : tokens(s.tokens), fingerprint(s.fingerprint), shingles(s.shingles) {}
+};
+// Exact verification of one candidate pair, the rule every front end applies
+// (the batch scan, the live index, Dask): the exact overlap of the shingle
+// sets and classify(), "the same text" meaning equal fingerprints and token
+// counts. The link between a and b (with a = 0, b = 1) or nullopt when they
+// are not linked.
+std::optional<Link> verify_pair(SketchView a, SketchView b, const Params& params);
 
 // A link between documents named by keys (a < b).
 struct KeyedLink {
@@ -170,13 +192,15 @@ struct KeyedLink {
 };
 
 // verify_pair() of (left[left_index[i]], right[right_index[i]]) for every i;
-// returns the linked ones, their i in `which` (may be null).
-std::vector<KeyedLink> verify_pairs(std::span<const DocumentSketch> left,
-                                    std::span<const uint64_t> left_keys,
-                                    std::span<const DocumentSketch> right,
-                                    std::span<const uint64_t> right_keys,
-                                    std::span<const uint32_t> left_index,
-                                    std::span<const uint32_t> right_index, const Params& params);
+// returns the linked ones. Columns of different lengths or an index out of
+// range are a kInvalidArgument Status; invalid params too.
+Result<std::vector<KeyedLink>> verify_pairs(std::span<const DocumentSketch> left,
+                                            std::span<const uint64_t> left_keys,
+                                            std::span<const DocumentSketch> right,
+                                            std::span<const uint64_t> right_keys,
+                                            std::span<const uint32_t> left_index,
+                                            std::span<const uint32_t> right_index,
+                                            const Params& params);
 
 // ---------------------------------------------------------------------------
 // Families
@@ -196,8 +220,9 @@ struct FamilyDoc {
 // Scanner's root preference as copy_families() weights (higher = preferred):
 // the earliest dated document, then the most shingles, then the first in input
 // order. `time[i]` is parse_iso8601 of document i's date; i orders ties.
-std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
-                                   std::span<const uint32_t> shingles);
+// Columns of different lengths are a kInvalidArgument Status.
+Result<std::vector<uint32_t>> root_weights(std::span<const std::optional<int64_t>> time,
+                                           std::span<const uint32_t> shingles);
 
 // cluster::copy_families() over `links`, documents named by keys, with
 // Scanner's root preference (root_weights()); `docs` describes every document
@@ -205,10 +230,11 @@ std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
 // and families never span two, so when `links` holds every link of each
 // component it touches, the families are exactly those of a run over all
 // links. Families come ordered by smallest member; `withheld` (may be null)
-// counts the links the guard kept apart.
-std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
-                                             std::span<const FamilyDoc> docs,
-                                             uint64_t* withheld = nullptr);
+// counts the links the guard kept apart. A document listed twice, a link to a
+// document not listed or a link without a < b is a kInvalidArgument Status.
+Result<std::vector<KeyedFamily>> families_from_links(std::span<const KeyedLink> links,
+                                                     std::span<const FamilyDoc> docs,
+                                                     uint64_t* withheld = nullptr);
 
 // ---------------------------------------------------------------------------
 // Output records (report/jsonl.h), for documents named by their ids
@@ -216,11 +242,13 @@ std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
 // One `link` record per link; family[i] is the family both ends belong to, or -1.
 // With the documents' dates (as given; one per link, or none), each link is
 // followed by its `provenance` record, decided as the Scanner decides it: a
-// link's `a` is the document that came first in the input.
-void append_link_records(std::string& out, std::span<const KeyedLink> links,
-                         std::span<const std::string> a_ids, std::span<const std::string> b_ids,
-                         std::span<const int64_t> family, std::span<const std::string> a_dates = {},
-                         std::span<const std::string> b_dates = {});
+// link's `a` is the document that came first in the input. Columns of
+// different lengths are a kInvalidArgument Status (nothing is appended).
+Status append_link_records(std::string& out, std::span<const KeyedLink> links,
+                           std::span<const std::string> a_ids, std::span<const std::string> b_ids,
+                           std::span<const int64_t> family,
+                           std::span<const std::string> a_dates = {},
+                           std::span<const std::string> b_dates = {});
 // The `passage` records of a link between documents a_id and b_id: the
 // passages align_texts() finds in their texts, as Scanner aligns them.
 void append_passage_records(std::string& out, const std::string& a_id, const std::string& b_id,
@@ -238,7 +266,9 @@ void append_summary_record(std::string& out, const ScanStats& stats,
 struct InputScan {
   ScanResult result;
   std::vector<Rejection> rejections;  ///< every record left out (with skip_bad), else at most one
-  Status error;                       ///< without skip_bad: the rejection that stopped the run
+  /// Without skip_bad: the rejection that stopped the run (the last of
+  /// `rejections`); or invalid params (then no rejection).
+  Status error;
   uint64_t files = 0, files_skipped = 0;
 };
 

@@ -19,7 +19,7 @@ enum class StatusCode {
   kNotFound,         // a path or record that does not exist
   kDataError,        // malformed input: bad JSON, missing field, empty document
   kIoError,          // the OS refused a read or write
-  kCorrupt,          // truncated or corrupt compressed stream
+  kCorrupt,          // truncated or corrupt compressed stream, or a corrupt record of a live index
   kDuplicate,        // a document id seen before
   kTooLarge,         // a document or line over the configured limit
   kCancelled,        // the caller asked to stop

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "candidates/bucket_rule.h"
 #include "util/sort_hashes.h"
 
 namespace kindred::candidates {
@@ -14,19 +15,10 @@ namespace {
 
 void emit_bucket(const uint64_t* first, size_t m, uint32_t max_bucket, std::vector<uint64_t>& out,
                  CandidateStats& stats) {
-  if (m <= max_bucket) {
-    for (size_t i = 0; i < m; ++i) {
-      for (size_t j = i + 1; j < m; ++j) {
-        out.push_back(pack_pair(pair_second(first[i]), pair_second(first[j])));
-      }
-    }
-    return;
-  }
-  ++stats.capped_buckets;
-  for (size_t i = 1; i < m; ++i) {
-    out.push_back(pack_pair(pair_second(first[0]), pair_second(first[i])));
-    if (i + 1 < m) out.push_back(pack_pair(pair_second(first[i]), pair_second(first[i + 1])));
-  }
+  if (!proposes_all_pairs(m, max_bucket)) ++stats.capped_buckets;
+  for_each_bucket_pair(m, max_bucket, [&](size_t i, size_t j) {
+    out.push_back(pack_pair(pair_second(first[i]), pair_second(first[j])));
+  });
 }
 
 }  // namespace

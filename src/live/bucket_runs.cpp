@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/check.h"
 #include "live/store.h"
 #include "util/hash.h"
 
@@ -28,11 +27,14 @@ uint64_t bucket_hash(uint64_t bk) {
   return util::mix64(bk + 0x9e3779b97f4a7c15ull);
 }
 
-std::vector<RunInfo> read_runs(MDB_txn* t, MDB_dbi meta) {
+std::vector<RunInfo> read_runs(Txn& t, MDB_dbi meta) {
   std::vector<RunInfo> out;
   auto v = get(t, meta, val("runs"));
   if (!v) return out;
-  KINDRED_CHECK(v->mv_size % 12 == 0, "bad runs record in the index");
+  if (v->mv_size % 12 != 0) {
+    t.corrupt("the list of bucket runs has " + std::to_string(v->mv_size) + " bytes");
+    return out;
+  }
   const char* p = static_cast<const char*>(v->mv_data);
   for (size_t i = 0; i < v->mv_size / 12; ++i) {
     out.push_back({load<uint32_t>(p + 12 * i), load<uint32_t>(p + 12 * i + 4),
@@ -41,12 +43,11 @@ std::vector<RunInfo> read_runs(MDB_txn* t, MDB_dbi meta) {
   return out;
 }
 
-uint32_t read_next_run(MDB_txn* t, MDB_dbi meta) {
-  auto v = get(t, meta, val("next_run"));
-  return v ? load<uint32_t>(v->mv_data) : 0;
+uint32_t read_next_run(Txn& t, MDB_dbi meta) {
+  return get_pod<uint32_t>(t, meta, val("next_run"), "the next run id").value_or(0);
 }
 
-Status write_runs(MDB_txn* t, MDB_dbi meta, const std::vector<RunInfo>& runs, uint32_t next_run) {
+Status write_runs(Txn& t, MDB_dbi meta, const std::vector<RunInfo>& runs, uint32_t next_run) {
   std::vector<uint32_t> flat;
   for (const RunInfo& r : runs) flat.insert(flat.end(), {r.id, r.lo, r.hi});
   if (Status s = put(t, meta, val("runs"), val(flat.data(), flat.size() * 4)); !s) return s;
@@ -83,7 +84,7 @@ RunRecords make_run(std::span<const BucketPosting> sorted) {
   return r;
 }
 
-Status write_run(MDB_txn* t, MDB_dbi buckets, uint32_t id, const RunRecords& records) {
+Status write_run(Txn& t, MDB_dbi buckets, uint32_t id, const RunRecords& records) {
   Cursor c(t, buckets);
   auto append = [&](uint32_t slot, const void* data, size_t n) {
     const uint64_t k = table_key(id, slot);
@@ -98,13 +99,18 @@ Status write_run(MDB_txn* t, MDB_dbi buckets, uint32_t id, const RunRecords& rec
   return append(kFilterSlot, records.filter.data(), records.filter.size() * 8);
 }
 
-void read_run(MDB_txn* t, MDB_dbi buckets, uint32_t id, std::vector<BucketPosting>& out) {
+void read_run(Txn& t, MDB_dbi buckets, uint32_t id, std::vector<BucketPosting>& out) {
   Cursor c(t, buckets);
   uint64_t k0 = table_key(id, 0);
   MDB_val k = val_of(k0), v;
   for (bool ok = c.op(k, v, MDB_SET_RANGE); ok; ok = c.op(k, v, MDB_NEXT)) {
     const uint64_t key = load<uint64_t>(k.mv_data);
     if ((key >> 32) != id || static_cast<uint32_t>(key) >= kFenceSlot) break;
+    if (v.mv_size % 12 != 0) {
+      t.corrupt("block " + std::to_string(static_cast<uint32_t>(key)) + " of bucket run " +
+                std::to_string(id) + " has " + std::to_string(v.mv_size) + " bytes");
+      break;
+    }
     const char* p = static_cast<const char*>(v.mv_data);
     for (size_t i = 0; i < v.mv_size / 12; ++i) {
       out.push_back({RunView::key_at(p, i), RunView::doc_at(p, i)});
@@ -112,7 +118,7 @@ void read_run(MDB_txn* t, MDB_dbi buckets, uint32_t id, std::vector<BucketPostin
   }
 }
 
-Status delete_run(MDB_txn* t, MDB_dbi buckets, uint32_t id) {
+Status delete_run(Txn& t, MDB_dbi buckets, uint32_t id) {
   std::vector<uint64_t> keys;
   {
     Cursor c(t, buckets);
@@ -130,7 +136,7 @@ Status delete_run(MDB_txn* t, MDB_dbi buckets, uint32_t id) {
   return Status::ok();
 }
 
-std::vector<uint32_t> stored_run_ids(MDB_txn* t, MDB_dbi buckets) {
+std::vector<uint32_t> stored_run_ids(Txn& t, MDB_dbi buckets) {
   std::vector<uint32_t> out;
   Cursor c(t, buckets);
   MDB_val k, v;
@@ -145,15 +151,21 @@ std::vector<uint32_t> stored_run_ids(MDB_txn* t, MDB_dbi buckets) {
   return out;
 }
 
-RunView::RunView(MDB_txn* t, MDB_dbi buckets, const RunInfo& info)
-    : t_(t), dbi_(buckets), info_(info) {
+RunView::RunView(Txn& t, MDB_dbi buckets, const RunInfo& info)
+    : t_(&t), dbi_(buckets), info_(info) {
   auto f = get(t, buckets, val_of(table_key(info.id, kFenceSlot)));
   auto b = get(t, buckets, val_of(table_key(info.id, kFilterSlot)));
-  if (!f || !b || b->mv_size < 8) return;
-  fences_ = {static_cast<const char*>(f->mv_data), f->mv_size};
-  filter_ = static_cast<const char*>(b->mv_data) + 8;
-  filter_blocks_ = load<uint64_t>(b->mv_data);
-  valid_ = b->mv_size == 8 + filter_blocks_ * 64 && fences_.size() % 8 == 0;
+  if (f && b && b->mv_size >= 8 && f->mv_size % 8 == 0) {
+    const uint64_t blocks = load<uint64_t>(b->mv_data);
+    if (blocks > 0 && blocks <= (b->mv_size - 8) / 64 && b->mv_size == 8 + blocks * 64) {
+      fences_ = {static_cast<const char*>(f->mv_data), f->mv_size};
+      filter_ = static_cast<const char*>(b->mv_data) + 8;
+      filter_blocks_ = blocks;
+      valid_ = true;
+      return;
+    }
+  }
+  t.corrupt("bucket run " + std::to_string(info.id) + ": fences or filter missing or malformed");
 }
 
 uint64_t RunView::key_at(const char* p, size_t i) {
@@ -197,8 +209,12 @@ std::pair<size_t, size_t> RunView::block_range(uint64_t bk) const {
 }
 
 std::span<const char> RunView::block(uint32_t b) const {
-  auto v = get(t_, dbi_, val_of(table_key(info_.id, b)));
-  KINDRED_CHECK(v.has_value() && v->mv_size % 12 == 0, "bucket run block missing in the index");
+  auto v = get(*t_, dbi_, val_of(table_key(info_.id, b)));
+  if (!v || v->mv_size % 12 != 0) {
+    t_->corrupt("block " + std::to_string(b) + " of bucket run " + std::to_string(info_.id) +
+                " is missing or malformed");
+    return {};
+  }
   return {static_cast<const char*>(v->mv_data), v->mv_size};
 }
 

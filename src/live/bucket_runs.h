@@ -41,6 +41,8 @@
 
 namespace kindred::live {
 
+class Txn;
+
 using BucketPosting = std::pair<uint64_t, uint32_t>;  // (bucket key, document)
 
 inline constexpr uint32_t kRunBlock = 4096;  ///< postings per block
@@ -56,9 +58,10 @@ struct RunInfo {
 };
 
 // The "runs" record of meta (absent: none) and the next run id ("next_run").
-std::vector<RunInfo> read_runs(MDB_txn* t, MDB_dbi meta);
-uint32_t read_next_run(MDB_txn* t, MDB_dbi meta);
-Status write_runs(MDB_txn* t, MDB_dbi meta, const std::vector<RunInfo>& runs, uint32_t next_run);
+// A malformed record fails the transaction (live/store.h) and reads as none.
+std::vector<RunInfo> read_runs(Txn& t, MDB_dbi meta);
+uint32_t read_next_run(Txn& t, MDB_dbi meta);
+Status write_runs(Txn& t, MDB_dbi meta, const std::vector<RunInfo>& runs, uint32_t next_run);
 
 // A run's records, made from its sorted postings (no transaction needed), and
 // written as run `id` (greater than every run in the table).
@@ -67,23 +70,25 @@ struct RunRecords {
   std::vector<uint64_t> fences, filter;
 };
 RunRecords make_run(std::span<const BucketPosting> sorted);
-Status write_run(MDB_txn* t, MDB_dbi buckets, uint32_t id, const RunRecords& records);
-inline Status write_run(MDB_txn* t, MDB_dbi buckets, uint32_t id,
+Status write_run(Txn& t, MDB_dbi buckets, uint32_t id, const RunRecords& records);
+inline Status write_run(Txn& t, MDB_dbi buckets, uint32_t id,
                         std::span<const BucketPosting> sorted) {
   return write_run(t, buckets, id, make_run(sorted));
 }
 // Appends every posting of run `id` to out, in order.
-void read_run(MDB_txn* t, MDB_dbi buckets, uint32_t id, std::vector<BucketPosting>& out);
+void read_run(Txn& t, MDB_dbi buckets, uint32_t id, std::vector<BucketPosting>& out);
 // Deletes every record of run `id`.
-Status delete_run(MDB_txn* t, MDB_dbi buckets, uint32_t id);
+Status delete_run(Txn& t, MDB_dbi buckets, uint32_t id);
 // The run ids that have records in the table (for `check`).
-std::vector<uint32_t> stored_run_ids(MDB_txn* t, MDB_dbi buckets);
+std::vector<uint32_t> stored_run_ids(Txn& t, MDB_dbi buckets);
 
 // One run as seen from a transaction (pointers into the map, valid while the
-// transaction lives and does not write the `buckets` table).
+// transaction lives and does not write the `buckets` table). A run whose
+// fences, filter or blocks are missing or malformed fails the transaction
+// (live/store.h) and reads as empty; valid() says whether it was whole.
 class RunView {
  public:
-  RunView(MDB_txn* t, MDB_dbi buckets, const RunInfo& info);
+  RunView(Txn& t, MDB_dbi buckets, const RunInfo& info);
   const RunInfo& info() const { return info_; }
   bool valid() const { return valid_; }
   size_t blocks() const { return fences_.size() / 8; }
@@ -109,7 +114,7 @@ class RunView {
   std::pair<size_t, size_t> block_range(uint64_t bk) const;
   uint64_t fence(size_t i) const;
 
-  MDB_txn* t_;
+  Txn* t_;
   MDB_dbi dbi_;
   RunInfo info_;
   bool valid_ = false;

@@ -3,8 +3,6 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/check.h"
-
 namespace kindred::live {
 
 Status lmdb_status(int rc, const std::string& what) {
@@ -76,45 +74,69 @@ Txn::~Txn() {
   if (txn_) mdb_txn_abort(txn_);
 }
 
+void Txn::fail(Status s) {
+  if (status_.is_ok()) status_ = std::move(s);
+}
+
+void Txn::corrupt(const std::string& what) {
+  fail(Status(StatusCode::kCorrupt, "corrupt index: " + what));
+}
+
 Status Txn::commit() {
-  KINDRED_CHECK(txn_ != nullptr, "commit of a failed transaction");
+  if (!status_.is_ok() || txn_ == nullptr) {
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+    txn_ = nullptr;
+    return status_.is_ok() ? Status(StatusCode::kIoError, "commit of a finished transaction")
+                           : status_;
+  }
   const int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;
   return lmdb_status(rc, "commit failed");
 }
 
-std::optional<MDB_val> get(MDB_txn* txn, MDB_dbi dbi, MDB_val key) {
+std::optional<MDB_val> get(Txn& txn, MDB_dbi dbi, MDB_val key) {
+  if (txn.get() == nullptr) return std::nullopt;
   MDB_val data;
-  const int rc = mdb_get(txn, dbi, &key, &data);
+  const int rc = mdb_get(txn.get(), dbi, &key, &data);
   if (rc == MDB_NOTFOUND) return std::nullopt;
-  KINDRED_CHECK(rc == 0, mdb_strerror(rc));
+  if (rc != 0) {
+    txn.fail(lmdb_status(rc, "cannot read the index"));
+    return std::nullopt;
+  }
   return data;
 }
 
-Status put(MDB_txn* txn, MDB_dbi dbi, MDB_val key, MDB_val data, unsigned flags) {
-  return lmdb_status(mdb_put(txn, dbi, &key, &data, flags), "write failed");
+Status put(Txn& txn, MDB_dbi dbi, MDB_val key, MDB_val data, unsigned flags) {
+  return lmdb_status(mdb_put(txn.get(), dbi, &key, &data, flags), "write failed");
 }
 
-Status del(MDB_txn* txn, MDB_dbi dbi, MDB_val key, const MDB_val* data) {
+Status del(Txn& txn, MDB_dbi dbi, MDB_val key, const MDB_val* data) {
   MDB_val d = data ? *data : MDB_val{0, nullptr};
-  const int rc = mdb_del(txn, dbi, &key, data ? &d : nullptr);
+  const int rc = mdb_del(txn.get(), dbi, &key, data ? &d : nullptr);
   if (rc == MDB_NOTFOUND) return Status::ok();
   return lmdb_status(rc, "delete failed");
 }
 
-Cursor::Cursor(MDB_txn* txn, MDB_dbi dbi) {
-  const int rc = mdb_cursor_open(txn, dbi, &c_);
-  KINDRED_CHECK(rc == 0, mdb_strerror(rc));
+Cursor::Cursor(Txn& txn, MDB_dbi dbi) : txn_(txn) {
+  const int rc = txn.get() ? mdb_cursor_open(txn.get(), dbi, &c_) : EINVAL;
+  if (rc != 0) {
+    c_ = nullptr;
+    txn.fail(lmdb_status(rc, "cannot open a cursor on the index"));
+  }
 }
 
 Cursor::~Cursor() {
-  mdb_cursor_close(c_);
+  if (c_) mdb_cursor_close(c_);
 }
 
 bool Cursor::op(MDB_val& key, MDB_val& data, MDB_cursor_op o) {
+  if (c_ == nullptr) return false;
   const int rc = mdb_cursor_get(c_, &key, &data, o);
   if (rc == MDB_NOTFOUND) return false;
-  KINDRED_CHECK(rc == 0, mdb_strerror(rc));
+  if (rc != 0) {
+    txn_.fail(lmdb_status(rc, "cannot read the index"));
+    return false;
+  }
   return true;
 }
 

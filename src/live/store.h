@@ -25,6 +25,12 @@
 // and durably (copy-on-write B+trees, fsync on commit), so a killed writer
 // leaves the last committed state.
 //
+// Corrupt data: every read goes through a Txn, and a record that is missing,
+// truncated or malformed (or an LMDB error) is recorded on the Txn as its
+// first failure (Txn::fail) while the read returns an empty value. An answer is
+// computed to its end and then refused with Txn::status(); a write transaction
+// that read something corrupt never commits. Nothing read from disk aborts.
+//
 // Thread-safety: Env is shared; a Txn belongs to one thread at a time
 // (MDB_NOTLS lets read transactions move between threads of a pool).
 #pragma once
@@ -38,6 +44,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kindred/status.h"
 
@@ -65,7 +72,8 @@ class Env {
   Dbs dbs_;
 };
 
-// A transaction, aborted on destruction unless committed.
+// A transaction, aborted on destruction unless committed. status() is the
+// failure to begin it or the first failed read (see above).
 class Txn {
  public:
   Txn(const Env& env, bool write);
@@ -73,7 +81,13 @@ class Txn {
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
   const Status& status() const { return status_; }
+  bool ok() const { return status_.is_ok(); }
   MDB_txn* get() const { return txn_; }
+  // Records a failure (the first one is kept).
+  void fail(Status s);
+  // A record of the store that is missing or malformed: a kCorrupt failure.
+  void corrupt(const std::string& what);
+  // Commits; refused (and aborted) when a read failed.
   Status commit();
 
  private:
@@ -98,6 +112,14 @@ template <typename T>
 std::span<const T> span_of(const MDB_val& v) {
   return {static_cast<const T*>(v.mv_data), v.mv_size / sizeof(T)};
 }
+// Values in LMDB are only 2-byte aligned; copies when an array is not aligned for T.
+template <typename T>
+std::span<const T> aligned(const MDB_val& v, std::vector<T>& scratch) {
+  if (reinterpret_cast<uintptr_t>(v.mv_data) % alignof(T) == 0) return span_of<T>(v);
+  scratch.resize(v.mv_size / sizeof(T));
+  std::memcpy(scratch.data(), v.mv_data, scratch.size() * sizeof(T));
+  return scratch;
+}
 template <typename T>
 T load(const void* p) {
   T t;
@@ -105,25 +127,42 @@ T load(const void* p) {
   return t;
 }
 
-// mdb_get; nullopt when absent (other errors abort: they mean a broken store or bug).
-std::optional<MDB_val> get(MDB_txn* txn, MDB_dbi dbi, MDB_val key);
+// mdb_get; nullopt when absent (another error fails the transaction, and is nullopt too).
+std::optional<MDB_val> get(Txn& txn, MDB_dbi dbi, MDB_val key);
+// A fixed-size value (a count, a document number): nullopt when absent; a
+// value of another size fails the transaction as corrupt (`what` names it).
+template <typename T>
+std::optional<T> get_pod(Txn& txn, MDB_dbi dbi, MDB_val key, const char* what);
 // mdb_put / mdb_del; MDB_MAP_FULL and friends come back as a Status.
-Status put(MDB_txn* txn, MDB_dbi dbi, MDB_val key, MDB_val data, unsigned flags = 0);
-Status del(MDB_txn* txn, MDB_dbi dbi, MDB_val key, const MDB_val* data = nullptr);
+Status put(Txn& txn, MDB_dbi dbi, MDB_val key, MDB_val data, unsigned flags = 0);
+Status del(Txn& txn, MDB_dbi dbi, MDB_val key, const MDB_val* data = nullptr);
 
-// A cursor closed on destruction.
+// A cursor closed on destruction; errors fail its transaction.
 class Cursor {
  public:
-  Cursor(MDB_txn* txn, MDB_dbi dbi);
+  Cursor(Txn& txn, MDB_dbi dbi);
   ~Cursor();
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
   MDB_cursor* get() const { return c_; }
-  // mdb_cursor_get; false at the end / not found.
+  // mdb_cursor_get; false at the end / not found / on an error.
   bool op(MDB_val& key, MDB_val& data, MDB_cursor_op op);
 
  private:
+  Txn& txn_;
   MDB_cursor* c_ = nullptr;
 };
+
+template <typename T>
+std::optional<T> get_pod(Txn& txn, MDB_dbi dbi, MDB_val key, const char* what) {
+  auto v = get(txn, dbi, key);
+  if (!v) return std::nullopt;
+  if (v->mv_size != sizeof(T)) {
+    txn.corrupt(std::string(what) + " has " + std::to_string(v->mv_size) + " bytes, expected " +
+                std::to_string(sizeof(T)));
+    return std::nullopt;
+  }
+  return load<T>(v->mv_data);
+}
 
 }  // namespace kindred::live

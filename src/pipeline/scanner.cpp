@@ -31,6 +31,8 @@
 #include "cluster/families.h"
 #include "cluster/provenance.h"
 #include "core/check.h"
+#include "core/links.h"
+#include "core/threads.h"
 #include "index/band_table.h"
 #include "index/shingle_store.h"
 #include "index/text_store.h"
@@ -41,6 +43,7 @@
 #include "story/features.h"
 #include "story/quotations.h"
 #include "story/stories.h"
+#include "story/story_params.h"
 #include "util/date.h"
 #include "util/id_set.h"
 
@@ -53,11 +56,7 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-unsigned resolve_threads(unsigned requested) {
-  if (requested > 0) return requested;
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? hw : 1;
-}
+using core::resolve_threads;
 
 // What add() computes for one document before it is accepted or rejected.
 struct Analysis {
@@ -193,17 +192,7 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
       s.stats.bytes += doc.text.size();
       s.stats.tokens += sk.tokens;
       s.stats.invalid_utf8 += doc.invalid_utf8;
-      DocInfo info;
-      info.id = std::move(doc.id);
-      info.title = std::move(doc.title);
-      info.date = std::move(doc.date);
-      info.url = std::move(doc.url);
-      info.source = std::move(doc.source);
-      info.origin = std::move(doc.origin);
-      info.tokens = sk.tokens;
-      info.shingles = static_cast<uint32_t>(sk.shingles.size());
-      info.invalid_utf8 = doc.invalid_utf8;
-      info.fingerprint = sk.fingerprint;
+      DocInfo info = document_info(std::move(doc), sk);
       if (s.texts) s.texts->append(doc.text);
       if (s.options.stories) s.story_features.push_back(std::move(a.story));
       s.docs.push_back(std::move(info));
@@ -273,10 +262,11 @@ ScanResult Scanner::finish() {
           set_a = store.view(a, buf.a);
           current = a;
         }
-        const Overlap o = align::overlap(set_a, store.view(b, buf.b));
-        const bool same_text =
-            s.docs[a].fingerprint == s.docs[b].fingerprint && s.docs[a].tokens == s.docs[b].tokens;
-        if (auto rel = classify(o, same_text, s.params)) out.push_back({a, b, *rel, o});
+        const SketchView va{s.docs[a].tokens, s.docs[a].fingerprint, set_a};
+        const SketchView vb{s.docs[b].tokens, s.docs[b].fingerprint, store.view(b, buf.b)};
+        if (auto link = verify_pair(va, vb, s.params)) {
+          out.push_back({a, b, link->relation, link->overlap});
+        }
       }
       const uint64_t done = verified.fetch_add(r.size()) + r.size();
       // Progress is reported from whichever worker crosses the mark; sinks must be thread-safe.
@@ -298,8 +288,7 @@ ScanResult Scanner::finish() {
   }
   ScanResult result;
   for (auto& v : found) result.links.insert(result.links.end(), v.begin(), v.end());
-  std::sort(result.links.begin(), result.links.end(),
-            [](const Link& x, const Link& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  core::sort_links(result.links);
   s.stats.links = result.links.size();
   s.stats.seconds_verify = seconds_since(t);
   if (progress) progress->update("verify", pairs.size(), pairs.size());
@@ -359,10 +348,7 @@ ScanResult Scanner::finish() {
 
 void Scanner::find_stories(ScanResult& result) {
   Impl& s = *impl_;
-  story::StoryParams sp;
-  sp.link = s.params.story_link;
-  sp.cohesion = s.params.story_cohesion;
-  sp.time_window_days = s.params.story_window_days;
+  const story::StoryParams sp = story::story_params(s.params);
   const story::StoryStats stats(s.story_features);
   const auto loop = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
     s.arena.execute([&] {
@@ -447,8 +433,8 @@ Comparison compare_texts(std::string_view a, std::string_view b, const Params& p
   c.relation = classify(c.overlap, c.same_text, params);
   const story::StoryFeatures fa = story::extract_features(a, ta, "");
   const story::StoryFeatures fb = story::extract_features(b, tb, "");
-  story::StoryParams sp;
-  sp.time_window_days = params.story_window_days;
+  // Only the time window enters a similarity (link and cohesion group stories).
+  const story::StoryParams sp = story::story_params(params);
   const double copy =
       c.relation ? std::max(c.overlap.containment_a_in_b(), c.overlap.containment_b_in_a()) : 0.0;
   const story::StoryEvidence e = story::story_similarity(fa, fb, story::StoryStats(), sp, copy);

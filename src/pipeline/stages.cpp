@@ -21,7 +21,10 @@
 #include "cluster/families.h"
 #include "cluster/provenance.h"
 #include "core/check.h"
+#include "core/links.h"
+#include "core/threads.h"
 #include "index/band_table.h"
+#include "ingest/batches.h"
 #include "ingest/byte_stream.h"
 #include "ingest/jsonl_reader.h"
 #include "ingest/line_reader.h"
@@ -39,11 +42,7 @@ namespace kindred {
 
 namespace {
 
-unsigned resolve_threads(unsigned requested) {
-  if (requested > 0) return requested;
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? hw : 1;
-}
+using core::resolve_threads;
 
 // Runs body(i) for i in [0, n) on `threads` threads (1: on the caller's thread).
 template <typename Body>
@@ -188,8 +187,28 @@ struct Sketcher::Impl {
 
 Sketcher::Sketcher(const Params& params) : params_(params) {
   const Status valid = params.validate();
-  KINDRED_CHECK(valid.is_ok(), valid.message().c_str());
+  KINDRED_CHECK(valid.is_ok(), valid.message().c_str());  // documented: use create()
   impl_ = std::make_unique<Impl>(params);
+}
+
+DocInfo document_info(Document&& doc, const DocumentSketch& sketch) {
+  DocInfo info;
+  info.id = std::move(doc.id);
+  info.title = std::move(doc.title);
+  info.date = std::move(doc.date);
+  info.url = std::move(doc.url);
+  info.source = std::move(doc.source);
+  info.origin = std::move(doc.origin);
+  info.tokens = sketch.tokens;
+  info.shingles = static_cast<uint32_t>(sketch.shingles.size());
+  info.invalid_utf8 = doc.invalid_utf8;
+  info.fingerprint = sketch.fingerprint;
+  return info;
+}
+
+Result<std::unique_ptr<Sketcher>> Sketcher::create(const Params& params) {
+  if (Status valid = params.validate(); !valid) return valid;
+  return std::make_unique<Sketcher>(params);
 }
 
 Sketcher::~Sketcher() = default;
@@ -374,13 +393,14 @@ std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
 // ---------------------------------------------------------------------------
 // Candidates and verification
 
-std::vector<std::pair<uint64_t, uint64_t>> bucket_pairs(std::span<const uint32_t> bands,
-                                                        std::span<const uint32_t> keys,
-                                                        std::span<const uint64_t> docs,
-                                                        uint32_t max_bucket,
-                                                        uint64_t* capped_buckets) {
-  KINDRED_CHECK(bands.size() == keys.size() && keys.size() == docs.size(),
-                "bucket entries of different lengths");
+Result<std::vector<std::pair<uint64_t, uint64_t>>> bucket_pairs(std::span<const uint32_t> bands,
+                                                                std::span<const uint32_t> keys,
+                                                                std::span<const uint64_t> docs,
+                                                                uint32_t max_bucket,
+                                                                uint64_t* capped_buckets) {
+  if (bands.size() != keys.size() || keys.size() != docs.size()) {
+    return Status(StatusCode::kInvalidArgument, "bucket columns of different lengths");
+  }
   std::vector<uint32_t> order(docs.size());
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
@@ -415,27 +435,34 @@ std::vector<std::pair<uint64_t, uint64_t>> bucket_pairs(std::span<const uint32_t
   return out;
 }
 
-std::optional<Link> verify_pair(const DocumentSketch& a, const DocumentSketch& b,
-                                const Params& params) {
+std::optional<Link> verify_pair(SketchView a, SketchView b, const Params& params) {
   const Overlap o = align::overlap(a.shingles, b.shingles);
   const bool same_text = a.fingerprint == b.fingerprint && a.tokens == b.tokens;
   if (auto rel = classify(o, same_text, params)) return Link{0, 1, *rel, o};
   return std::nullopt;
 }
 
-std::vector<KeyedLink> verify_pairs(std::span<const DocumentSketch> left,
-                                    std::span<const uint64_t> left_keys,
-                                    std::span<const DocumentSketch> right,
-                                    std::span<const uint64_t> right_keys,
-                                    std::span<const uint32_t> left_index,
-                                    std::span<const uint32_t> right_index, const Params& params) {
-  KINDRED_CHECK(left.size() == left_keys.size() && right.size() == right_keys.size(),
-                "sketches and keys of different lengths");
-  KINDRED_CHECK(left_index.size() == right_index.size(), "pair indices of different lengths");
+Result<std::vector<KeyedLink>> verify_pairs(std::span<const DocumentSketch> left,
+                                            std::span<const uint64_t> left_keys,
+                                            std::span<const DocumentSketch> right,
+                                            std::span<const uint64_t> right_keys,
+                                            std::span<const uint32_t> left_index,
+                                            std::span<const uint32_t> right_index,
+                                            const Params& params) {
+  if (Status valid = params.validate(); !valid) return valid;
+  if (left.size() != left_keys.size() || right.size() != right_keys.size() ||
+      left_index.size() != right_index.size()) {
+    return Status(StatusCode::kInvalidArgument, "sketches, keys and pair indices do not match");
+  }
+  for (size_t i = 0; i < left_index.size(); ++i) {
+    if (left_index[i] >= left.size() || right_index[i] >= right.size()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "pair " + std::to_string(i) + ": index out of range");
+    }
+  }
   std::vector<KeyedLink> out;
   for (size_t i = 0; i < left_index.size(); ++i) {
     uint32_t x = left_index[i], y = right_index[i];
-    KINDRED_CHECK(x < left.size() && y < right.size(), "pair index out of range");
     const DocumentSketch* a = &left[x];
     const DocumentSketch* b = &right[y];
     uint64_t ka = left_keys[x], kb = right_keys[y];
@@ -450,13 +477,17 @@ std::vector<KeyedLink> verify_pairs(std::span<const DocumentSketch> left,
 // ---------------------------------------------------------------------------
 // Families
 
-std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
-                                   std::span<const uint32_t> shingles) {
+Result<std::vector<uint32_t>> root_weights(std::span<const std::optional<int64_t>> time,
+                                           std::span<const uint32_t> shingles) {
+  if (time.size() != shingles.size()) {
+    return Status(StatusCode::kInvalidArgument, "root weight columns of different lengths");
+  }
   return cluster::root_weights(time, shingles);
 }
 
-std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
-                                             std::span<const FamilyDoc> docs, uint64_t* withheld) {
+Result<std::vector<KeyedFamily>> families_from_links(std::span<const KeyedLink> links,
+                                                     std::span<const FamilyDoc> docs,
+                                                     uint64_t* withheld) {
   // Dense indices in key order, which is the input order.
   std::vector<uint32_t> by_key(docs.size());
   std::iota(by_key.begin(), by_key.end(), 0u);
@@ -470,27 +501,37 @@ std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
     keys[i] = d.key;
     time[i] = util::parse_iso8601(d.date);
     shingles[i] = d.shingles;
-    KINDRED_CHECK(i == 0 || keys[i - 1] < keys[i], "families_from_links: a document twice");
+    if (i > 0 && keys[i - 1] == keys[i]) {
+      return Status(StatusCode::kInvalidArgument,
+                    "document " + std::to_string(keys[i]) + " listed twice");
+    }
   }
-  auto index_of = [&](uint64_t key) {
+  auto index_of = [&](uint64_t key) -> std::optional<uint32_t> {
     const auto it = std::lower_bound(keys.begin(), keys.end(), key);
-    KINDRED_CHECK(it != keys.end() && *it == key, "families_from_links: a link to no document");
+    if (it == keys.end() || *it != key) return std::nullopt;
     return static_cast<uint32_t>(it - keys.begin());
   };
   // Scanner's links are sorted by (a, b), which orders ties of the strongest-first sort.
   std::vector<Link> local;
   local.reserve(links.size());
   for (const KeyedLink& l : links) {
-    const uint32_t a = index_of(l.a), b = index_of(l.b);
-    KINDRED_CHECK(a < b, "a keyed link must have a < b");
-    local.push_back({a, b, l.relation, l.overlap});
+    const auto a = index_of(l.a), b = index_of(l.b);
+    if (!a || !b) {
+      return Status(StatusCode::kInvalidArgument, "link " + std::to_string(l.a) + "-" +
+                                                      std::to_string(l.b) +
+                                                      " names a document not listed");
+    }
+    if (l.a >= l.b) {
+      return Status(StatusCode::kInvalidArgument,
+                    "link " + std::to_string(l.a) + "-" + std::to_string(l.b) + " needs a < b");
+    }
+    local.push_back({*a, *b, l.relation, l.overlap});
   }
-  std::sort(local.begin(), local.end(),
-            [](const Link& x, const Link& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  core::sort_links(local);
   std::vector<int32_t> family_of;
   cluster::FamilyStats stats;
   const std::vector<Family> families =
-      cluster::copy_families(local, root_weights(time, shingles), family_of, &stats);
+      cluster::copy_families(local, cluster::root_weights(time, shingles), family_of, &stats);
   std::vector<KeyedFamily> out(families.size());
   for (size_t f = 0; f < families.size(); ++f) {
     out[f].root = keys[families[f].root];
@@ -504,17 +545,16 @@ std::vector<KeyedFamily> families_from_links(std::span<const KeyedLink> links,
 // ---------------------------------------------------------------------------
 // Output records
 
-void append_link_records(std::string& out, std::span<const KeyedLink> links,
-                         std::span<const std::string> a_ids, std::span<const std::string> b_ids,
-                         std::span<const int64_t> family, std::span<const std::string> a_dates,
-                         std::span<const std::string> b_dates) {
-  KINDRED_CHECK(
-      a_ids.size() == links.size() && b_ids.size() == links.size() && family.size() == links.size(),
-      "link record columns of different lengths");
+Status append_link_records(std::string& out, std::span<const KeyedLink> links,
+                           std::span<const std::string> a_ids, std::span<const std::string> b_ids,
+                           std::span<const int64_t> family, std::span<const std::string> a_dates,
+                           std::span<const std::string> b_dates) {
   const bool with_provenance = !a_dates.empty() || !b_dates.empty();
-  KINDRED_CHECK(
-      !with_provenance || (a_dates.size() == links.size() && b_dates.size() == links.size()),
-      "link record dates of a different length");
+  if (a_ids.size() != links.size() || b_ids.size() != links.size() ||
+      family.size() != links.size() ||
+      (with_provenance && (a_dates.size() != links.size() || b_dates.size() != links.size()))) {
+    return Status(StatusCode::kInvalidArgument, "link record columns of different lengths");
+  }
   ScanResult r;  // the two documents of one link at a time
   r.docs.resize(2);
   for (size_t i = 0; i < links.size(); ++i) {
@@ -530,6 +570,7 @@ void append_link_records(std::string& out, std::span<const KeyedLink> links,
       report::append_provenance_record(out, 0, r);
     }
   }
+  return Status::ok();
 }
 
 void append_passage_records(std::string& out, const std::string& a_id, const std::string& b_id,
@@ -578,37 +619,20 @@ InputScan scan_paths(std::span<const std::string> paths, const Params& params,
                      const ScanOptions& options, const ingest::ReadOptions& read, bool skip_bad,
                      size_t batch_size) {
   InputScan out;
-  Scanner scanner(params, options);
-  std::optional<Rejection> fatal;  // without skip_bad the first bad record ends the run
-  auto on_reject = [&](Rejection&& r) {
-    if (!skip_bad) {
-      fatal = std::move(r);
-      return false;
-    }
-    out.rejections.push_back(std::move(r));
-    return true;
-  };
-  std::vector<Document> batch;
-  auto flush = [&] {
-    for (Rejection& r : scanner.add(std::move(batch))) {
-      if (!on_reject(std::move(r))) break;
-    }
-    batch.clear();
-  };
-  ingest::ReadStats stats;
-  for (const std::string& path : paths) {
-    ingest::read_path(
-        path, read,
-        [&](Document&& d) {
-          batch.push_back(std::move(d));
-          if (batch.size() < batch_size) return true;
-          flush();
-          return !fatal;
-        },
-        on_reject, &stats);
-    if (fatal) break;
+  if (Status valid = params.validate(); !valid) {
+    out.error = valid;
+    return out;
   }
-  if (!fatal) flush();
+  Scanner scanner(params, options);
+  ingest::ReadStats stats;
+  std::optional<Rejection> fatal = ingest::read_in_batches(
+      paths, read, {batch_size, skip_bad},
+      [&](std::vector<Document>&& batch) { return scanner.add(std::move(batch)); },
+      [&](Rejection&& r) {
+        out.rejections.push_back(std::move(r));
+        return true;
+      },
+      &stats);
   out.files = stats.files;
   out.files_skipped = stats.files_skipped;
   if (fatal) {
@@ -623,6 +647,10 @@ InputScan scan_paths(std::span<const std::string> paths, const Params& params,
 InputScan scan_documents(std::vector<Document> documents, const Params& params,
                          const ScanOptions& options, bool skip_bad) {
   InputScan out;
+  if (Status valid = params.validate(); !valid) {
+    out.error = valid;
+    return out;
+  }
   Scanner scanner(params, options);
   for (Rejection& r : scanner.add(std::move(documents))) {
     out.rejections.push_back(std::move(r));

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <lmdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <simdjson.h>
@@ -108,7 +109,10 @@ class ServerTest : public ::testing::Test {
   void start_with(server::ServerOptions o) {
     auto ix = LiveIndex::create((dir.path() / "ix").string(), Params{});
     ASSERT_TRUE(ix.has_value());
-    index = std::move(*ix);
+    serve(std::move(*ix), o);
+  }
+  void serve(std::unique_ptr<LiveIndex> ix, server::ServerOptions o = {}) {
+    index = std::move(ix);
     o.port = 0;
     service = std::make_unique<server::Service>(*index, o);
     ASSERT_TRUE(service->bind());
@@ -192,6 +196,72 @@ TEST_F(ServerTest, AddGetMatchesFamilyStory) {
   EXPECT_EQ(client->Get("/nowhere")->status, 404);
 }
 
+// Writes `value` as the record of document `doc` in table `table` of the
+// LMDB store in `dir`, behind the index's back.
+void overwrite_record(const std::filesystem::path& dir, const char* table, uint32_t doc,
+                      std::string_view value) {
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 16);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi dbi = 0;
+  ASSERT_EQ(mdb_dbi_open(txn, table, MDB_INTEGERKEY, &dbi), 0);
+  MDB_val k{sizeof doc, &doc}, v{value.size(), const_cast<char*>(value.data())};
+  ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+// A corrupt record of a copy of a store: the requests that read it get a 500
+// naming it, and the server goes on serving everything else.
+TEST_F(ServerTest, CorruptRecordIsA500AndTheServerKeepsServing) {
+  const auto original = dir.path() / "original", copy = dir.path() / "copy";
+  {
+    auto ix = LiveIndex::create(original.string(), Params{});
+    ASSERT_TRUE(ix.has_value()) << ix.status().to_string();
+    std::vector<Document> docs(3);
+    docs[0].id = "a";
+    docs[0].text = kText;
+    docs[1].id = "b";
+    docs[1].text = kText + " A spokesman declined to comment.";
+    docs[2].id = "c";
+    docs[2].text = "Completely different words about a football match and its score.";
+    ASSERT_TRUE((*ix)->add(docs).has_value());
+  }
+  std::filesystem::create_directories(copy);
+  std::filesystem::copy(original, copy, std::filesystem::copy_options::recursive);
+  overwrite_record(copy, "docs", 1, "\x01\x02truncated");  // document "b"
+  auto ix = LiveIndex::open(copy.string());
+  ASSERT_TRUE(ix.has_value()) << ix.status().to_string();
+  serve(std::move(*ix));
+
+  auto r = client->Get("/documents/b");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500) << r->body;
+  const std::string error(std::string_view(parse(r->body)["error"]));
+  EXPECT_NE(error.find("corrupt index"), std::string::npos) << error;
+  EXPECT_NE(error.find("document 1"), std::string::npos) << error;
+  // "a" links to "b": its matches read b's record.
+  EXPECT_EQ(client->Get("/matches/a")->status, 500);
+  // Everything that does not read the record is served as before.
+  r = client->Get("/documents/a");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(std::string_view(parse(r->body)["text"]), kText);
+  EXPECT_EQ(client->Get("/documents/c")->status, 200);
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  EXPECT_EQ(client->Get("/documents/zzz")->status, 404);
+  // An add that would read the corrupt record is refused whole and stores nothing.
+  r = client->Post("/documents", doc_json("d", kText + " Ferries were delayed."),
+                   "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500) << r->body;
+  EXPECT_EQ(client->Get("/documents/d")->status, 404);
+  EXPECT_EQ(client->Get("/documents/c")->status, 200);
+}
+
 // Ids are arbitrary strings: one ending in "/matches" is still its own
 // document, and matches have a route that cannot collide with any id.
 TEST_F(ServerTest, IdsEndingInMatchesDoNotCollideWithTheMatchesRoute) {
@@ -240,10 +310,10 @@ TEST_F(ServerTest, BadRequestsAreRejectedAndStoreNothing) {
   EXPECT_EQ(client->Post("/documents", doc_json("huge", std::string(8000, 'a')), "application/json")
                 ->status,
             413);
-  EXPECT_EQ(index->stats().documents, 0u);
+  EXPECT_EQ(index->stats()->documents, 0u);
   ASSERT_EQ(client->Post("/documents", doc_json("ok", kText), "application/json")->status, 200);
   EXPECT_EQ(client->Post("/documents", doc_json("ok", kText), "application/json")->status, 409);
-  EXPECT_EQ(index->stats().documents, 1u);
+  EXPECT_EQ(index->stats()->documents, 1u);
   EXPECT_TRUE(index->check().empty());
 }
 
@@ -279,7 +349,7 @@ TEST_F(ServerTest, ParallelRequests) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(index->stats().documents, 90u);
+  EXPECT_EQ(index->stats()->documents, 90u);
   EXPECT_EQ(index->check(), std::vector<std::string>{});
 }
 
@@ -345,7 +415,7 @@ TEST_F(ServerTest, ChunkedBodiesRespectMaxBody) {
     const std::string answer = c.read_all(closed);
     EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 300);
   }
-  EXPECT_EQ(index->stats().documents, 0u);
+  EXPECT_EQ(index->stats()->documents, 0u);
   // Small chunked documents are still welcome.
   const std::string body = doc_json("small", kText);
   RawClient c(service->port());
@@ -356,7 +426,7 @@ TEST_F(ServerTest, ChunkedBodiesRespectMaxBody) {
   bool closed = false;
   const std::string answer = c.read_all(closed);
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer.substr(0, 300);
-  EXPECT_EQ(index->stats().documents, 1u);
+  EXPECT_EQ(index->stats()->documents, 1u);
 }
 
 // Keeps sending one header byte at a time to each of its connections, never
@@ -452,7 +522,7 @@ TEST_F(ServerTest, SlowAndIdleConnectionsAreTimedOut) {
   }
   // And the server still answers.
   EXPECT_EQ(client->Get("/health")->status, 200);
-  EXPECT_EQ(index->stats().documents, 0u);
+  EXPECT_EQ(index->stats()->documents, 0u);
 }
 
 // Past --max-connections a connection is answered 503 and closed; once one
@@ -540,7 +610,7 @@ TEST_F(ServerTest, RawRequestsInMemory) {
   out = service->serve_bytes("POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                              std::to_string(doc.size()) + "\r\n\r\n" + doc);
   EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out.substr(0, 200);
-  EXPECT_EQ(index->stats().documents, 1u);
+  EXPECT_EQ(index->stats()->documents, 1u);
 }
 
 }  // namespace

@@ -75,17 +75,17 @@ TEST(LiveBucketRuns, LookupsMatchNaiveBucketsAcrossBlocksAndMerges) {
   const auto a = make_postings(0, 3000, rng), b = make_postings(3000, 5200, rng);
   {
     Txn t(**env, true);
-    ASSERT_TRUE(write_run(t.get(), d.buckets, 0, a).is_ok());
-    ASSERT_TRUE(write_run(t.get(), d.buckets, 1, b).is_ok());
-    ASSERT_TRUE(write_runs(t.get(), d.meta, {{0, 0, 3000}, {1, 3000, 5200}}, 2).is_ok());
+    ASSERT_TRUE(write_run(t, d.buckets, 0, a).is_ok());
+    ASSERT_TRUE(write_run(t, d.buckets, 1, b).is_ok());
+    ASSERT_TRUE(write_runs(t, d.meta, {{0, 0, 3000}, {1, 3000, 5200}}, 2).is_ok());
     ASSERT_TRUE(t.commit().is_ok());
   }
   {
     Txn t(**env, false);
-    const auto runs = read_runs(t.get(), d.meta);
+    const auto runs = read_runs(t, d.meta);
     ASSERT_EQ(runs, (std::vector<RunInfo>{{0, 0, 3000}, {1, 3000, 5200}}));
-    EXPECT_EQ(read_next_run(t.get(), d.meta), 2u);
-    const RunView va(t.get(), d.buckets, runs[0]), vb(t.get(), d.buckets, runs[1]);
+    EXPECT_EQ(read_next_run(t, d.meta), 2u);
+    const RunView va(t, d.buckets, runs[0]), vb(t, d.buckets, runs[1]);
     ASSERT_TRUE(va.valid() && vb.valid());
     EXPECT_GT(va.blocks(), 2u);
     expect_same(va, a, rng);
@@ -95,15 +95,15 @@ TEST(LiveBucketRuns, LookupsMatchNaiveBucketsAcrossBlocksAndMerges) {
   std::vector<BucketPosting> merged;
   {
     Txn t(**env, true);
-    read_run(t.get(), d.buckets, 0, merged);
+    read_run(t, d.buckets, 0, merged);
     ASSERT_EQ(merged, a);
     const auto middle = static_cast<std::ptrdiff_t>(merged.size());
-    read_run(t.get(), d.buckets, 1, merged);
+    read_run(t, d.buckets, 1, merged);
     std::inplace_merge(merged.begin(), merged.begin() + middle, merged.end());
-    ASSERT_TRUE(delete_run(t.get(), d.buckets, 0).is_ok());
-    ASSERT_TRUE(delete_run(t.get(), d.buckets, 1).is_ok());
-    ASSERT_TRUE(write_run(t.get(), d.buckets, 2, merged).is_ok());
-    ASSERT_TRUE(write_runs(t.get(), d.meta, {{2, 0, 5200}}, 3).is_ok());
+    ASSERT_TRUE(delete_run(t, d.buckets, 0).is_ok());
+    ASSERT_TRUE(delete_run(t, d.buckets, 1).is_ok());
+    ASSERT_TRUE(write_run(t, d.buckets, 2, merged).is_ok());
+    ASSERT_TRUE(write_runs(t, d.meta, {{2, 0, 5200}}, 3).is_ok());
     ASSERT_TRUE(t.commit().is_ok());
   }
   std::vector<BucketPosting> all = a;
@@ -111,8 +111,8 @@ TEST(LiveBucketRuns, LookupsMatchNaiveBucketsAcrossBlocksAndMerges) {
   std::sort(all.begin(), all.end());
   EXPECT_EQ(merged, all);
   Txn t(**env, false);
-  EXPECT_EQ(stored_run_ids(t.get(), d.buckets), std::vector<uint32_t>{2});
-  const RunView v(t.get(), d.buckets, {2, 0, 5200});
+  EXPECT_EQ(stored_run_ids(t, d.buckets), std::vector<uint32_t>{2});
+  const RunView v(t, d.buckets, {2, 0, 5200});
   expect_same(v, all, rng);
 }
 

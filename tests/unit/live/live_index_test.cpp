@@ -130,12 +130,12 @@ uint64_t expect_equivalent(const std::vector<Document>& docs, const Params& para
       if (!index) return 0;
     }
   }
-  EXPECT_EQ((*index)->stats().buckets, uint64_t{docs.size()} * params.bands);
+  EXPECT_EQ((*index)->stats()->buckets, uint64_t{docs.size()} * params.bands);
   if (options.merge_documents < docs.size()) {
-    EXPECT_GE((*index)->stats().buckets_merged, options.merge_documents);
+    EXPECT_GE((*index)->stats()->buckets_merged, options.merge_documents);
   }
   const ScanResult batch_result = batch_scan(docs, params);
-  const ScanResult live = (*index)->snapshot();
+  const ScanResult live = (*index)->snapshot().value();
   EXPECT_EQ(live.docs.size(), batch_result.docs.size());
   EXPECT_EQ(links_of(live), links_of(batch_result));
   EXPECT_EQ(families_of(live), families_of(batch_result));
@@ -149,7 +149,7 @@ uint64_t expect_equivalent(const std::vector<Document>& docs, const Params& para
   std::printf("stories before refresh: %zu of %zu batch stories identical (%zu provisional)\n",
               same, want.size(), before.size());
   EXPECT_TRUE((*index)->refresh_stories().is_ok());
-  const ScanResult refreshed = (*index)->snapshot();
+  const ScanResult refreshed = (*index)->snapshot().value();
   EXPECT_EQ(stories_of(refreshed), want);
   EXPECT_EQ((*index)->check(), std::vector<std::string>{});
   return batch_result.stats.capped_buckets;
@@ -200,7 +200,7 @@ TEST(LiveIndex, MergedBucketRunsEqualBatchScan) {
                                docs.begin() + static_cast<long>(std::min(docs.size(), i + 23)));
     ASSERT_TRUE((*index)->add(std::move(part)).has_value());
   }
-  const LiveStats st = (*index)->stats();
+  const LiveStats st = (*index)->stats().value();
   // Delta merges every 40 documents or a quarter of the merged ones: dozens of
   // runs written, a binary counter of them left.
   EXPECT_GT(st.buckets_merged, 2000u);
@@ -263,7 +263,7 @@ TEST(LiveIndex, RejectsDuplicatesAndEmptyDocuments) {
   ASSERT_EQ(r->rejections.size(), 2u);
   EXPECT_EQ(r->rejections[0].status.code(), StatusCode::kDuplicate);
   EXPECT_EQ(r->rejections[1].status.code(), StatusCode::kDataError);
-  EXPECT_EQ((*index)->stats().documents, 1u);
+  EXPECT_EQ((*index)->stats()->documents, 1u);
 }
 
 TEST(LiveIndex, PersistsAcrossReopenAndQueries) {
@@ -281,7 +281,7 @@ TEST(LiveIndex, PersistsAcrossReopenAndQueries) {
   auto doc = (*index)->document(*n, true);
   ASSERT_TRUE(doc.has_value());
   EXPECT_FALSE(doc->info.text.empty());
-  const auto stored = (*index)->matches(*n, true);
+  const auto stored = (*index)->matches(*n, true).value();
   ASSERT_FALSE(stored.empty());
   EXPECT_FALSE(stored.front().passages.empty());
   // A query with the same text finds the document itself as an exact copy.
@@ -294,7 +294,7 @@ TEST(LiveIndex, PersistsAcrossReopenAndQueries) {
   for (const LiveMatch& m : r->matches)
     self |= m.id == "strike/abridged.txt" && m.relation == Relation::kExact;
   EXPECT_TRUE(self);
-  EXPECT_EQ((*index)->stats().documents, docs.size());  // the query stored nothing
+  EXPECT_EQ((*index)->stats()->documents, docs.size());  // the query stored nothing
   // A second create on the same directory is refused.
   EXPECT_FALSE(LiveIndex::create(dir.path.string(), Params{}).has_value());
 }
@@ -315,7 +315,7 @@ TEST(LiveIndex, OpensTheCheckedInFormat2Store) {
   EXPECT_EQ((*index)->check(), std::vector<std::string>{});
   const std::vector<Document> docs = example_documents();
   const ScanResult batch_result = batch_scan(docs, Params{});
-  const ScanResult stored = (*index)->snapshot();
+  const ScanResult stored = (*index)->snapshot().value();
   EXPECT_EQ(stored.docs.size(), docs.size());
   EXPECT_FALSE(links_of(batch_result).empty());
   EXPECT_EQ(links_of(stored), links_of(batch_result));
@@ -323,7 +323,7 @@ TEST(LiveIndex, OpensTheCheckedInFormat2Store) {
   // The store predates the text_bytes counter: stats() sums the texts.
   uint64_t text_bytes = 0;
   for (const Document& d : docs) text_bytes += d.text.size();
-  EXPECT_EQ((*index)->stats().text_bytes, text_bytes);
+  EXPECT_EQ((*index)->stats()->text_bytes, text_bytes);
   // New documents: an exact copy of a stored text, under a new id, links to it.
   const auto n = (*index)->find("strike/abridged.txt");
   ASSERT_TRUE(n.has_value());
@@ -340,8 +340,109 @@ TEST(LiveIndex, OpensTheCheckedInFormat2Store) {
     found |= m.id == "strike/abridged.txt" && m.relation == Relation::kExact;
   EXPECT_TRUE(found);
   // The add started the counter from the texts already stored.
-  EXPECT_EQ((*index)->stats().text_bytes, text_bytes + copy.text.size());
+  EXPECT_EQ((*index)->stats()->text_bytes, text_bytes + copy.text.size());
   EXPECT_EQ((*index)->check(), std::vector<std::string>{});
+}
+
+// Writes `value` under `key` in table `table` of the store in `dir`, behind
+// the index's back (integer keys for every table but meta and ids).
+void overwrite(const std::filesystem::path& dir, const char* table, std::string_view key,
+               std::string_view value) {
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 16);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi dbi = 0;
+  const bool named = std::string_view(table) == "meta" || std::string_view(table) == "ids";
+  ASSERT_EQ(mdb_dbi_open(txn, table, named ? 0 : MDB_INTEGERKEY, &dbi), 0);
+  MDB_val k{key.size(), const_cast<char*>(key.data())};
+  MDB_val v{value.size(), const_cast<char*>(value.data())};
+  ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+std::string doc_key(uint32_t n) {
+  return std::string(reinterpret_cast<const char*>(&n), sizeof n);
+}
+
+// Every kind of record, corrupted in a copy of a store: the calls that read
+// it return a kCorrupt Status naming it (never an abort), the others still
+// answer, check() lists a problem, and an add that reads it stores nothing.
+TEST(LiveIndex, CorruptRecordsAreStatusesNotAborts) {
+  TempDir original;
+  std::vector<Document> docs = example_documents();
+  {
+    auto index = LiveIndex::create(original.path.string(), Params{});
+    ASSERT_TRUE(index.has_value());
+    ASSERT_TRUE((*index)->add(docs).has_value());
+  }
+  uint32_t linked = 0, family = 0, story = 0;
+  {
+    auto index = LiveIndex::open(original.path.string());
+    ASSERT_TRUE(index.has_value());
+    const ScanResult snap = (*index)->snapshot().value();
+    ASSERT_FALSE(snap.links.empty());
+    linked = snap.links.front().b;
+    family = snap.families.front().members.front();
+    story = snap.stories.front().members.front();
+  }
+  struct Case {
+    const char* table;
+    std::string key, value;
+    std::string message;  // in the Status
+  };
+  const std::vector<Case> cases = {
+      {"docs", doc_key(linked), "short", "document " + std::to_string(linked)},
+      {"shingles", doc_key(linked), "1234567", "shingles of document"},
+      {"bandkeys", doc_key(linked), "123", "band keys of document"},
+      {"families", doc_key(family), "xy", "family " + std::to_string(family)},
+      {"stories", doc_key(story), std::string(16, '\0'), "story " + std::to_string(story)},
+      {"family", doc_key(linked), "x", "assignment"},
+      {"meta", "next_doc", "xy", "document count"},
+      {"meta", "runs", "12345", "bucket runs"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.table) + " " + c.message);
+    TempDir dir;
+    std::filesystem::create_directories(dir.path);
+    std::filesystem::copy(original.path, dir.path, std::filesystem::copy_options::recursive);
+    overwrite(dir.path, c.table, c.key, c.value);
+    auto index = LiveIndex::open(dir.path.string());
+    ASSERT_TRUE(index.has_value()) << index.status().to_string();
+    LiveIndex& ix = **index;
+    // Each read either answers or fails as corrupt; at least one of them fails.
+    std::vector<Status> failures;
+    auto note = [&](const Status& s) {
+      if (s.is_ok() || s.code() == StatusCode::kNotFound) return;
+      EXPECT_EQ(s.code(), StatusCode::kCorrupt) << s.to_string();
+      EXPECT_NE(s.message().find("corrupt index"), std::string::npos) << s.message();
+      failures.push_back(s);
+    };
+    note(ix.snapshot().status());
+    note(ix.stats().status());
+    note(ix.document(linked).status());
+    note(ix.matches(linked, false).status());
+    note(ix.family(family).status());
+    note(ix.story(story, true).status());
+    note(ix.story_result(story).status());
+    note(ix.stories_since(0).status());
+    Document probe = docs[linked];
+    probe.id = "probe";
+    note(ix.query(probe).status());
+    ASSERT_FALSE(failures.empty());
+    bool named = false;
+    for (const Status& s : failures) named |= s.message().find(c.message) != std::string::npos;
+    EXPECT_TRUE(named) << failures.front().message();
+    EXPECT_FALSE(ix.check().empty());
+    // An add that reads the corrupt record is refused whole.
+    auto added = ix.add({probe});
+    if (!added) {
+      note(added.status());
+      EXPECT_EQ(ix.find("probe").status().code(), StatusCode::kNotFound);
+    }
+  }
 }
 
 TEST(LiveIndex, RefusesOtherFormatVersion) {
