@@ -122,7 +122,14 @@ void condense_a(std::vector<ReuseSpan>& out, size_t words_b, const ReuseParams& 
     }
     const uint32_t a_words = out[r - 1].a_end - out[k].a_begin;
     const uint32_t b_words = out[r - 1].b_end - out[k].b_begin;
-    if (r - k < 2 || double(b_words) < p.rewrite.summary_ratio * double(a_words) ||
+    // The summary's other side must not take in a passage outside it (passages
+    // never overlap on either side).
+    bool takes_in = false;
+    for (size_t x = 0; x < out.size() && !takes_in; ++x) {
+      takes_in = (x < k || x >= r) &&
+                 clipped(out[x].b_begin, out[x].b_end, out[k].b_begin, out[r - 1].b_end) > 0;
+    }
+    if (r - k < 2 || takes_in || double(b_words) < p.rewrite.summary_ratio * double(a_words) ||
         double(b_words) < p.rewrite.summary_cover * double(words_b)) {
       for (; k < r; ++k) merged.push_back(std::move(out[k]));
       continue;

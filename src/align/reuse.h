@@ -17,7 +17,8 @@
 //     region condensing a text sentence by sentence, which the rewrite
 //     aligner's own summary test (seeds alone) can miss, would otherwise be
 //     reported as a string of fragments (PAN 2013 summary granularity 1.24).
-//     Verbatim passages join none (a copy is not a condensation).
+//     Verbatim passages join none (a copy is not a condensation), and the
+//     summary's other side may take in no passage outside it.
 // The rewrite aligner runs only when the exact passages leave at least
 // `rewrite.min_words` words outside them in both texts: a rewritten passage
 // needs that many words on each side, so where one text is (nearly) all

@@ -715,6 +715,12 @@ TEST(FindReuse, PassagesOfACompactRegionReachingAcrossAWholeTextAreOneSummary) {
     ReuseParams apart;
     apart.condense_gap = 0;
     fragmented_without += find_reuse(a.text, a.tokens, b.text, b.tokens, apart).size() > 1;
+    for (size_t x = 0; x < spans.size(); ++x) {  // disjoint on both sides, summaries included
+      for (size_t y = 0; y < x; ++y) {
+        EXPECT_TRUE(spans[y].a_end <= spans[x].a_begin || spans[x].a_end <= spans[y].a_begin);
+        EXPECT_TRUE(spans[y].b_end <= spans[x].b_begin || spans[x].b_end <= spans[y].b_begin);
+      }
+    }
     if (spans.size() != 1 || spans[0].kind != PassageKind::kSummary) continue;
     if (spans[0].a_end - spans[0].a_begin >= spans[0].b_end - spans[0].b_begin) continue;
     ++summaries;  // a condensing b, as planted
