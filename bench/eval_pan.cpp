@@ -273,6 +273,8 @@ int main(int argc, char** argv) {
         r.summary_ratio = v;
       else if (name == "absorb")
         params.absorb = v;
+      else if (name == "condense_gap")
+        params.condense_gap = static_cast<uint32_t>(v);
       else {
         std::fprintf(stderr, "unknown parameter %s\n", name.c_str());
         return 2;

@@ -93,7 +93,10 @@ class Scanner {
 };
 
 // The reused passages of two texts, with byte offsets into each, sorted by
-// their start in `a` (see src/align/passages.h for the method).
+// their start in `a`: verbatim and edited (word for word, src/align/passages.h),
+// rewritten and summary (sentence level, src/align/rewrite.h), joined as
+// src/align/reuse.h says. Scan's links carry these; for copies it costs
+// the word-for-word alignment alone.
 std::vector<Passage> align_texts(std::string_view a, std::string_view b);
 
 // Similarity of two texts, computed exactly (no sketch involved).

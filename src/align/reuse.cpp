@@ -80,20 +80,104 @@ std::vector<bool> unshared(std::span<const uint64_t> terms, uint32_t begin, uint
   return out;
 }
 
-std::vector<ReuseSpan> find_reuse(std::string_view text_a,
-                                  std::span<const normalize::Token> tokens_a,
-                                  std::span<const uint64_t> terms_a, std::string_view text_b,
-                                  std::span<const normalize::Token> tokens_b,
-                                  std::span<const uint64_t> terms_b, const ReuseParams& p) {
-  KINDRED_CHECK(terms_a.size() == tokens_a.size() && terms_b.size() == tokens_b.size(),
-                "find_reuse: one term per token");
+namespace {
+
+// The exact aligner's passages (align_words on the normalised words).
+std::vector<ReuseSpan> exact_spans(std::span<const normalize::Token> tokens_a,
+                                   std::span<const normalize::Token> tokens_b,
+                                   const ReuseParams& p) {
   std::vector<uint64_t> ha(tokens_a.size()), hb(tokens_b.size());
   for (size_t k = 0; k < ha.size(); ++k) ha[k] = tokens_a[k].hash;
   for (size_t k = 0; k < hb.size(); ++k) hb[k] = tokens_b[k].hash;
   std::vector<ReuseSpan> exact;
   for (const WordAlignment& w : align_words(ha, hb, p.exact)) exact.push_back(exact_span(w, p));
-  if (!p.rewritten) return exact;
+  return exact;
+}
 
+// Whether the rewrite aligner can add anything to the exact passages (see
+// the header): both texts keep at least rewrite.min_words words outside them.
+bool rewrite_worthwhile(const std::vector<ReuseSpan>& exact, size_t words_a, size_t words_b,
+                        const ReuseParams& p) {
+  if (!p.rewritten) return false;
+  uint64_t in_a = 0, in_b = 0;  // exact passages do not overlap on either side
+  for (const ReuseSpan& e : exact) in_a += e.a_end - e.a_begin, in_b += e.b_end - e.b_begin;
+  return in_a + p.rewrite.min_words <= words_a && in_b + p.rewrite.min_words <= words_b;
+}
+
+// Passages in the same order on both sides whose condensing side (a) follows
+// on with at most `condense_gap` words between them, while their other side
+// spreads over at least `summary_ratio` times as many words: one summary
+// passage spanning them on both sides (see the header). `out` is sorted by
+// a_begin and non-overlapping; it stays so.
+void condense_a(std::vector<ReuseSpan>& out, size_t words_b, const ReuseParams& p) {
+  std::vector<ReuseSpan> merged;
+  for (size_t k = 0; k < out.size();) {
+    size_t r = k + 1;
+    // Verbatim passages are copies, not condensed: they join no summary.
+    const auto condensed = [](const ReuseSpan& x) { return x.kind != PassageKind::kVerbatim; };
+    while (r < out.size() && condensed(out[k]) && condensed(out[r]) &&
+           out[r].a_begin <= out[r - 1].a_end + p.condense_gap &&
+           out[r].b_begin >= out[r - 1].b_end) {
+      ++r;
+    }
+    const uint32_t a_words = out[r - 1].a_end - out[k].a_begin;
+    const uint32_t b_words = out[r - 1].b_end - out[k].b_begin;
+    // The summary's other side must not take in a passage outside it (passages
+    // never overlap on either side).
+    bool takes_in = false;
+    for (size_t x = 0; x < out.size() && !takes_in; ++x) {
+      takes_in = (x < k || x >= r) &&
+                 clipped(out[x].b_begin, out[x].b_end, out[k].b_begin, out[r - 1].b_end) > 0;
+    }
+    if (r - k < 2 || takes_in || double(b_words) < p.rewrite.summary_ratio * double(a_words) ||
+        double(b_words) < p.rewrite.summary_cover * double(words_b)) {
+      for (; k < r; ++k) merged.push_back(std::move(out[k]));
+      continue;
+    }
+    ReuseSpan m;
+    m.a_begin = out[k].a_begin, m.a_end = out[r - 1].a_end;
+    m.b_begin = out[k].b_begin, m.b_end = out[r - 1].b_end;
+    m.kind = PassageKind::kSummary;
+    double weighted = 0, words = 0;
+    for (size_t x = k; x < r; ++x) {
+      m.matched += out[x].matched;
+      m.score += out[x].score;
+      weighted += out[x].confidence * double(out[x].a_end - out[x].a_begin);
+      words += double(out[x].a_end - out[x].a_begin);
+    }
+    m.confidence = weighted / words;
+    merged.push_back(std::move(m));
+    k = r;
+  }
+  out = std::move(merged);
+}
+
+void swap_sides(std::vector<ReuseSpan>& spans) {
+  for (ReuseSpan& s : spans) {
+    std::swap(s.a_begin, s.b_begin);
+    std::swap(s.a_end, s.b_end);
+  }
+}
+
+void condense(std::vector<ReuseSpan>& out, size_t words_a, size_t words_b, const ReuseParams& p) {
+  const auto by_a = [](const ReuseSpan& x, const ReuseSpan& y) {
+    return x.a_begin != y.a_begin ? x.a_begin < y.a_begin : x.b_begin < y.b_begin;
+  };
+  std::sort(out.begin(), out.end(), by_a);
+  condense_a(out, words_b, p);
+  swap_sides(out);
+  std::sort(out.begin(), out.end(), by_a);
+  condense_a(out, words_a, p);
+  swap_sides(out);
+  std::sort(out.begin(), out.end(), by_a);
+}
+
+// The rewrite aligner's passages joined with the exact ones (the rules of the header).
+std::vector<ReuseSpan> combine(std::vector<ReuseSpan> exact, std::string_view text_a,
+                               std::span<const normalize::Token> tokens_a,
+                               std::span<const uint64_t> terms_a, std::string_view text_b,
+                               std::span<const normalize::Token> tokens_b,
+                               std::span<const uint64_t> terms_b, const ReuseParams& p) {
   const std::vector<Sentence> sa = split_sentences(text_a, tokens_a, p.rewrite);
   const std::vector<Sentence> sb = split_sentences(text_b, tokens_b, p.rewrite);
   std::vector<ReuseSpan> out;
@@ -183,10 +267,42 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
     if (!clash) kept.push_back(std::move(x));
   }
   out = std::move(kept);
-  std::sort(out.begin(), out.end(), [](const ReuseSpan& x, const ReuseSpan& y) {
-    return x.a_begin != y.a_begin ? x.a_begin < y.a_begin : x.b_begin < y.b_begin;
-  });
+  if (p.condense_gap > 0) {
+    condense(out, tokens_a.size(), tokens_b.size(), p);
+  } else {
+    std::sort(out.begin(), out.end(), [](const ReuseSpan& x, const ReuseSpan& y) {
+      return x.a_begin != y.a_begin ? x.a_begin < y.a_begin : x.b_begin < y.b_begin;
+    });
+  }
   return out;
+}
+
+}  // namespace
+
+std::vector<ReuseSpan> find_reuse(std::string_view text_a,
+                                  std::span<const normalize::Token> tokens_a,
+                                  std::span<const uint64_t> terms_a, std::string_view text_b,
+                                  std::span<const normalize::Token> tokens_b,
+                                  std::span<const uint64_t> terms_b, const ReuseParams& p) {
+  KINDRED_CHECK(terms_a.size() == tokens_a.size() && terms_b.size() == tokens_b.size(),
+                "find_reuse: one term per token");
+  std::vector<ReuseSpan> exact = exact_spans(tokens_a, tokens_b, p);
+  if (!rewrite_worthwhile(exact, tokens_a.size(), tokens_b.size(), p)) return exact;
+  return combine(std::move(exact), text_a, tokens_a, terms_a, text_b, tokens_b, terms_b, p);
+}
+
+std::vector<ReuseSpan> find_reuse(std::string_view text_a,
+                                  std::span<const normalize::Token> tokens_a,
+                                  std::string_view text_b,
+                                  std::span<const normalize::Token> tokens_b,
+                                  const TextTermsFn& terms, const ReuseParams& p) {
+  std::vector<ReuseSpan> exact = exact_spans(tokens_a, tokens_b, p);
+  if (!rewrite_worthwhile(exact, tokens_a.size(), tokens_b.size(), p)) return exact;
+  const std::vector<uint64_t> ta = terms ? terms(text_a, tokens_a) : terms_of(text_a, tokens_a);
+  const std::vector<uint64_t> tb = terms ? terms(text_b, tokens_b) : terms_of(text_b, tokens_b);
+  KINDRED_CHECK(ta.size() == tokens_a.size() && tb.size() == tokens_b.size(),
+                "find_reuse: one term per token");
+  return combine(std::move(exact), text_a, tokens_a, ta, text_b, tokens_b, tb, p);
 }
 
 std::vector<ReuseSpan> find_reuse(std::string_view text_a,
@@ -194,8 +310,7 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
                                   std::string_view text_b,
                                   std::span<const normalize::Token> tokens_b,
                                   const ReuseParams& params) {
-  const std::vector<uint64_t> ta = terms_of(text_a, tokens_a), tb = terms_of(text_b, tokens_b);
-  return find_reuse(text_a, tokens_a, ta, text_b, tokens_b, tb, params);
+  return find_reuse(text_a, tokens_a, text_b, tokens_b, TextTermsFn{}, params);
 }
 
 Passage to_passage(const ReuseSpan& s, std::span<const normalize::Token> a,

@@ -9,11 +9,28 @@
 //     (several of them are reported as one edited passage spanning them all);
 //   - otherwise the rewritten passage absorbs the exact fragments it overlaps
 //     on both sides (one passage spanning all of them), so a reworded passage
-//     with a few verbatim runs is one passage, not a string of fragments.
+//     with a few verbatim runs is one passage, not a string of fragments;
+//   - last, passages in the same order on both sides that follow one another
+//     within `condense_gap` words on one side, while on the other they reach
+//     across at least RewriteParams::summary_ratio times as many words and
+//     summary_cover of that text, become one `summary` passage: a compact
+//     region condensing a text sentence by sentence, which the rewrite
+//     aligner's own summary test (seeds alone) can miss, would otherwise be
+//     reported as a string of fragments (PAN 2013 summary granularity 1.24).
+//     Verbatim passages join none (a copy is not a condensation), and the
+//     summary's other side may take in no passage outside it.
+// The rewrite aligner runs only when the exact passages leave at least
+// `rewrite.min_words` words outside them in both texts: a rewritten passage
+// needs that many words on each side, so where one text is (nearly) all
+// inside exact passages, as with copies, contained copies and lightly edited
+// ones, it could only restate them. This keeps copies at the exact aligner's
+// cost (the passages of scan's copy links); where it runs, all of the above
+// applies.
 //
 // Thread-safety: free functions without shared state.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +55,8 @@ struct ReuseParams {
   double absorb_summary = 0.8;
   /// The same for verbatim passages alone (so verbatim reuse keeps its exact ends)
   double absorb_verbatim = 0.5;
+  /// Words between passages on the condensing side of a summary made of them (0: none made)
+  uint32_t condense_gap = 20;
 };
 
 // One passage in token indices, with what a viewer needs to show it.
@@ -62,6 +81,19 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
                                   std::span<const normalize::Token> tokens_b,
                                   std::span<const uint64_t> terms_b,
                                   const ReuseParams& params = {});
+
+// A text's terms for the rewrite aligner, one per token (pipeline::reuse_terms
+// gives stems), asked for only when the rewrite aligner runs (see above).
+using TextTermsFn = std::function<std::vector<uint64_t>(std::string_view text,
+                                                        std::span<const normalize::Token> tokens)>;
+
+// The same with the terms computed by `terms` when needed; an empty function
+// gives the default terms (normalised words, terms_of()).
+std::vector<ReuseSpan> find_reuse(std::string_view text_a,
+                                  std::span<const normalize::Token> tokens_a,
+                                  std::string_view text_b,
+                                  std::span<const normalize::Token> tokens_b,
+                                  const TextTermsFn& terms, const ReuseParams& params = {});
 
 // The same with the default terms (normalised words).
 std::vector<ReuseSpan> find_reuse(std::string_view text_a,

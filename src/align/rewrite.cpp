@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/check.h"
@@ -275,9 +276,13 @@ bool keepable(const Fragment& f, const RewriteParams& p) {
 }
 
 // Best first, dropping any fragment that overlaps a kept one on either side.
+// Equal qualities are taken in order of position, so the result does not
+// depend on the order fragments were found in.
 std::vector<Fragment> resolve(std::vector<Fragment> fs) {
-  std::sort(fs.begin(), fs.end(),
-            [](const Fragment& x, const Fragment& y) { return x.quality() > y.quality(); });
+  std::sort(fs.begin(), fs.end(), [](const Fragment& x, const Fragment& y) {
+    if (x.quality() != y.quality()) return x.quality() > y.quality();
+    return std::tie(x.i0, x.j0, x.i1, x.j1) < std::tie(y.i0, y.j0, y.i1, y.j1);
+  });
   std::vector<Fragment> kept;
   for (const Fragment& f : fs) {
     const bool clash = std::any_of(kept.begin(), kept.end(), [&](const Fragment& k) {

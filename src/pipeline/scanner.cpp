@@ -411,10 +411,7 @@ void Scanner::find_stories(ScanResult& result) {
 }
 
 std::vector<Passage> align_texts(std::string_view a, std::string_view b) {
-  std::vector<normalize::Token> ta, tb;
-  normalize::tokenize(a, ta);
-  normalize::tokenize(b, tb);
-  return align::align_passages(a, ta, b, tb);
+  return pipeline::reuse_passages(a, b);
 }
 
 Comparison compare_texts(std::string_view a, std::string_view b, const Params& params) {

@@ -8,30 +8,39 @@
 #include "align/overlap.h"
 #include "align/reuse.h"
 #include "cluster/provenance.h"
+#include "core/check.h"
 #include "normalize/tokenize.h"
 #include "sketch/shingle.h"
+#include "story/candidates.h"
 #include "util/date.h"
 
 namespace kindred::pipeline {
 
 namespace {
 
-uint64_t pair_key(uint32_t a, uint32_t b) {
-  return (uint64_t{std::min(a, b)} << 32) | std::max(a, b);
+// The pairs that copies already join: those of a copy link, as
+// story::unit_pair_key()s, sorted (whatever the order of `links`). Pairs in
+// one family are told by the family itself (see copies()).
+std::vector<uint64_t> linked_pairs(std::span<const Link> links) {
+  std::vector<uint64_t> out;
+  out.reserve(links.size());
+  for (const Link& l : links) out.push_back(story::unit_pair_key(l.a, l.b));
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
-bool copies(std::span<const DocInfo> docs, std::span<const Link> links, uint32_t a, uint32_t b) {
+// Whether a and b are joined as copies: in one copy family, or linked (the
+// story stage's rule for units, story/stories.h, read the same way).
+bool copies(std::span<const DocInfo> docs, std::span<const uint64_t> linked, uint32_t a,
+            uint32_t b) {
   if (docs[a].family >= 0 && docs[a].family == docs[b].family) return true;
-  const Link probe{std::min(a, b), std::max(a, b), Relation::kOverlapping, {}};
-  return std::binary_search(links.begin(), links.end(), probe, [](const Link& x, const Link& y) {
-    return x.a != y.a ? x.a < y.a : x.b < y.b;
-  });
+  return std::binary_search(linked.begin(), linked.end(), story::unit_pair_key(a, b));
 }
 
 // The pairs of one story to align (see the budget in the header), as pair keys.
 void story_pairs(const Story& st, std::span<const DocInfo> docs,
                  std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
-                 std::span<const Link> links, const story::StoryParams& sp,
+                 std::span<const uint64_t> linked, const story::StoryParams& sp,
                  const StoryReuseParams& rp, std::vector<uint64_t>& out) {
   const std::vector<uint32_t>& m = st.members;  // ascending document indices
   const size_t n = m.size();
@@ -44,7 +53,7 @@ void story_pairs(const Story& st, std::span<const DocInfo> docs,
     if (hi - lo < rp.window + 1) lo = hi > rp.window + 1 ? hi - rp.window - 1 : 0;
     ranked.clear();
     for (size_t j = lo; j < hi; ++j) {
-      if (j == i || copies(docs, links, m[i], m[j])) continue;
+      if (j == i || copies(docs, linked, m[i], m[j])) continue;
       const double s = story::story_similarity(features[m[i]], features[m[j]], stats, sp).total;
       ranked.emplace_back(s, m[j]);
     }
@@ -53,7 +62,7 @@ void story_pairs(const Story& st, std::span<const DocInfo> docs,
                       ranked.end(), [](const auto& x, const auto& y) {
                         return x.first != y.first ? x.first > y.first : x.second < y.second;
                       });
-    for (size_t k = 0; k < keep; ++k) out.push_back(pair_key(m[i], ranked[k].second));
+    for (size_t k = 0; k < keep; ++k) out.push_back(story::unit_pair_key(m[i], ranked[k].second));
   }
 }
 
@@ -96,6 +105,7 @@ std::vector<StoryRewrite> find_story_rewrites(
     std::vector<uint64_t> stems;  // the rewrite aligner's terms: "negotiations" meets "negotiating"
     bool ready = false;
   };
+  const std::vector<uint64_t> linked = linked_pairs(links);
   std::vector<std::vector<StoryRewrite>> per_story(stories.size());
   std::vector<uint64_t> aligned(stories.size(), 0);
   loop(stories.size(), [&](size_t begin, size_t end) {
@@ -104,7 +114,7 @@ std::vector<StoryRewrite> find_story_rewrites(
     for (size_t si = begin; si < end; ++si) {
       const std::vector<uint32_t>& m = stories[si].members;
       pairs.clear();
-      story_pairs(stories[si], docs, features, stats, links, sp, reuse_params, pairs);
+      story_pairs(stories[si], docs, features, stats, linked, sp, reuse_params, pairs);
       std::sort(pairs.begin(), pairs.end());
       pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
       aligned[si] = pairs.size();
@@ -163,6 +173,21 @@ std::vector<uint64_t> reuse_terms(std::string_view text, std::span<const normali
   return story::token_stems(text, tokens, language);
 }
 
+std::vector<Passage> reuse_passages(std::string_view a, std::string_view b) {
+  std::vector<normalize::Token> ta, tb;
+  normalize::tokenize(a, ta);
+  normalize::tokenize(b, tb);
+  const align::TextTermsFn stems = [](std::string_view text,
+                                      std::span<const normalize::Token> tokens) {
+    return reuse_terms(text, tokens);
+  };
+  std::vector<Passage> out;
+  for (const align::ReuseSpan& s : align::find_reuse(a, ta, b, tb, stems)) {
+    out.push_back(align::to_passage(s, ta, tb));
+  }
+  return out;
+}
+
 void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,
                         std::vector<StoryRewrite> rewrites, bool with_passages) {
   if (rewrites.empty()) return;
@@ -175,15 +200,20 @@ void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,
                                                        util::parse_iso8601(docs[r.link.b].date)));
     if (passages) result.passages.push_back(std::move(r.passages));
   }
-  // Both runs are sorted: merge them, carrying provenance and passages along.
+  // Both runs are sorted (checked: a merge of unsorted runs would silently
+  // misplace links): merge them, carrying provenance and passages along.
+  const auto by_pair = [](const Link& p, const Link& q) {
+    return p.a != q.a ? p.a < q.a : p.b < q.b;
+  };
+  KINDRED_CHECK(std::is_sorted(result.links.begin(),
+                               result.links.begin() + static_cast<std::ptrdiff_t>(old), by_pair) &&
+                    std::is_sorted(result.links.begin() + static_cast<std::ptrdiff_t>(old),
+                                   result.links.end(), by_pair),
+                "add_story_rewrites: links and rewrites must each be sorted by (a, b)");
   std::vector<size_t> order(result.links.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::inplace_merge(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(old), order.end(),
-                     [&](size_t x, size_t y) {
-                       const Link& p = result.links[x];
-                       const Link& q = result.links[y];
-                       return p.a != q.a ? p.a < q.a : p.b < q.b;
-                     });
+                     [&](size_t x, size_t y) { return by_pair(result.links[x], result.links[y]); });
   auto permute = [&](auto& v) {
     std::remove_reference_t<decltype(v)> sorted;
     sorted.reserve(v.size());

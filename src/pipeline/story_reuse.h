@@ -65,8 +65,8 @@ struct StoryReuseStats {
 };
 
 // The rewrite links of every story. `docs` carry the texts and families,
-// `features[d]` are document d's story features, `links` the copy links,
-// sorted by (a, b). Sorted by (a, b).
+// `features[d]` are document d's story features, `links` the copy links (in
+// any order). The result is sorted by (a, b).
 std::vector<StoryRewrite> find_story_rewrites(
     std::span<const Story> stories, std::span<const DocInfo> docs,
     std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
@@ -83,7 +83,15 @@ std::vector<StoryRewrite> find_story_rewrites(
 std::vector<uint64_t> reuse_terms(std::string_view text, std::span<const normalize::Token> tokens,
                                   normalize::Language language = normalize::Language::kUnknown);
 
-// Adds the rewrites to a result: links (kept sorted by (a, b)), their
+// The reused passages of two texts, of every kind, as scan reports them on its
+// links and compare shows them: align::find_reuse with reuse_terms() as the
+// rewrite aligner's terms (computed only when it runs: not for copies, see
+// align/reuse.h), sorted by a_begin. kindred::align_texts() is this.
+std::vector<Passage> reuse_passages(std::string_view a, std::string_view b);
+
+// Adds the rewrites (sorted by (a, b), as find_story_rewrites() returns them)
+// to a result whose links are sorted by (a, b), as Scanner sorts them: links
+// (kept sorted), their
 // provenance (from dates, else from which side is more reused), and their
 // passages when the result has passages (`with_passages`).
 void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,

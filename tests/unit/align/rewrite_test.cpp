@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "align/reuse.h"
 #include "align/rewrite.h"
@@ -173,6 +174,227 @@ struct Naive {
   }
 };
 
+// The whole rewrite aligner (steps 3-6 of rewrite.h) written the plain way on
+// the reference above: every pair of sentences tried for a seed, seeds
+// clustered by comparing every pair of them, span cosines from the dense
+// vectors. Quadratic and literal; it shares no code with align_rewritten().
+class NaiveRewriteAligner {
+ public:
+  NaiveRewriteAligner(const Doc& a, const Doc& b, const RewriteParams& p)
+      : a_(a), b_(b), n_(a, b), p_(p) {}
+
+  // False when a sentence pair is within rounding of a seed threshold (then
+  // the two implementations may honestly disagree, and the case is skipped).
+  bool find_seeds() {
+    for (uint32_t i = 0; i < n_.va.size(); ++i) {
+      for (uint32_t j = 0; j < n_.vb.size(); ++j) {
+        const double cos = n_.cosine(n_.va[i], n_.vb[j]), dice = n_.dice(n_.va[i], n_.vb[j]);
+        if (std::abs(cos - p_.seed_cosine) < 1e-9 || std::abs(dice - p_.seed_dice) < 1e-9) {
+          return false;
+        }
+        if (cos >= p_.seed_cosine && dice >= p_.seed_dice) seeds_.push_back({i, j});
+      }
+    }
+    return true;
+  }
+
+  std::vector<RewriteAlignment> align() const {
+    std::vector<RewriteAlignment> out;
+    if (seeds_.empty()) return out;
+    std::vector<Frag> found;
+    extend(seeds_, p_.max_gap, found);
+    std::erase_if(found, [&](const Frag& f) {
+      return f.wa < p_.min_words || f.wb < p_.min_words || f.cosine < p_.min_fragment_cosine ||
+             (f.seeds < 2 && f.cosine < p_.single_seed_cosine);
+    });
+    std::vector<Frag> kept = resolve(found);
+    merge_adjacent(kept);
+    std::vector<Frag> summaries = find_summaries(false);
+    for (const Frag& f : find_summaries(true)) summaries.push_back(f);
+    std::erase_if(summaries, [&](const Frag& f) {
+      return f.cosine < p_.summary_cosine || f.wa < p_.min_words || f.wb < p_.min_words;
+    });
+    std::erase_if(summaries, [&](const Frag& s) {
+      const bool a_side = s.wa < s.wb;
+      double explained = 0;
+      for (const Frag& f : kept) {
+        if (!meet(f.i0, f.i1, s.i0, s.i1) || !meet(f.j0, f.j1, s.j0, s.j1)) continue;
+        const double mine = a_side ? f.wa : f.wb, theirs = a_side ? f.wb : f.wa;
+        if (theirs < p_.summary_balanced * mine && mine < p_.summary_balanced * theirs) {
+          explained += mine;
+        }
+      }
+      return explained >= p_.summary_explained * (a_side ? s.wa : s.wb);
+    });
+    summaries = resolve(summaries);
+    for (const Frag& s : summaries) {
+      std::erase_if(kept, [&](const Frag& f) {
+        return meet(f.i0, f.i1, s.i0, s.i1) && meet(f.j0, f.j1, s.j0, s.j1);
+      });
+    }
+    kept.insert(kept.end(), summaries.begin(), summaries.end());
+    for (const Frag& f : resolve(kept)) {
+      out.push_back({a_.sentences[f.i0].begin, a_.sentences[f.i1].end, b_.sentences[f.j0].begin,
+                     b_.sentences[f.j1].end, f.seeds, f.cosine, f.kind});
+    }
+    std::sort(out.begin(), out.end(), [](const RewriteAlignment& x, const RewriteAlignment& y) {
+      return x.a_begin < y.a_begin;
+    });
+    return out;
+  }
+
+  size_t seeds() const { return seeds_.size(); }
+
+ private:
+  using Seed = std::pair<uint32_t, uint32_t>;
+  struct Frag {
+    uint32_t i0 = 0, i1 = 0, j0 = 0, j1 = 0, seeds = 0;
+    double cosine = 0, wa = 0, wb = 0;
+    PassageKind kind = PassageKind::kRewritten;
+    double quality() const { return cosine * (wa + wb); }
+  };
+
+  static bool meet(uint32_t x0, uint32_t x1, uint32_t y0, uint32_t y1) {
+    return x0 <= y1 && y0 <= x1;
+  }
+  static uint32_t apart(uint32_t x0, uint32_t x1, uint32_t y0, uint32_t y1) {
+    if (meet(x0, x1, y0, y1)) return 0;
+    return x1 < y0 ? y0 - x1 - 1 : x0 - y1 - 1;
+  }
+
+  // Words and tf-isf cosine of a fragment's two spans, from the dense vectors.
+  void measure(Frag& f) const {
+    f.wa = a_.sentences[f.i1].end - a_.sentences[f.i0].begin;
+    f.wb = b_.sentences[f.j1].end - b_.sentences[f.j0].begin;
+    f.cosine =
+        n_.cosine(n_.span(n_.va, a_.sentences, a_.sentences[f.i0].begin, a_.sentences[f.i1].end),
+                  n_.span(n_.vb, b_.sentences, b_.sentences[f.j0].begin, b_.sentences[f.j1].end));
+  }
+  Frag hull(const std::vector<Seed>& c) const {
+    Frag f{c[0].first, c[0].first, c[0].second, c[0].second};
+    for (const Seed& s : c) {
+      f.i0 = std::min(f.i0, s.first), f.i1 = std::max(f.i1, s.first);
+      f.j0 = std::min(f.j0, s.second), f.j1 = std::max(f.j1, s.second);
+    }
+    f.seeds = static_cast<uint32_t>(c.size());
+    return f;
+  }
+
+  // Connected components of seeds (two are joined when both sentence
+  // distances are within the gaps), in order of their first seed by (i, j).
+  static std::vector<std::vector<Seed>> components(std::vector<Seed> seeds, uint64_t gap_a,
+                                                   uint64_t gap_b) {
+    std::sort(seeds.begin(), seeds.end());
+    std::vector<int> label(seeds.size(), -1);
+    std::vector<std::vector<Seed>> out;
+    for (size_t k = 0; k < seeds.size(); ++k) {
+      if (label[k] >= 0) continue;
+      const int c = static_cast<int>(out.size());
+      std::vector<size_t> todo = {k};
+      label[k] = c;
+      while (!todo.empty()) {
+        const size_t x = todo.back();
+        todo.pop_back();
+        for (size_t y = 0; y < seeds.size(); ++y) {
+          const uint64_t di = uint64_t(std::abs(int64_t(seeds[x].first) - seeds[y].first));
+          const uint64_t dj = uint64_t(std::abs(int64_t(seeds[x].second) - seeds[y].second));
+          if (label[y] < 0 && di <= gap_a && dj <= gap_b) label[y] = c, todo.push_back(y);
+        }
+      }
+      out.emplace_back();
+    }
+    for (size_t k = 0; k < seeds.size(); ++k) out[size_t(label[k])].push_back(seeds[k]);
+    return out;
+  }
+
+  void extend(const std::vector<Seed>& seeds, uint32_t gap, std::vector<Frag>& out) const {
+    for (const std::vector<Seed>& c : components(seeds, gap, gap)) {
+      Frag f = hull(c);
+      measure(f);
+      if (f.cosine >= p_.min_fragment_cosine || c.size() == 1) {
+        out.push_back(f);
+      } else if (gap == 0) {
+        for (const Seed& s : c) {
+          Frag g = hull({s});
+          measure(g);
+          out.push_back(g);
+        }
+      } else {
+        extend(c, gap - 1, out);
+      }
+    }
+  }
+
+  static std::vector<Frag> resolve(std::vector<Frag> fs) {
+    std::sort(fs.begin(), fs.end(), [](const Frag& x, const Frag& y) {
+      if (x.quality() != y.quality()) return x.quality() > y.quality();
+      return std::tie(x.i0, x.j0, x.i1, x.j1) < std::tie(y.i0, y.j0, y.i1, y.j1);
+    });
+    std::vector<Frag> kept;
+    for (const Frag& f : fs) {
+      bool clash = false;
+      for (const Frag& k : kept)
+        clash |= meet(f.i0, f.i1, k.i0, k.i1) || meet(f.j0, f.j1, k.j0, k.j1);
+      if (!clash) kept.push_back(f);
+    }
+    return kept;
+  }
+
+  void merge_adjacent(std::vector<Frag>& fs) const {
+    std::sort(fs.begin(), fs.end(), [](const Frag& x, const Frag& y) { return x.i0 < y.i0; });
+    for (size_t k = 1; k < fs.size();) {
+      const Frag& prev = fs[k - 1];
+      const Frag& f = fs[k];
+      if (apart(prev.i0, prev.i1, f.i0, f.i1) <= p_.max_gap &&
+          apart(prev.j0, prev.j1, f.j0, f.j1) <= p_.max_gap) {
+        Frag m{std::min(prev.i0, f.i0), std::max(prev.i1, f.i1), std::min(prev.j0, f.j0),
+               std::max(prev.j1, f.j1), prev.seeds + f.seeds};
+        measure(m);
+        if (m.cosine >= p_.min_fragment_cosine) {
+          fs[k - 1] = m;
+          fs.erase(fs.begin() + static_cast<std::ptrdiff_t>(k));
+          continue;
+        }
+      }
+      ++k;
+    }
+  }
+
+  // Seeds close on the condensing side (a, or b when `swap`), anywhere on the other.
+  std::vector<Frag> find_summaries(bool swap) const {
+    std::vector<Frag> out;
+    const size_t other = swap ? n_.va.size() : n_.vb.size();
+    const double other_words = double(swap ? a_.tokens.size() : b_.tokens.size());
+    for (const std::vector<Seed>& c : swap ? components(seeds_, UINT64_MAX, p_.summary_gap)
+                                           : components(seeds_, p_.summary_gap, UINT64_MAX)) {
+      std::set<uint32_t> reached;
+      for (const Seed& s : c) reached.insert(swap ? s.first : s.second);
+      Frag f = hull(c);
+      if (swap) {
+        f.i0 = 0, f.i1 = static_cast<uint32_t>(n_.va.size() - 1);
+      } else {
+        f.j0 = 0, f.j1 = static_cast<uint32_t>(n_.vb.size() - 1);
+      }
+      measure(f);
+      const double cover = double(*reached.rbegin() - *reached.begin() + 1) / double(other);
+      if (reached.size() < p_.summary_seeds || cover < p_.summary_cover ||
+          double(reached.size()) < p_.summary_density * double(other) ||
+          other_words < p_.summary_ratio * (swap ? f.wb : f.wa)) {
+        continue;
+      }
+      f.kind = PassageKind::kSummary;
+      out.push_back(f);
+    }
+    return out;
+  }
+
+  const Doc& a_;
+  const Doc& b_;
+  Naive n_;
+  RewriteParams p_;
+  std::vector<Seed> seeds_;
+};
+
 TEST(SplitSentences, CutsAtStopsAndBlankLinesJoinsShortOnes) {
   const std::string text =
       "One two three four five six. Seven eight nine ten eleven twelve!\n\n"
@@ -309,6 +531,64 @@ TEST(AlignRewritten, ReportedCosineEqualsNaiveSpanCosine) {
   EXPECT_GT(compared, 50);
 }
 
+TEST(AlignRewritten, EqualsNaiveReferenceOnSmallTexts) {
+  // Rewrites (reworded, reordered), several passages, and summaries of a
+  // whole short text, each against the naive aligner.
+  int compared = 0, with_passages = 0, with_summaries = 0;
+  for (uint64_t c = 0; c < 120; ++c) {
+    TextMaker m(70000 + c);
+    Doc a, b;
+    if (c % 3 == 2) {  // a condenses b: short sentences taking words of far apart ones of b
+      const auto article = m.sentences(12);
+      std::vector<Words> summary;
+      for (size_t k = 0; k < article.size(); k += 4) {
+        Words s;
+        for (size_t r : {k, k + 2}) {
+          int taken = 0;
+          for (const std::string& w : article[r]) {
+            if (w[0] == 'w' && taken < 5) s.push_back(w), ++taken, s.push_back(m.stopword());
+          }
+        }
+        summary.push_back(s);
+      }
+      a = make_doc(m.sentences(4), summary, m.sentences(4));
+      b = make_doc({}, article, {});
+    } else {
+      const auto one = m.sentences(3), two = m.sentences(c % 3 == 0 ? 1 : 3);
+      std::vector<Words> in_a = m.rewrite(one), in_b = one;
+      const auto mid = m.sentences(5), filler = m.sentences(3);
+      in_a.insert(in_a.end(), mid.begin(), mid.end());
+      const auto rewritten = m.rewrite(two);
+      in_a.insert(in_a.end(), rewritten.begin(), rewritten.end());
+      in_b.insert(in_b.end(), filler.begin(), filler.end());
+      in_b.insert(in_b.end(), two.begin(), two.end());
+      a = make_doc(m.sentences(3), in_a, m.sentences(2));
+      b = make_doc(m.sentences(2), in_b, m.sentences(3));
+    }
+    const RewriteParams p;
+    NaiveRewriteAligner naive(a, b, p);
+    if (!naive.find_seeds()) continue;
+    const auto expected = naive.align();
+    const auto got = align_rewritten(a.terms, a.sentences, b.terms, b.sentences, p);
+    ASSERT_EQ(got.size(), expected.size()) << "case " << c;
+    for (size_t k = 0; k < got.size(); ++k) {
+      EXPECT_EQ(got[k].a_begin, expected[k].a_begin) << "case " << c;
+      EXPECT_EQ(got[k].a_end, expected[k].a_end) << "case " << c;
+      EXPECT_EQ(got[k].b_begin, expected[k].b_begin) << "case " << c;
+      EXPECT_EQ(got[k].b_end, expected[k].b_end) << "case " << c;
+      EXPECT_EQ(got[k].seeds, expected[k].seeds) << "case " << c;
+      EXPECT_EQ(got[k].kind, expected[k].kind) << "case " << c;
+      EXPECT_NEAR(got[k].cosine, expected[k].cosine, 1e-9) << "case " << c;
+      with_summaries += got[k].kind == PassageKind::kSummary;
+    }
+    ++compared;
+    with_passages += !got.empty();
+  }
+  EXPECT_GE(compared, 110);       // few cases sit on a threshold
+  EXPECT_GE(with_passages, 90);   // the planted reuse is found, so the comparison means something
+  EXPECT_GE(with_summaries, 10);  // 14 with these seeds
+}
+
 TEST(FindReuse, UnrelatedTextsGiveNothing) {
   int flagged = 0;
   for (uint64_t c = 0; c < 100; ++c) {
@@ -375,6 +655,86 @@ TEST(FindReuse, VerbatimReuseIsTheExactAlignersOutput) {
     EXPECT_EQ(all[0].kind, PassageKind::kVerbatim);
     EXPECT_DOUBLE_EQ(all[0].confidence, 1.0);
   }
+}
+
+TEST(FindReuse, CopiesSkipTheRewriteAlignerOthersAskForTerms) {
+  // One text all inside the other (a contained copy, then the same with one
+  // sentence reworded, the exact aligner's edited passage covering it): no
+  // rewritten passage could add to the exact ones, so the terms are never
+  // asked for and the passages are the exact aligner's. A rewrite beside a
+  // verbatim passage needs them.
+  int asked = 0;
+  const TextTermsFn counting = [&](std::string_view text,
+                                   std::span<const normalize::Token> tokens) {
+    ++asked;
+    return terms_of(text, tokens);
+  };
+  for (uint64_t c = 0; c < 20; ++c) {
+    TextMaker m(60000 + c);
+    const auto shared = m.sentences(8);
+    const Doc copy = make_doc({}, shared, {});
+    const Doc source = make_doc(m.sentences(6), shared, m.sentences(6));
+    asked = 0;
+    const auto spans = find_reuse(copy.text, copy.tokens, source.text, source.tokens, counting);
+    EXPECT_EQ(asked, 0) << "case " << c;
+    std::vector<uint64_t> ha, hb;
+    for (const auto& t : copy.tokens) ha.push_back(t.hash);
+    for (const auto& t : source.tokens) hb.push_back(t.hash);
+    const auto exact = align_words(ha, hb);
+    ASSERT_EQ(spans.size(), exact.size()) << "case " << c;
+    for (size_t k = 0; k < spans.size(); ++k) {
+      EXPECT_EQ(spans[k].a_begin, exact[k].a_begin);
+      EXPECT_EQ(spans[k].b_end, exact[k].b_end);
+    }
+
+    const auto rewritten = m.rewrite(m.sentences(4));
+    std::vector<Words> both = shared;
+    both.insert(both.end(), rewritten.begin(), rewritten.end());
+    const Doc partly = make_doc({}, both, {});
+    asked = 0;
+    (void)find_reuse(partly.text, partly.tokens, source.text, source.tokens, counting);
+    EXPECT_EQ(asked, 2) << "case " << c;  // both texts keep words outside the exact passages
+  }
+}
+
+TEST(FindReuse, PassagesOfACompactRegionReachingAcrossAWholeTextAreOneSummary) {
+  // a: filler, then pairs of b's sentences reworded (each pair a passage of
+  // its own), taken from far apart in b, one after the other, then filler.
+  int summaries = 0, fragmented_without = 0;
+  for (uint64_t c = 0; c < 40; ++c) {
+    TextMaker m(80000 + c);
+    const auto article = m.sentences(40);
+    std::vector<Words> region;
+    for (size_t k : {2, 14, 26, 37}) {
+      const auto part = m.rewrite({article[k], article[k + 1]});
+      region.insert(region.end(), part.begin(), part.end());
+    }
+    const Doc a = make_doc(m.sentences(15), region, m.sentences(15));
+    const Doc b = make_doc({}, article, {});
+    const auto spans = find_reuse(a.text, a.tokens, b.text, b.tokens);
+    ReuseParams apart;
+    apart.condense_gap = 0;
+    fragmented_without += find_reuse(a.text, a.tokens, b.text, b.tokens, apart).size() > 1;
+    for (size_t x = 0; x < spans.size(); ++x) {  // disjoint on both sides, summaries included
+      for (size_t y = 0; y < x; ++y) {
+        EXPECT_TRUE(spans[y].a_end <= spans[x].a_begin || spans[x].a_end <= spans[y].a_begin);
+        EXPECT_TRUE(spans[y].b_end <= spans[x].b_begin || spans[x].b_end <= spans[y].b_begin);
+      }
+    }
+    if (spans.size() != 1 || spans[0].kind != PassageKind::kSummary) continue;
+    if (spans[0].a_end - spans[0].a_begin >= spans[0].b_end - spans[0].b_begin) continue;
+    ++summaries;  // a condensing b, as planted
+    // It spans the region in a (a part at either end may go unfound: up to
+    // two sentences, 40 words) and, in b, from its first part found to its
+    // last: at least three of the four, over half of b.
+    EXPECT_LE(spans[0].a_begin, a.begin + 40) << "case " << c;
+    EXPECT_GE(spans[0].a_end + 40, a.end) << "case " << c;
+    EXPECT_GE(2 * (spans[0].b_end - spans[0].b_begin), b.tokens.size()) << "case " << c;
+    EXPECT_GT(spans[0].confidence, 0.0);
+    EXPECT_LE(spans[0].confidence, 1.0);
+  }
+  EXPECT_GE(summaries, 30);
+  EXPECT_GE(fragmented_without, 20);  // what condensing is for
 }
 
 TEST(TermsOf, APluggedTermFunctionDecidesWhatMatches) {
