@@ -79,6 +79,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
   std::mutex mu;
   std::vector<uint64_t> pairs;
   std::atomic<uint64_t> bounded{0};
+  std::atomic<uint64_t> read{0};
   loop(n, [&](size_t begin, size_t end) {
     // Per-thread scratch over all units, all zero between units: each unit
     // resets what it touched.
@@ -88,6 +89,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
     std::vector<uint32_t> touched;
     std::vector<std::pair<uint64_t, uint32_t>> ranked;  // (~score: highest first, partner)
     std::vector<uint64_t> local;
+    uint64_t read_here = 0;
     for (auto x = static_cast<uint32_t>(begin); x < end; ++x) {
       touched.clear();
       for (const Entry& e : entries[x]) {
@@ -97,6 +99,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
           from = e.position >= window ? e.position - window : 0;
           to = std::min<size_t>(to, size_t{e.position} + window + 1);
         }
+        read_here += to - from;
         for (size_t i = from; i < to; ++i) {
           const uint32_t y = p.units[i];
           if (y == x) continue;
@@ -124,6 +127,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
       }
       for (const auto& [s, y] : ranked) local.push_back(unit_pair_key(x, y));
     }
+    read.fetch_add(read_here, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(mu);
     pairs.insert(pairs.end(), local.begin(), local.end());
   });
@@ -135,6 +139,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
     for (const PostingList& p : lists) stats->ranked_lists += p.ranked;
     stats->bounded_units = bounded.load();
     stats->pairs = pairs.size();
+    stats->postings_read = read.load();
   }
   return pairs;
 }

@@ -67,6 +67,7 @@ struct CandidateStats {
   uint64_t ranked_lists = 0;   ///< ... longer than max_postings, read by time
   uint64_t bounded_units = 0;  ///< units with more eligible partners than max_partners
   uint64_t pairs = 0;          ///< candidate pairs returned
+  uint64_t postings_read = 0;  ///< list entries read, over all units
 };
 
 // The candidate unit pairs as unit_pair_key()s, sorted and distinct. The
