@@ -330,6 +330,7 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
   };
   CandidateParams cp;
   cp.max_postings = params.max_postings;
+  cp.max_reads = params.max_reads;
   const std::vector<uint64_t> candidates = candidate_pairs(input, cp, loop);
 
   std::unordered_map<uint64_t, double> sim;  // unit pair -> story similarity

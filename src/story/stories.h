@@ -44,6 +44,7 @@ struct StoryParams {
   double quote_same_words = 0.9;   ///< ... whatever their attributions say
   double quote_match_same_speaker = 1.0 / 3;  ///< ... when one named speaker says both
   uint32_t max_postings = 200;  ///< longer posting lists are read by time (candidates.h)
+  uint32_t max_reads = 800;     ///< posting entries a unit reads in all (candidates.h)
 };
 
 // The parts of a story similarity, for explanations and tests.
