@@ -55,21 +55,32 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
     return a < b;
   };
 
-  // Lists of two or more units, and for each unit where it stands on them.
+  // Lists of two or more units, ordered rarest first (shortest, then by
+  // feature), each by time; and for each unit where it stands on them, in
+  // the same order.
   const uint32_t window = std::max(1u, params.max_postings / 2);  // each side of a unit
-  std::vector<PostingList> lists;
+  std::vector<std::pair<uint64_t, std::vector<uint32_t>>> by_feature;
   for (auto& [feature, list] : postings) {
     std::sort(list.begin(), list.end());
     list.erase(std::unique(list.begin(), list.end()), list.end());
-    if (list.size() < 2) continue;
+    if (list.size() >= 2) by_feature.emplace_back(feature, std::move(list));
+  }
+  std::unordered_map<uint64_t, std::vector<uint32_t>>().swap(postings);
+  std::sort(by_feature.begin(), by_feature.end(), [](const auto& a, const auto& b) {
+    return a.second.size() != b.second.size() ? a.second.size() < b.second.size()
+                                              : a.first < b.first;
+  });
+  std::vector<PostingList> lists;
+  lists.reserve(by_feature.size());
+  for (auto& [feature, list] : by_feature) {
     PostingList p;
     p.rarity = rarity_weight(units, list.size());
     p.ranked = list.size() > params.max_postings;
-    if (p.ranked) std::sort(list.begin(), list.end(), by_time);
+    std::sort(list.begin(), list.end(), by_time);  // a unit's read budget may cut any list
     p.units = std::move(list);
     lists.push_back(std::move(p));
   }
-  std::unordered_map<uint64_t, std::vector<uint32_t>>().swap(postings);
+  std::vector<std::pair<uint64_t, std::vector<uint32_t>>>().swap(by_feature);
   std::vector<std::vector<Entry>> entries(n);
   for (uint32_t l = 0; l < lists.size(); ++l) {
     const auto& u = lists[l].units;
@@ -79,6 +90,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
   std::mutex mu;
   std::vector<uint64_t> pairs;
   std::atomic<uint64_t> bounded{0};
+  std::atomic<uint64_t> read{0};
   loop(n, [&](size_t begin, size_t end) {
     // Per-thread scratch over all units, all zero between units: each unit
     // resets what it touched.
@@ -88,15 +100,30 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
     std::vector<uint32_t> touched;
     std::vector<std::pair<uint64_t, uint32_t>> ranked;  // (~score: highest first, partner)
     std::vector<uint64_t> local;
+    uint64_t read_here = 0;
     for (auto x = static_cast<uint32_t>(begin); x < end; ++x) {
       touched.clear();
-      for (const Entry& e : entries[x]) {
+      // The unit's read budget, shared max-min fairly over its lists rarest
+      // first: a list within its share is read as it would be unbounded, and
+      // what it leaves goes to the longer lists after it.
+      size_t budget = params.max_reads;
+      const auto& mine = entries[x];
+      for (size_t k = 0; k < mine.size(); ++k) {
+        const Entry& e = mine[k];
         const PostingList& p = lists[e.list];
         size_t from = 0, to = p.units.size();
         if (p.ranked) {
           from = e.position >= window ? e.position - window : 0;
           to = std::min<size_t>(to, size_t{e.position} + window + 1);
         }
+        const size_t share = budget / (mine.size() - k);
+        if (to - from > share) {  // the nearest in time within the share, at least one a side
+          const size_t half = std::max<size_t>(1, share / 2);
+          from = e.position >= half ? e.position - half : 0;
+          to = std::min<size_t>(p.units.size(), size_t{e.position} + half + 1);
+        }
+        budget -= std::min(budget, to - from);
+        read_here += to - from;
         for (size_t i = from; i < to; ++i) {
           const uint32_t y = p.units[i];
           if (y == x) continue;
@@ -124,6 +151,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
       }
       for (const auto& [s, y] : ranked) local.push_back(unit_pair_key(x, y));
     }
+    read.fetch_add(read_here, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(mu);
     pairs.insert(pairs.end(), local.begin(), local.end());
   });
@@ -135,6 +163,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
     for (const PostingList& p : lists) stats->ranked_lists += p.ranked;
     stats->bounded_units = bounded.load();
     stats->pairs = pairs.size();
+    stats->postings_read = read.load();
   }
   return pairs;
 }

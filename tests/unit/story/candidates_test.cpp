@@ -4,6 +4,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "story/candidates.h"
 
@@ -44,14 +45,43 @@ std::vector<uint64_t> brute_force(const Collection& c, const CandidateParams& p)
     if (c.time[a] && *c.time[a] != *c.time[b]) return *c.time[a] < *c.time[b];
     return a < b;
   };
+  // The reach of x on each list it is on: how far in time order it reads on
+  // each side (the whole list: its length), its read budget shared over its
+  // lists shortest first, each getting the budget left over the lists left.
+  auto reach = [&](uint32_t x) {
+    std::vector<std::pair<size_t, uint64_t>> mine;  // (length, feature)
+    for (const auto& [f, list] : holders) {
+      if (list.size() >= 2 && std::count(list.begin(), list.end(), x))
+        mine.emplace_back(list.size(), f);
+    }
+    std::sort(mine.begin(), mine.end());
+    std::map<uint64_t, long> out;
+    size_t budget = p.max_reads;
+    for (size_t k = 0; k < mine.size(); ++k) {
+      std::vector<uint32_t> list = holders[mine[k].second];
+      std::sort(list.begin(), list.end(), earlier);
+      const long px = std::find(list.begin(), list.end(), x) - list.begin();
+      const long n_list = long(list.size());
+      auto reads = [&](long side) {  // entries within `side` of x, x included
+        return std::min(n_list, px + side + 1) - std::max(0L, px - side);
+      };
+      long side = list.size() <= p.max_postings ? n_list : long(std::max(1u, p.max_postings / 2));
+      const size_t share = budget / (mine.size() - k);
+      if (size_t(reads(side)) > share) side = long(std::max<size_t>(1, share / 2));
+      budget -= std::min(budget, size_t(reads(side)));
+      out[mine[k].second] = side;
+    }
+    return out;
+  };
+  std::vector<std::map<uint64_t, long>> reaches(n);
+  for (uint32_t x = 0; x < n; ++x) reaches[x] = reach(x);
   // Whether y is within reach of x on the list of f.
   auto sees = [&](uint64_t f, uint32_t x, uint32_t y) {
     std::vector<uint32_t> list = holders[f];
-    if (list.size() <= p.max_postings) return true;
     std::sort(list.begin(), list.end(), earlier);
     const long px = std::find(list.begin(), list.end(), x) - list.begin();
     const long py = std::find(list.begin(), list.end(), y) - list.begin();
-    return std::abs(px - py) <= long(std::max(1u, p.max_postings / 2));
+    return std::abs(px - py) <= reaches[x].at(f);
   };
   std::set<uint64_t> out;
   for (uint32_t x = 0; x < n; ++x) {
@@ -109,13 +139,16 @@ void chunked(size_t n, const std::function<void(size_t, size_t)>& body) {
 TEST(StoryCandidates, MatchesBruteForceOnRandomCollections) {
   for (uint32_t seed = 1; seed <= 12; ++seed) {
     const Collection c = random_collection(40 + seed * 5, seed);
-    for (const auto& [postings, partners] :
-         {std::pair{6u, 2u}, std::pair{12u, 4u}, std::pair{1000u, 1000u}}) {
+    for (const auto& [postings, partners, reads] :
+         {std::tuple{6u, 2u, 800u}, std::tuple{12u, 4u, 800u}, std::tuple{12u, 4u, 20u},
+          std::tuple{1000u, 1000u, 30u}, std::tuple{1000u, 1000u, 1000000u}}) {
       CandidateParams p;
       p.max_postings = postings;
       p.max_partners = partners;
+      p.max_reads = reads;
       EXPECT_EQ(candidate_pairs(c.input(), p), brute_force(c, p))
-          << "seed " << seed << " max_postings " << postings << " max_partners " << partners;
+          << "seed " << seed << " max_postings " << postings << " max_partners " << partners
+          << " max_reads " << reads;
       EXPECT_EQ(candidate_pairs(c.input(), p, chunked), brute_force(c, p)) << "seed " << seed;
     }
   }
@@ -126,6 +159,7 @@ TEST(StoryCandidates, UnboundedIsEveryPairSharingTwoFeatures) {
   CandidateParams p;
   p.max_postings = 1000;
   p.max_partners = 1000;
+  p.max_reads = 1000000;
   std::vector<uint64_t> expected;
   for (uint32_t x = 0; x < 50; ++x) {
     for (uint32_t y = x + 1; y < 50; ++y) {
@@ -175,6 +209,31 @@ TEST(StoryCandidates, LongListsAreReadByTimeNotDropped) {
   EXPECT_TRUE(has(0, 33));
   EXPECT_FALSE(has(0, 7));
   EXPECT_EQ(pairs, brute_force(c, p));
+}
+
+TEST(StoryCandidates, ReadBudgetCutsCommonListsNotRareOnes) {
+  // 301 units share two common features; units 0 and 300 also share two rare
+  // ones, and are the farthest apart in time. On a budget of 40 entries a
+  // unit, 0 still finds 300 through the rare lists, read first and whole,
+  // and reads at most the budget (plus one neighbour a side on each list).
+  Collection c;
+  for (uint32_t d = 0; d <= 300; ++d) {
+    c.features.push_back({1, 2});
+    c.time.push_back(int64_t{d} * 3600);
+  }
+  c.features[0].insert(c.features[0].end(), {7, 8});
+  c.features[300].insert(c.features[300].end(), {7, 8});
+  CandidateParams p;
+  p.max_reads = 40;
+  CandidateStats stats;
+  const std::vector<uint64_t> pairs = candidate_pairs(c.input(), p, sequential_ranges, &stats);
+  EXPECT_TRUE(std::binary_search(pairs.begin(), pairs.end(), unit_pair_key(0, 300)));
+  EXPECT_LE(stats.postings_read, 301u * (40 + 2 * 4));
+  EXPECT_EQ(pairs, brute_force(c, p));
+  // Unbounded, unit 150 reads both common lists 201 entries each.
+  p.max_reads = 1000000;
+  candidate_pairs(c.input(), p, sequential_ranges, &stats);
+  EXPECT_GT(stats.postings_read, 301u * 2 * 150);
 }
 
 TEST(StoryCandidates, NoUnitsNoPairs) {

@@ -45,6 +45,21 @@ std::vector<StoryFeatures> features(const std::vector<std::string>& texts) {
   return out;
 }
 
+TEST(KeyCounts, CountsEveryKeyThroughGrowth) {
+  KeyCounts counts;
+  EXPECT_EQ(counts.count(42), 0u);  // empty table
+  // Enough keys to grow the table many times; key k added k % 5 + 1 times,
+  // key 0 (the table's empty mark) among them.
+  for (int round = 0; round < 5; ++round) {
+    for (uint64_t k = 0; k < 5000; ++k) {
+      if (static_cast<int>(k % 5) >= round) counts.add(k * 0x100000001ull);
+    }
+  }
+  EXPECT_EQ(counts.size(), 5000u);
+  for (uint64_t k = 0; k < 5000; ++k) EXPECT_EQ(counts.count(k * 0x100000001ull), k % 5 + 1) << k;
+  EXPECT_EQ(counts.count(7), 0u);  // never added
+}
+
 TEST(StoryStats, SpellingVariantsShareAnId) {
   const auto f = features(kTexts);
   const StoryStats stats(f);
