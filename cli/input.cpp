@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <future>
 #include <optional>
 #include <utility>
 
 #include "commands.h"
+#include "ingest/batches.h"
 #include "options.h"
 #include "report/jsonl.h"
 
@@ -50,18 +50,11 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
                         TerminalProgress& progress, OutputFile& rejects_file) {
   const auto start = std::chrono::steady_clock::now();
   InputCounts counts;
-  std::optional<Rejection> fatal;  // strict mode: the first bad record ends the run
-  // Every rejection passes here: stop (default), or record it and go on (--skip-bad).
+  std::string rejects_error;  // --skip-bad: the rejects file could not be written
   auto on_reject = [&](Rejection&& r) {
     ++counts.rejected;
-    if (!args.skip_bad) {
-      fatal = std::move(r);
-      return false;
-    }
     if (rejects_file.path().empty() && !rejects_file.open(args.rejects)) {
-      Rejection io;
-      io.status = Status(StatusCode::kIoError, "cannot write rejects: " + rejects_file.error());
-      fatal = std::move(io);
+      rejects_error = "cannot write rejects: " + rejects_file.error();
       return false;
     }
     std::string line;
@@ -70,67 +63,29 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
     return true;
   };
   // Reading and analysing overlap: while the Scanner analyses one batch on
-  // its workers, this thread parses the next. One add() runs at a time.
-  std::future<std::vector<Rejection>> pending;
-  std::vector<Document> batch;
-  auto collect = [&] {
-    if (!pending.valid()) return;
-    for (Rejection& r : pending.get()) {
-      if (!on_reject(std::move(r))) break;
-    }
-  };
-  // In strict mode a reader's rejection stops reading at once, but the
-  // documents read before it may be bad too (a duplicate id, no words), and
-  // the Scanner only finds out when it adds them. They come first in the
-  // input, so they are checked before the reader's rejection is reported:
-  // the error is always the first bad record.
-  std::optional<Rejection> reader_fatal;
-  auto on_read_reject = [&](Rejection&& r) {
-    if (args.skip_bad) return on_reject(std::move(r));
-    ++counts.rejected;
-    reader_fatal = std::move(r);
-    return false;
-  };
-  auto stop_if_fatal = [&] {
-    collect();
-    if (reader_fatal && !fatal && !batch.empty()) {
-      for (Rejection& r : scanner.add(std::exchange(batch, {}))) {
-        if (!on_reject(std::move(r))) break;
-      }
-    }
-    if (!fatal) fatal = std::move(reader_fatal);
-    if (!fatal) return;
+  // its workers, this thread parses the next (BatchPolicy::overlap).
+  const std::optional<Rejection> fatal = ingest::read_in_batches(
+      args.paths.size(),
+      [&](size_t i, const ingest::DocumentSink& on_document, const ingest::RejectSink& reject) {
+        ingest::read_path(
+            args.paths[i], args.read,
+            [&](Document&& d) {
+              progress.note_bytes(counts.read.bytes);
+              return on_document(std::move(d));
+            },
+            reject, &counts.read);
+      },
+      {args.batch, args.skip_bad, /*overlap=*/true},
+      [&scanner](std::vector<Document>&& docs) { return scanner.add(std::move(docs)); }, on_reject);
+  if (!rejects_error.empty()) {
     progress.clear();
-    if (fatal->status.code() == StatusCode::kIoError && fatal->origin.file.empty()) {
-      fail(command, 3, fatal->status.message());
-    }
+    fail(command, 3, rejects_error);
+  }
+  if (fatal) {
+    progress.clear();
     fail(command, 1,
          "error: " + describe(*fatal) + " (use --skip-bad to continue past bad records)");
-  };
-
-  auto flush = [&] {
-    collect();
-    if (fatal || batch.empty()) return;
-    pending = std::async(std::launch::async, [&scanner, docs = std::move(batch)]() mutable {
-      return scanner.add(std::move(docs));
-    });
-    batch = {};
-  };
-  for (const std::string& path : args.paths) {
-    ingest::read_path(
-        path, args.read,
-        [&](Document&& d) {
-          batch.push_back(std::move(d));
-          if (batch.size() < args.batch) return true;
-          flush();
-          progress.note_bytes(counts.read.bytes);
-          return !fatal;
-        },
-        on_read_reject, &counts.read);
-    stop_if_fatal();
   }
-  flush();
-  stop_if_fatal();
   if (scanner.size() == 0) {
     progress.clear();
     fail(command, 1,

@@ -135,8 +135,10 @@ struct ShardSketch {
   bool stopped = false;                       ///< a rejection stopped reading (strict mode)
 };
 
-// Reads `pieces` in order and sketches each document. With skip_bad false the
-// first rejection stops reading, as `kindred scan` without --skip-bad does.
+// Reads `pieces` in order and sketches each document, in batches under the
+// policy of ingest/batches.h. With skip_bad false the first bad record in input
+// order (a reader's rejection or a document without words) is the one
+// rejection and stops reading, as `kindred scan` without --skip-bad does.
 ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& params,
                             const ingest::ReadOptions& options, bool skip_bad,
                             unsigned threads = 1);

@@ -477,6 +477,11 @@ def _third(t: tuple):
 
 
 def _number_families(df: pd.DataFrame, first_id: int) -> pd.DataFrame:
+    """The numbering rule of cluster::number_by_smallest_member (ids in order of
+    each family's smallest member) across shards: this partition holds the
+    families whose smallest member is in its shard, first_id counts those of
+    the shards before it. (No one process sees every family, so the rule is not
+    a call into the binding here.)"""
     df = df.sort_values("fkey")
     return df.assign(family=np.arange(first_id, first_id + len(df), dtype=np.int64))
 

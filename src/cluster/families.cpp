@@ -115,24 +115,24 @@ std::vector<Family> copy_families(std::span<const Link> links, std::span<const u
     ++st.links_used;
   }
 
-  // Number families by their smallest member; singletons are not families.
+  // Families are the groups of two or more; singletons are not families.
   std::vector<uint32_t> size(n, 0);
   for (uint32_t d = 0; d < n; ++d) ++size[uf.find(d)];
-  std::vector<int32_t> id_of_rep(n, -1);
+  std::vector<int32_t> slot_of_rep(n, -1);
   std::vector<Family> families;
-  family_of.assign(n, -1);
   for (uint32_t d = 0; d < n; ++d) {
     const uint32_t r = uf.find(d);
     if (size[r] < 2) continue;
-    if (id_of_rep[r] < 0) {
-      id_of_rep[r] = static_cast<int32_t>(families.size());
-      Family f;
-      f.id = static_cast<uint32_t>(families.size());
-      f.root = uf.root_doc(r);
-      families.push_back(std::move(f));
+    if (slot_of_rep[r] < 0) {
+      slot_of_rep[r] = static_cast<int32_t>(families.size());
+      families.emplace_back().root = uf.root_doc(r);
     }
-    families[static_cast<size_t>(id_of_rep[r])].members.push_back(d);
-    family_of[d] = id_of_rep[r];
+    families[static_cast<size_t>(slot_of_rep[r])].members.push_back(d);
+  }
+  number_by_smallest_member(families);
+  family_of.assign(n, -1);
+  for (const Family& f : families) {
+    for (uint32_t m : f.members) family_of[m] = static_cast<int32_t>(f.id);
   }
   if (stats) *stats = st;
   return families;

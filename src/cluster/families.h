@@ -16,6 +16,7 @@
 // withheld, and the output's family_links_withheld count says how often.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,14 +33,24 @@ namespace kindred::cluster {
 std::vector<uint32_t> root_weights(std::span<const std::optional<int64_t>> time,
                                    std::span<const uint32_t> shingles);
 
+// The numbering rule of families, which the live index's snapshot applies to
+// its stories too: ids from 0 in order of each group's smallest member, so
+// they follow the input order. Each group's members are ascending, never empty.
+template <class Group>
+void number_by_smallest_member(std::vector<Group>& groups) {
+  std::sort(groups.begin(), groups.end(),
+            [](const Group& a, const Group& b) { return a.members.front() < b.members.front(); });
+  for (size_t i = 0; i < groups.size(); ++i) groups[i].id = static_cast<uint32_t>(i);
+}
+
 struct FamilyStats {
   uint64_t links_used = 0;      ///< links that merged two families
   uint64_t links_withheld = 0;  ///< links between families that the guard kept apart
 };
 
-// Families of two or more documents, numbered from 0 in order of their smallest
-// member. `weight[d]` orders candidate roots (higher = more likely original).
-// Also returns, in `family_of` (resized to weight.size()), each document's family id or -1.
+// Families of two or more documents, numbered by number_by_smallest_member(). `weight[d]` orders
+// candidate roots (higher = more likely original). Also returns, in `family_of` (resized to
+// weight.size()), each document's family id or -1.
 std::vector<Family> copy_families(std::span<const Link> links, std::span<const uint32_t> weight,
                                   std::vector<int32_t>& family_of, FamilyStats* stats = nullptr);
 

@@ -228,7 +228,7 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
   const std::vector<KeyedFamily>& families = *recomputed;
   uint64_t in_families = 0;
   for (const KeyedFamily& f : families) {
-    const uint32_t id = static_cast<uint32_t>(f.members.front());
+    const uint32_t id = live::group_key(f.members);
     in_families += f.members.size();
     auto v = live::get(t, d.families, live::val_of(id));
     std::vector<uint32_t> want(f.members.begin(), f.members.end());

@@ -122,7 +122,7 @@ Result<std::vector<LiveFamily>> LiveIndex::Impl::refamily(Txn& t,
     if (!families) return families.status();
     for (const KeyedFamily& f : *families) {
       LiveFamily lf;
-      lf.id = static_cast<uint32_t>(f.members.front());
+      lf.id = live::group_key(f.members);
       lf.root = static_cast<uint32_t>(f.root);
       for (uint64_t m : f.members) lf.members.push_back(static_cast<uint32_t>(m));
       const std::string rec = live::encode_family(lf.root, lf.members);

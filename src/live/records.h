@@ -115,4 +115,13 @@ std::optional<FamilyRecord> decode_family(std::string_view s);
 std::string encode_story(const StoryRecord& r);
 std::optional<StoryRecord> decode_story(std::string_view s);
 
+// The key of a stored family or story: its smallest member (members are
+// ascending). It stays while the group keeps that member, and ordering by it
+// is the batch numbering (cluster::number_by_smallest_member, which snapshot()
+// applies).
+template <class Members>
+uint32_t group_key(const Members& members) {
+  return static_cast<uint32_t>(members.front());
+}
+
 }  // namespace kindred::live

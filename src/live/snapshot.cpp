@@ -2,6 +2,7 @@
 // of the same documents would number it.
 #include <algorithm>
 
+#include "cluster/families.h"
 #include "live/index_impl.h"
 
 namespace kindred {
@@ -27,60 +28,52 @@ Result<ScanResult> LiveIndex::snapshot() const {
           {i, l.other, l.relation, {l.shared, out.docs[i].shingles, out.docs[l.other].shingles}});
     }
   }
-  // Families and stories are numbered by smallest member, as a batch scan numbers them.
-  struct Group {
-    uint32_t root = 0;    // families
-    double cohesion = 0;  // stories
-    std::vector<uint32_t> members;
+  // Families and stories are numbered as a batch scan numbers families.
+  auto bad_group = [&](const char* what, const MDB_val& k) {
+    t.corrupt(std::string("the record of ") + what + " " +
+              std::to_string(live::load<uint32_t>(k.mv_data)) +
+              " is malformed or names no document");
   };
-  auto read_groups = [&](MDB_dbi dbi, bool family) {
-    std::vector<Group> groups;
-    live::Cursor c(t, dbi);
+  {
+    live::Cursor c(t, s.d().families);
     MDB_val k, v;
     for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
-      Group g;
-      if (family) {
-        auto f = live::decode_family(live::view(v));
-        if (f) g = {f->root, 0, std::move(f->members)};
-      } else {
-        auto st = live::decode_story(live::view(v));
-        if (st) g = {0, st->cohesion, std::move(st->members)};
-      }
-      const char* what = family ? "family" : "story";
-      if (g.members.empty() || g.members.back() >= n || (family && g.root >= n)) {
-        t.corrupt(std::string("the record of ") + what + " " +
-                  std::to_string(live::load<uint32_t>(k.mv_data)) +
-                  " is malformed or names no document");
+      auto f = live::decode_family(live::view(v));
+      if (!f || f->members.empty() || f->members.back() >= n || f->root >= n) {
+        bad_group("family", k);
         break;
       }
-      groups.push_back(std::move(g));
+      Family& family = out.families.emplace_back();
+      family.root = f->root;
+      family.members = std::move(f->members);
     }
-    std::sort(groups.begin(), groups.end(),
-              [](const Group& a, const Group& b) { return a.members.front() < b.members.front(); });
-    return groups;
-  };
-  std::vector<Group> families = read_groups(s.d().families, true);
-  for (size_t i = 0; i < families.size(); ++i) {
-    Family f;
-    f.id = static_cast<uint32_t>(i);
-    f.root = families[i].root;
-    f.members = std::move(families[i].members);
-    for (uint32_t m : f.members) out.docs[m].family = static_cast<int32_t>(i);
-    out.families.push_back(std::move(f));
   }
-  std::vector<Group> stories = read_groups(s.d().stories, false);
-  for (size_t i = 0; i < stories.size(); ++i) {
-    Story st;
-    st.id = static_cast<uint32_t>(i);
-    st.members = std::move(stories[i].members);
-    st.cohesion = stories[i].cohesion;
+  cluster::number_by_smallest_member(out.families);
+  for (const Family& f : out.families) {
+    for (uint32_t m : f.members) out.docs[m].family = static_cast<int32_t>(f.id);
+  }
+  {
+    live::Cursor c(t, s.d().stories);
+    MDB_val k, v;
+    for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
+      auto st = live::decode_story(live::view(v));
+      if (!st || st->members.empty() || st->members.back() >= n) {
+        bad_group("story", k);
+        break;
+      }
+      Story& story = out.stories.emplace_back();
+      story.members = std::move(st->members);
+      story.cohesion = st->cohesion;
+    }
+  }
+  cluster::number_by_smallest_member(out.stories);
+  for (Story& st : out.stories) {
     std::set<uint32_t> fams;
     for (uint32_t m : st.members) {
-      out.docs[m].story = static_cast<int32_t>(i);
+      out.docs[m].story = static_cast<int32_t>(st.id);
       if (out.docs[m].family >= 0) fams.insert(static_cast<uint32_t>(out.docs[m].family));
     }
     st.families.assign(fams.begin(), fams.end());
-    out.stories.push_back(std::move(st));
   }
   if (!t.ok()) return t.status();
   out.stats.documents = n;

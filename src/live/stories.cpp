@@ -145,7 +145,7 @@ Status LiveIndex::refresh_stories() {
     live::StoryRecord r;
     r.members = st.members;
     r.cohesion = st.cohesion;
-    const uint32_t id = st.members.front();
+    const uint32_t id = live::group_key(st.members);
     auto it = old.find(id);
     r.updated = it != old.end() && it->second.members == r.members ? it->second.updated : now;
     if (Status x = s.put_story(t, id, r); !x) return x;

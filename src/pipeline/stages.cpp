@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -307,57 +308,76 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
                             const ingest::ReadOptions& options, bool skip_bad, unsigned threads) {
   ShardSketch out;
   const Sketcher sketcher(params);
-  uint64_t position = 0;  // documents and rejections share one count, the input order
-  auto reject = [&](Rejection&& r, uint64_t at) {
+  // Documents and rejections share one count, the input order. Each record
+  // is numbered as it is read; the documents' numbers wait with them for
+  // their batch, a reader rejection's number is the last one given.
+  uint64_t position = 0;
+  std::deque<uint64_t> waiting;  // numbers of the documents read, not yet consumed
+  std::optional<uint64_t> reader_rejection;
+  auto record = [&](Rejection&& r, uint64_t at) {
     out.rejections.push_back(std::move(r));
     out.rejection_positions.push_back(at);
-    if (!skip_bad) out.stopped = true;
-    return skip_bad;
   };
-
-  std::vector<Document> batch;
-  std::vector<uint64_t> batch_positions;
-  constexpr size_t kBatch = 512;
-  auto flush = [&] {
+  ingest::ReadStats stats;
+  const ingest::InputReader read = [&](size_t i, const ingest::DocumentSink& on_document,
+                                       const ingest::RejectSink& on_reject) {
+    read_input(
+        pieces[i], options,
+        [&](Document&& doc) {
+          waiting.push_back(position++);
+          return on_document(std::move(doc));
+        },
+        [&](Rejection&& r) {
+          reader_rejection = position++;
+          return on_reject(std::move(r));
+        },
+        &stats);
+  };
+  // Sketches a batch; documents without words are rejected here (recorded
+  // with their numbers: without skip_bad only the first, and the documents
+  // after it are dropped, as reading stops there).
+  const ingest::BatchSink consume = [&](std::vector<Document>&& batch) {
     std::vector<DocumentSketch> sketches(batch.size());
     parallel_for_n(batch.size(), threads,
                    [&](size_t i) { sketcher.sketch(batch[i].text, sketches[i]); });
-    for (size_t i = 0; i < batch.size() && !out.stopped; ++i) {
+    std::vector<Rejection> rejected;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const uint64_t at = waiting.front();
+      waiting.pop_front();
+      if (!skip_bad && !rejected.empty()) continue;
       Document& doc = batch[i];
       if (sketches[i].tokens == 0) {
         Status st = no_words_status(doc.id);
-        reject(Rejection{std::move(doc.origin), std::move(doc.id), std::move(st)},
-               batch_positions[i]);
+        Rejection r{std::move(doc.origin), std::move(doc.id), std::move(st)};
+        record(Rejection(r), at);
+        rejected.push_back(std::move(r));
         continue;
       }
       sketches[i].id = std::move(doc.id);
       sketches[i].date = std::move(doc.date);
       out.docs.push_back(std::move(sketches[i]));
-      out.positions.push_back(batch_positions[i]);
+      out.positions.push_back(at);
       out.text_bytes.push_back(doc.text.size());
       out.invalid_utf8.push_back(doc.invalid_utf8);
       out.origins.push_back(std::move(doc.origin));
     }
-    batch.clear();
-    batch_positions.clear();
+    return rejected;
   };
-  const ingest::DocumentSink on_document = [&](Document&& doc) {
-    batch.push_back(std::move(doc));
-    batch_positions.push_back(position++);
-    if (batch.size() >= kBatch) flush();
-    return !out.stopped;
-  };
+  // Reader rejections are recorded as they come (with skip_bad), or as the
+  // one that stopped the run when no document before it was bad.
   const ingest::RejectSink on_reject = [&](Rejection&& r) {
-    return reject(std::move(r), position++);
+    if (reader_rejection) record(std::move(r), *std::exchange(reader_rejection, std::nullopt));
+    return true;
   };
-  ingest::ReadStats stats;
-  for (const InputPiece& piece : pieces) {
-    read_input(piece, options, on_document, on_reject, &stats);
-    if (out.stopped) break;
-  }
-  if (!out.stopped) flush();
+  constexpr size_t kBatch = 512;
+  std::optional<Rejection> stop =
+      ingest::read_in_batches(pieces.size(), read, {kBatch, skip_bad}, consume, on_reject);
   out.files = stats.files;
   out.files_skipped = stats.files_skipped;
+  if (stop) {
+    out.stopped = true;
+    if (out.rejections.empty()) record(std::move(*stop), reader_rejection.value_or(position));
+  }
   return out;
 }
 

@@ -72,5 +72,27 @@ TEST(Families, NumberedBySmallestMember) {
   EXPECT_EQ(families[1].members.front(), 2u);
 }
 
+// The rule itself, as the live index's snapshot applies it to families and
+// stories read in key order that is not member order.
+TEST(Families, NumberBySmallestMemberSortsAndRenumbersAnyGroups) {
+  std::vector<Family> families(3);
+  families[0].members = {4, 9};
+  families[1].members = {1, 7};
+  families[2].members = {2, 3, 8};
+  for (Family& f : families) f.id = 99;
+  number_by_smallest_member(families);
+  ASSERT_EQ(families.size(), 3u);
+  for (uint32_t i = 0; i < 3; ++i) EXPECT_EQ(families[i].id, i);
+  EXPECT_EQ(families[0].members, (std::vector<uint32_t>{1, 7}));
+  EXPECT_EQ(families[1].members, (std::vector<uint32_t>{2, 3, 8}));
+  EXPECT_EQ(families[2].members, (std::vector<uint32_t>{4, 9}));
+  std::vector<Story> stories(2);
+  stories[0].members = {5};
+  stories[1].members = {0, 6};
+  number_by_smallest_member(stories);
+  EXPECT_EQ(stories[0].members.front(), 0u);
+  EXPECT_EQ(stories[1].id, 1u);
+}
+
 }  // namespace
 }  // namespace kindred::cluster
