@@ -58,6 +58,7 @@ class RawClient {
     fd_ = -1;
   }
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   // False once the server has closed the connection (or reset it).
   bool send(std::string_view data) {
     while (!data.empty()) {
@@ -532,11 +533,32 @@ TEST_F(ServerTest, ConnectionLimit) {
   o.connections.max_connections = 3;
   o.connections.idle_timeout = server::Millis{60'000};  // the held ones stay open
   start_with(o);
+  // Hold three slots, each proven by a kept-alive answer. The fixture's
+  // readiness probe may still hold a slot for a moment (its worker has not yet
+  // seen the close), so a connection answered 503 is dropped and retried.
   std::vector<std::unique_ptr<RawClient>> held;
-  for (int i = 0; i < 3; ++i) {
-    held.push_back(std::make_unique<RawClient>(service->port()));
-    ASSERT_TRUE(held.back()->connected());
+  const auto hold_until = std::chrono::steady_clock::now() + kPatience;
+  while (held.size() < 3 && std::chrono::steady_clock::now() < hold_until) {
+    auto c = std::make_unique<RawClient>(service->port());
+    ASSERT_TRUE(c->connected());
+    ASSERT_TRUE(c->send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string answer;
+    char buf[4096];
+    while (answer.find("\r\n\r\n") == std::string::npos &&
+           std::chrono::steady_clock::now() < hold_until) {
+      pollfd p{c->fd(), POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      const ssize_t n = ::recv(c->fd(), buf, sizeof buf, 0);
+      if (n <= 0) break;
+      answer.append(buf, static_cast<size_t>(n));
+    }
+    if (answer.rfind("HTTP/1.1 200", 0) == 0) {
+      held.push_back(std::move(c));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
+  ASSERT_EQ(held.size(), 3u);
   {
     RawClient extra(service->port());  // accepted after the three before it
     bool closed = false;
