@@ -1,5 +1,7 @@
 #include "story/quotations.h"
 
+#include "util/disjoint_sets.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -12,18 +14,7 @@ namespace kindred::story {
 
 namespace {
 
-class DisjointSets {
- public:
-  explicit DisjointSets(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0u); }
-  uint32_t find(uint32_t x) {
-    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
-    return x;
-  }
-  void unite(uint32_t a, uint32_t b) { parent_[find(a)] = find(b); }
-
- private:
-  std::vector<uint32_t> parent_;
-};
+using util::DisjointSets;
 
 struct Ref {
   uint32_t doc, index;  // document, quote index in it

@@ -1,5 +1,7 @@
 #include "story/stories.h"
 
+#include "util/disjoint_sets.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -10,18 +12,7 @@ namespace kindred::story {
 
 namespace {
 
-class DisjointSets {
- public:
-  explicit DisjointSets(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0u); }
-  uint32_t find(uint32_t x) {
-    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
-    return x;
-  }
-  void unite(uint32_t a, uint32_t b) { parent_[find(a)] = find(b); }
-
- private:
-  std::vector<uint32_t> parent_;
-};
+using util::DisjointSets;
 
 double idf(double documents, double background, double df) {
   return std::log((documents + background) / (df + 1.0));
