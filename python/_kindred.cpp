@@ -71,6 +71,15 @@ ingest::ReadOptions read_options(const py::dict& fields, uint64_t max_document_b
   return o;
 }
 
+void put_overlap(py::dict& d, const Overlap& o) {
+  d["jaccard"] = o.jaccard();
+  d["containment_a_in_b"] = o.containment_a_in_b();
+  d["containment_b_in_a"] = o.containment_b_in_a();
+  d["shared_shingles"] = o.shared;
+  d["shingles_a"] = o.size_a;
+  d["shingles_b"] = o.size_b;
+}
+
 namespace {
 
 // Every field of Params, by its Python name: Params(**overrides), attributes and pickling.
@@ -179,15 +188,11 @@ Rejection rejection_from_state(const py::tuple& t) {
   return r;
 }
 
+
 py::dict comparison_dict(const Comparison& c) {
   const Overlap& o = c.overlap;
   py::dict d;
-  d["jaccard"] = o.jaccard();
-  d["containment_a_in_b"] = o.containment_a_in_b();
-  d["containment_b_in_a"] = o.containment_b_in_a();
-  d["shared_shingles"] = o.shared;
-  d["shingles_a"] = o.size_a;
-  d["shingles_b"] = o.size_b;
+  put_overlap(d, o);
   d["words_a"] = c.tokens_a;
   d["words_b"] = c.tokens_b;
   d["same_text"] = c.same_text;

@@ -82,6 +82,9 @@ std::vector<T> from_bytes(const std::string& s) {
 }
 
 // ReadOptions from a dict of JSON field roles ({"id": "guid", ...}).
+// The overlap fields every pair record carries (Jaccard, containments, shingle counts).
+void put_overlap(py::dict& d, const Overlap& o);
+
 ingest::ReadOptions read_options(const py::dict& fields, uint64_t max_document_bytes);
 
 // The live index (live.cpp) and the stages (stages.cpp), added to module m.

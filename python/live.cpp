@@ -53,12 +53,7 @@ py::dict live_match_dict(const LiveMatch& m) {
   d["doc"] = m.doc;
   d["id"] = m.id;
   d["relation"] = relation_name(m.relation);
-  d["jaccard"] = o.jaccard();
-  d["containment_a_in_b"] = o.containment_a_in_b();
-  d["containment_b_in_a"] = o.containment_b_in_a();
-  d["shared_shingles"] = o.shared;
-  d["shingles_a"] = o.size_a;
-  d["shingles_b"] = o.size_b;
+  put_overlap(d, o);
   d["direction"] = o.containment_a_in_b() >= o.containment_b_in_a() ? "a_in_b" : "b_in_a";
   py::list passages;
   for (const Passage& p : m.passages) passages.append(passage_dict(p));
