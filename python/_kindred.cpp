@@ -188,7 +188,6 @@ Rejection rejection_from_state(const py::tuple& t) {
   return r;
 }
 
-
 py::dict comparison_dict(const Comparison& c) {
   const Overlap& o = c.overlap;
   py::dict d;
