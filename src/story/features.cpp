@@ -450,6 +450,48 @@ double quote_similarity(const Quote& a, const Quote& b) {
   return std::min(content, all);
 }
 
+namespace {
+
+// True when the word ending just before the period at `dot` is an
+// abbreviation: one letter ("W.", the "U." of "U. S."), letters each followed
+// by a period ("U.S.", "p.m."), or a title or month written short ("Mr.",
+// "Feb."). Such a period ends a sentence only before a sentence's first word.
+bool abbreviation_before(std::string_view text, size_t dot) {
+  static constexpr std::string_view kShort[] = {
+      "mr",  "mrs",  "ms",  "dr",  "prof", "gen", "sen", "rep", "gov", "st",  "lt",
+      "col", "capt", "sgt", "rev", "mt",   "jr",  "sr",  "jan", "feb", "mar", "apr",
+      "jun", "jul",  "aug", "sep", "sept", "oct", "nov", "dec", "no",  "vs"};
+  size_t b = dot;
+  while (b > 0 && (std::isalpha(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '.'))
+    --b;
+  const std::string_view word = text.substr(b, dot - b);
+  if (word.empty() || word.front() == '.') return false;
+  bool initials = true;  // every part between periods one letter
+  size_t part = 0;
+  for (char c : word) {
+    part = c == '.' ? 0 : part + 1;
+    initials = initials && part <= 1;
+  }
+  if (initials) return true;
+  std::string lower(word);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::find(std::begin(kShort), std::end(kShort), lower) != std::end(kShort);
+}
+
+// True when the word at `pos` can begin a sentence after an abbreviation: a
+// capitalised function word ("The", "He", "On"), not a name ("U.S. Treasury")
+// or another initial ("U. S.").
+bool starts_sentence_after_abbreviation(std::string_view text, size_t pos) {
+  size_t e = pos;
+  while (e < text.size() && std::isalpha(static_cast<unsigned char>(text[e]))) ++e;
+  if (e - pos < 2 || !std::isupper(static_cast<unsigned char>(text[pos]))) return false;
+  std::string lower(text.substr(pos, e - pos));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return is_stopword(lower);
+}
+
+}  // namespace
+
 std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text) {
   std::vector<std::pair<uint32_t, uint32_t>> out;
   auto push = [&](size_t b, size_t e) {
@@ -458,8 +500,29 @@ std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text
     if (e > b) out.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
   };
   size_t start = 0;
+  // The width hard-wrapped text is wrapped at: the longest line that another
+  // line follows in its paragraph, the first line (a headline may be longer
+  // than the body's lines) and a paragraph's last line (a closing note)
+  // aside. Zero when no such line is there: nothing wraps by width.
+  size_t width = 0;
+  {
+    size_t b = text.find('\n');
+    while (b != std::string_view::npos && b < text.size()) {
+      const size_t line = b + 1;
+      size_t e = text.find('\n', line);
+      if (e == std::string_view::npos) break;  // the last line
+      size_t end = e;
+      while (end > line && text[end - 1] == '\r') --end;
+      size_t after = e + 1;
+      while (after < text.size() && (text[after] == ' ' || text[after] == '\t')) ++after;
+      const bool followed = after < text.size() && text[after] != '\n' && text[after] != '\r';
+      if (followed) width = std::max(width, end - line);
+      b = e;
+    }
+  }
   // A line break ends a sentence unless it only wraps one: in hard-wrapped
-  // text the line goes on in lower case, or the line before stops mid-phrase.
+  // text the line goes on in lower case, or the line before stops mid-phrase
+  // because the next word would not have fitted on it.
   auto wraps = [&](size_t newline) {
     size_t prev = newline;
     while (prev > start && std::isspace(static_cast<unsigned char>(text[prev - 1]))) --prev;
@@ -472,10 +535,16 @@ std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text
     const char last = text[prev - 1];
     const bool closes = last == '.' || last == '!' || last == '?' || last == ':' || last == '"' ||
                         static_cast<unsigned char>(last) >= 0x80;  // ” ’ and other marks
-    // A short line not closed by punctuation is a headline; a long one wraps.
+    // A short line not closed by punctuation is a headline; a long one wraps
+    // when the next word would not have fitted within the text's width (a
+    // long headline above paragraphs written as single lines does not).
     const size_t nl = newline == 0 ? std::string_view::npos : text.rfind('\n', newline - 1);
     const size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
-    return !closes && prev > line_start && prev - line_start >= 60;
+    if (closes || prev <= line_start || prev - line_start < 60) return false;
+    size_t word_end = next;
+    while (word_end < text.size() && !std::isspace(static_cast<unsigned char>(text[word_end])))
+      ++word_end;
+    return width > 0 && (prev - line_start) + 1 + (word_end - next) > width;
   };
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -502,6 +571,16 @@ std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text
       }
     }
     if (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
+      if (c == '.' && j == i + 1) {
+        // "U.S. officials", "3 p.m. on Friday", "Mr. Smith": no sentence ends
+        // before a lower-case word, nor after an abbreviation unless a
+        // sentence's first word follows ("... in the U.S. The ministry").
+        size_t next = j;
+        while (next < text.size() && (text[next] == ' ' || text[next] == '\t')) ++next;
+        if (next < text.size() && std::islower(static_cast<unsigned char>(text[next]))) continue;
+        if (abbreviation_before(text, i) && !starts_sentence_after_abbreviation(text, next))
+          continue;
+      }
       push(start, j);
       start = j;
       i = j - 1;
