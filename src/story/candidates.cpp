@@ -63,7 +63,8 @@ size_t read_ranges(std::span<const ListSlot> slots, const CandidateParams& param
 
 bool select_partners(std::vector<Reading>& read, uint32_t max_partners,
                      std::vector<uint64_t>& out) {
-  thread_local std::vector<std::pair<uint64_t, uint64_t>> ranked;  // (~score: highest first, partner)
+  thread_local std::vector<std::pair<uint64_t, uint64_t>>
+      ranked;  // (~score: highest first, partner)
   ranked.clear();
   for (const Reading& r : read) {
     if (r.copy) {

@@ -126,8 +126,7 @@ struct Reading {
 // The partners a unit proposes among those it read: every copy, and of the
 // others on two or more common lists the max_partners highest by score (ties
 // by partner). Appends them to `out` (in no order); returns whether the bound cut.
-bool select_partners(std::vector<Reading>& read, uint32_t max_partners,
-                     std::vector<uint64_t>& out);
+bool select_partners(std::vector<Reading>& read, uint32_t max_partners, std::vector<uint64_t>& out);
 
 // The candidate unit pairs as unit_pair_key()s, sorted and distinct. The
 // units are processed through `loop`; the result does not depend on it.

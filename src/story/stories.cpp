@@ -196,7 +196,8 @@ StoryStats::StoryStats(const StoryStatsPart& whole, std::span<const uint32_t> id
     : documents_(whole.documents), name_df_(std::move(name_documents)) {
   for (const auto& [h, c] : whole.terms) term_df_.add(h, c);
   for (const auto& [h, c] : whole.numbers) number_df_.add(h, c);
-  for (size_t i = 0; i < whole.names.size() && i < ids.size(); ++i) name_ids_[whole.names[i]] = ids[i];
+  for (size_t i = 0; i < whole.names.size() && i < ids.size(); ++i)
+    name_ids_[whole.names[i]] = ids[i];
   uint32_t canonical = 0;
   for (uint32_t id : ids) canonical = std::max(canonical, id + 1);
   name_df_.resize(canonical, 0);
