@@ -34,6 +34,54 @@ struct Entry {
 
 }  // namespace
 
+size_t read_ranges(std::span<const ListSlot> slots, const CandidateParams& params,
+                   std::vector<std::pair<uint32_t, uint32_t>>& out) {
+  const uint32_t window = std::max(1u, params.max_postings / 2);  // each side of a unit
+  // The budget, shared max-min fairly over the lists rarest first: a list
+  // within its share is read as it would be unbounded, and what it leaves
+  // goes to the longer lists after it.
+  size_t budget = params.max_reads, total = 0;
+  for (size_t k = 0; k < slots.size(); ++k) {
+    const size_t length = slots[k].length, position = slots[k].position;
+    size_t from = 0, to = length;
+    if (length > params.max_postings) {  // ranked: the nearest in time
+      from = position >= window ? position - window : 0;
+      to = std::min<size_t>(to, position + window + 1);
+    }
+    const size_t share = budget / (slots.size() - k);
+    if (to - from > share) {  // the nearest in time within the share, at least one a side
+      const size_t half = std::max<size_t>(1, share / 2);
+      from = position >= half ? position - half : 0;
+      to = std::min<size_t>(length, position + half + 1);
+    }
+    budget -= std::min(budget, to - from);
+    total += to - from;
+    out.emplace_back(static_cast<uint32_t>(from), static_cast<uint32_t>(to));
+  }
+  return total;
+}
+
+bool select_partners(std::vector<Reading>& read, uint32_t max_partners,
+                     std::vector<uint64_t>& out) {
+  thread_local std::vector<std::pair<uint64_t, uint64_t>>
+      ranked;  // (~score: highest first, partner)
+  ranked.clear();
+  for (const Reading& r : read) {
+    if (r.copy) {
+      out.push_back(r.partner);
+    } else if (r.lists >= 2) {
+      ranked.emplace_back(~r.score, r.partner);
+    }
+  }
+  const bool bounded = ranked.size() > max_partners;
+  if (bounded) {
+    std::nth_element(ranked.begin(), ranked.begin() + max_partners, ranked.end());
+    ranked.resize(max_partners);
+  }
+  for (const auto& [s, y] : ranked) out.push_back(y);
+  return bounded;
+}
+
 std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const CandidateParams& params,
                                       const RangeLoop& loop, CandidateStats* stats) {
   const uint32_t n = input.units;
@@ -48,17 +96,11 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
   }
   std::vector<std::optional<int64_t>> time(n);
   for (uint32_t d = 0; d < n; ++d) time[d] = input.time ? input.time(d) : std::nullopt;
-  auto by_time = [&](uint32_t a, uint32_t b) {
-    // Dated before undated, then by time, then by index.
-    if (time[a].has_value() != time[b].has_value()) return time[a].has_value();
-    if (time[a] && *time[a] != *time[b]) return *time[a] < *time[b];
-    return a < b;
-  };
+  auto by_time = [&](uint32_t a, uint32_t b) { return time_before(time[a], a, time[b], b); };
 
   // Lists of two or more units, ordered rarest first (shortest, then by
   // feature), each by time; and for each unit where it stands on them, in
   // the same order.
-  const uint32_t window = std::max(1u, params.max_postings / 2);  // each side of a unit
   std::vector<std::pair<uint64_t, std::vector<uint32_t>>> by_feature;
   for (auto& [feature, list] : postings) {
     std::sort(list.begin(), list.end());
@@ -67,8 +109,7 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
   }
   std::unordered_map<uint64_t, std::vector<uint32_t>>().swap(postings);
   std::sort(by_feature.begin(), by_feature.end(), [](const auto& a, const auto& b) {
-    return a.second.size() != b.second.size() ? a.second.size() < b.second.size()
-                                              : a.first < b.first;
+    return list_before(a.second.size(), a.first, b.second.size(), b.first);
   });
   std::vector<PostingList> lists;
   lists.reserve(by_feature.size());
@@ -98,58 +139,40 @@ std::vector<uint64_t> candidate_pairs(const CandidateInput& input, const Candida
     thread_local std::vector<uint64_t> score;
     if (shared.size() < n) shared.assign(n, 0), score.assign(n, 0);
     std::vector<uint32_t> touched;
-    std::vector<std::pair<uint64_t, uint32_t>> ranked;  // (~score: highest first, partner)
-    std::vector<uint64_t> local;
+    std::vector<ListSlot> slots;
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    std::vector<Reading> readings;
+    std::vector<uint64_t> partners, local;
     uint64_t read_here = 0;
     for (auto x = static_cast<uint32_t>(begin); x < end; ++x) {
       touched.clear();
-      // The unit's read budget, shared max-min fairly over its lists rarest
-      // first: a list within its share is read as it would be unbounded, and
-      // what it leaves goes to the longer lists after it.
-      size_t budget = params.max_reads;
-      const auto& mine = entries[x];
-      for (size_t k = 0; k < mine.size(); ++k) {
-        const Entry& e = mine[k];
-        const PostingList& p = lists[e.list];
-        size_t from = 0, to = p.units.size();
-        if (p.ranked) {
-          from = e.position >= window ? e.position - window : 0;
-          to = std::min<size_t>(to, size_t{e.position} + window + 1);
-        }
-        const size_t share = budget / (mine.size() - k);
-        if (to - from > share) {  // the nearest in time within the share, at least one a side
-          const size_t half = std::max<size_t>(1, share / 2);
-          from = e.position >= half ? e.position - half : 0;
-          to = std::min<size_t>(p.units.size(), size_t{e.position} + half + 1);
-        }
-        budget -= std::min(budget, to - from);
-        read_here += to - from;
-        for (size_t i = from; i < to; ++i) {
+      // Where the unit stands on its lists (rarest first) and what it reads of them.
+      slots.clear();
+      ranges.clear();
+      for (const Entry& e : entries[x]) {
+        slots.push_back({static_cast<uint32_t>(lists[e.list].units.size()), e.position});
+      }
+      read_here += read_ranges(slots, params, ranges);
+      for (size_t k = 0; k < ranges.size(); ++k) {
+        const PostingList& p = lists[entries[x][k].list];
+        for (size_t i = ranges[k].first; i < ranges[k].second; ++i) {
           const uint32_t y = p.units[i];
           if (y == x) continue;
           if (shared[y]++ == 0) touched.push_back(y);
           score[y] += p.rarity;
         }
       }
-      ranked.clear();
+      readings.clear();
       for (uint32_t y : touched) {
-        const uint32_t count = shared[y];
-        const uint64_t s = score[y];
+        readings.push_back({y, shared[y], score[y], input.copies(unit_pair_key(x, y))});
         shared[y] = 0;
         score[y] = 0;
-        const uint64_t k = unit_pair_key(x, y);
-        if (input.copies(k)) {
-          local.push_back(k);
-        } else if (count >= 2) {
-          ranked.emplace_back(~s, y);
-        }
       }
-      if (ranked.size() > params.max_partners) {
-        std::nth_element(ranked.begin(), ranked.begin() + params.max_partners, ranked.end());
-        ranked.resize(params.max_partners);
+      partners.clear();
+      if (select_partners(readings, params.max_partners, partners)) {
         bounded.fetch_add(1, std::memory_order_relaxed);
       }
-      for (const auto& [s, y] : ranked) local.push_back(unit_pair_key(x, y));
+      for (uint64_t y : partners) local.push_back(unit_pair_key(x, static_cast<uint32_t>(y)));
     }
     read.fetch_add(read_here, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(mu);

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace kindred::story {
@@ -81,6 +82,51 @@ struct CandidateStats {
   uint64_t pairs = 0;          ///< candidate pairs returned
   uint64_t postings_read = 0;  ///< list entries read, over all units
 };
+
+// The rule in steps, for front ends that hold the lists and the units apart
+// (the Dask backend, through include/kindred/stages.h): candidate_pairs() is
+// these steps run over one collection, so a composition of them over
+// partitions gives its pairs.
+//
+// Lists in the order a unit reads them: rarest (shortest) first, then by feature.
+inline bool list_before(size_t length_a, uint64_t feature_a, size_t length_b, uint64_t feature_b) {
+  return length_a != length_b ? length_a < length_b : feature_a < feature_b;
+}
+
+// Units on a list in the order of time: dated before undated, then by time,
+// then by name (index or any key that follows it).
+inline bool time_before(const std::optional<int64_t>& time_a, uint64_t a,
+                        const std::optional<int64_t>& time_b, uint64_t b) {
+  if (time_a.has_value() != time_b.has_value()) return time_a.has_value();
+  if (time_a && *time_a != *time_b) return *time_a < *time_b;
+  return a < b;
+}
+
+// One of a unit's lists (of two or more units): its length and where the unit stands on it.
+struct ListSlot {
+  uint32_t length = 0;
+  uint32_t position = 0;
+};
+
+// The entries [from, to) a unit reads of each of its lists, given in
+// list_before() order (its read budget shared max-min fairly; see above).
+// Appends one range per slot to `out`; returns the entries read.
+size_t read_ranges(std::span<const ListSlot> slots, const CandidateParams& params,
+                   std::vector<std::pair<uint32_t, uint32_t>>& out);
+
+// A unit a unit has read: on how many of its lists, the sum of their
+// rarity_weight()s, and whether the two are copies.
+struct Reading {
+  uint64_t partner = 0;  ///< its index or key
+  uint32_t lists = 0;
+  uint64_t score = 0;
+  bool copy = false;
+};
+
+// The partners a unit proposes among those it read: every copy, and of the
+// others on two or more common lists the max_partners highest by score (ties
+// by partner). Appends them to `out` (in no order); returns whether the bound cut.
+bool select_partners(std::vector<Reading>& read, uint32_t max_partners, std::vector<uint64_t>& out);
 
 // The candidate unit pairs as unit_pair_key()s, sorted and distinct. The
 // units are processed through `loop`; the result does not depend on it.

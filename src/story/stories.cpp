@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <unordered_set>
@@ -36,9 +37,9 @@ void KeyCounts::grow() {
   }
 }
 
-void KeyCounts::add(uint64_t key) {
+void KeyCounts::add(uint64_t key, uint32_t n) {
   if (key == 0) {
-    ++zero_;
+    zero_ += n;
     return;
   }
   if (2 * (used_ + 1) > slots_.size()) grow();  // at most half full
@@ -47,7 +48,18 @@ void KeyCounts::add(uint64_t key) {
     slot.first = key;
     ++used_;
   }
-  ++slot.second;
+  slot.second += n;
+}
+
+std::vector<std::pair<uint64_t, uint32_t>> KeyCounts::sorted_items() const {
+  std::vector<std::pair<uint64_t, uint32_t>> out;
+  out.reserve(size());
+  if (zero_ > 0) out.emplace_back(0, zero_);
+  for (const auto& kv : slots_) {
+    if (kv.first != 0) out.push_back(kv);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 uint32_t KeyCounts::count(uint64_t key) const {
@@ -56,17 +68,66 @@ uint32_t KeyCounts::count(uint64_t key) const {
   return slots_[slot_of(key)].second;
 }
 
-StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.size()) {
-  // Name keys, merged with their spelling variants (blocked by first letter).
+namespace {
+
+// The distinct name keys of `docs`, sorted (ids in key order, as the results depend on).
+std::vector<std::string> distinct_names(std::span<const StoryFeatures> docs) {
   std::unordered_set<std::string_view> distinct;
   for (const auto& d : docs) {
     for (const auto& k : d.names) distinct.insert(k);
-    for (const auto& [h, c] : d.terms) term_df_.add(h);
-    for (uint64_t h : d.numbers) number_df_.add(h);
   }
   std::vector<std::string> keys(distinct.begin(), distinct.end());
-  std::unordered_set<std::string_view>().swap(distinct);
-  std::sort(keys.begin(), keys.end());  // ids in key order, as the results depend on
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+// Sums two count lists sorted by key.
+std::vector<std::pair<uint64_t, uint32_t>> sum_counts(
+    const std::vector<std::pair<uint64_t, uint32_t>>& a,
+    const std::vector<std::pair<uint64_t, uint32_t>>& b) {
+  std::vector<std::pair<uint64_t, uint32_t>> out;
+  out.reserve(a.size() + b.size());
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
+      out.push_back(a[i++]);
+    } else if (i == a.size() || b[j].first < a[i].first) {
+      out.push_back(b[j++]);
+    } else {
+      out.emplace_back(a[i].first, a[i].second + b[j].second);
+      ++i, ++j;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+StoryStatsPart story_stats_part(std::span<const StoryFeatures> docs) {
+  StoryStatsPart p;
+  p.documents = docs.size();
+  KeyCounts terms, numbers;
+  for (const auto& d : docs) {
+    for (const auto& [h, c] : d.terms) terms.add(h);
+    for (uint64_t h : d.numbers) numbers.add(h);
+  }
+  p.terms = terms.sorted_items();
+  p.numbers = numbers.sorted_items();
+  p.names = distinct_names(docs);
+  return p;
+}
+
+StoryStatsPart merge_stats_parts(const StoryStatsPart& a, const StoryStatsPart& b) {
+  StoryStatsPart p;
+  p.documents = a.documents + b.documents;
+  p.terms = sum_counts(a.terms, b.terms);
+  p.numbers = sum_counts(a.numbers, b.numbers);
+  std::set_union(a.names.begin(), a.names.end(), b.names.begin(), b.names.end(),
+                 std::back_inserter(p.names));
+  return p;
+}
+
+std::vector<uint32_t> canonical_name_ids(std::span<const std::string> keys) {
   // Spelling variants through a deletion neighbourhood (as in SymSpell): two
   // keys one edit apart share a key with one letter deleted, so indexing every
   // such deletion finds all candidate pairs in O(keys x length), whatever
@@ -88,20 +149,58 @@ StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.si
     }
   }
   std::map<uint32_t, uint32_t> canonical;  // set representative -> id
+  std::vector<uint32_t> ids(keys.size());
   for (uint32_t i = 0; i < keys.size(); ++i) {
-    const uint32_t rep = sets.find(i);
-    auto [it, fresh] = canonical.emplace(rep, static_cast<uint32_t>(canonical.size()));
-    name_ids_[keys[i]] = it->second;
+    auto [it, fresh] = canonical.emplace(sets.find(i), static_cast<uint32_t>(canonical.size()));
+    ids[i] = it->second;
   }
-  name_df_.assign(canonical.size(), 0);
+  return ids;
+}
+
+void count_names(std::span<const StoryFeatures> docs, std::span<const std::string> keys,
+                 std::span<const uint32_t> ids, std::vector<uint32_t>& counts) {
+  std::unordered_map<std::string_view, uint32_t> id_of;
+  id_of.reserve(keys.size());
+  for (size_t i = 0; i < keys.size() && i < ids.size(); ++i) {
+    id_of.emplace(keys[i], ids[i]);
+    if (ids[i] >= counts.size()) counts.resize(size_t{ids[i]} + 1, 0);
+  }
   std::vector<uint32_t> seen;
   for (const auto& d : docs) {
     seen.clear();
-    for (const auto& k : d.names) seen.push_back(name_ids_[k]);
+    for (const auto& k : d.names) {
+      auto it = id_of.find(k);
+      if (it != id_of.end()) seen.push_back(it->second);
+    }
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-    for (uint32_t id : seen) ++name_df_[id];
+    for (uint32_t id : seen) ++counts[id];
   }
+}
+
+StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.size()) {
+  // The steps of StoryStatsPart over one part, counting straight into the tables.
+  for (const auto& d : docs) {
+    for (const auto& [h, c] : d.terms) term_df_.add(h);
+    for (uint64_t h : d.numbers) number_df_.add(h);
+  }
+  const std::vector<std::string> keys = distinct_names(docs);
+  const std::vector<uint32_t> ids = canonical_name_ids(keys);
+  for (size_t i = 0; i < keys.size(); ++i) name_ids_[keys[i]] = ids[i];
+  name_df_.assign(ids.empty() ? 0 : size_t{*std::max_element(ids.begin(), ids.end())} + 1, 0);
+  count_names(docs, keys, ids, name_df_);
+}
+
+StoryStats::StoryStats(const StoryStatsPart& whole, std::span<const uint32_t> ids,
+                       std::vector<uint32_t> name_documents)
+    : documents_(whole.documents), name_df_(std::move(name_documents)) {
+  for (const auto& [h, c] : whole.terms) term_df_.add(h, c);
+  for (const auto& [h, c] : whole.numbers) number_df_.add(h, c);
+  for (size_t i = 0; i < whole.names.size() && i < ids.size(); ++i)
+    name_ids_[whole.names[i]] = ids[i];
+  uint32_t canonical = 0;
+  for (uint32_t id : ids) canonical = std::max(canonical, id + 1);
+  name_df_.resize(canonical, 0);
 }
 
 double StoryStats::term_idf(uint64_t h) const {
@@ -262,6 +361,165 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
   return similarity(prepare(a, stats), prepare(b, stats), params, copy_containment);
 }
 
+namespace {
+
+// A unit's candidate features (story/candidates.h): its names and its most
+// weighty content stems, told apart by the top bit.
+void candidate_features_of(const PreparedDoc& p, std::vector<uint64_t>& out) {
+  constexpr size_t kTermsPerDoc = 16;
+  std::vector<std::pair<double, uint64_t>> top;
+  for (const auto& [h, w] : p.terms) top.emplace_back(-w, h);
+  const size_t keep = std::min(kTermsPerDoc, top.size());
+  std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
+  for (size_t i = 0; i < keep; ++i) out.push_back(top[i].second & ~(uint64_t{1} << 63));
+  for (const auto& [id, w] : p.names) out.push_back((uint64_t{1} << 63) | id);
+}
+
+struct Edge {
+  double s;
+  uint32_t x, y;
+};
+
+// Average-linkage agglomeration over the units (is_unit[u]) along the edges,
+// strongest first (ties by pair). unit_similarity(u, v) is the story
+// similarity of any two units; a group only ever merges along an edge, so the
+// groups of a set of units that no edge leaves do not depend on the others.
+// Returns the units of each group (in order of merging) by group, and each
+// unit's group.
+template <typename Similarity>
+std::pair<std::vector<std::vector<uint32_t>>, std::vector<uint32_t>> agglomerate(
+    const std::vector<char>& is_unit, std::vector<Edge> edges, Similarity&& unit_similarity,
+    const StoryParams& params) {
+  const auto n = static_cast<uint32_t>(is_unit.size());
+  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+    return a.s != b.s ? a.s > b.s : std::tie(a.x, a.y) < std::tie(b.x, b.y);
+  });
+  std::vector<uint32_t> group(n);
+  std::iota(group.begin(), group.end(), 0u);
+  std::vector<std::vector<uint32_t>> units_in(n);
+  for (uint32_t d = 0; d < n; ++d) {
+    if (is_unit[d]) units_in[d] = {d};
+  }
+  for (const Edge& e : edges) {
+    const uint32_t gx = group[e.x], gy = group[e.y];
+    if (gx == gy) continue;
+    double total = 0;
+    for (uint32_t u : units_in[gx]) {
+      for (uint32_t v : units_in[gy]) total += unit_similarity(u, v);
+    }
+    const double mean = total / double(units_in[gx].size() * units_in[gy].size());
+    if (mean < params.cohesion) continue;
+    const uint32_t into = units_in[gx].size() >= units_in[gy].size() ? gx : gy;
+    const uint32_t from = into == gx ? gy : gx;
+    for (uint32_t u : units_in[from]) group[u] = into;
+    units_in[into].insert(units_in[into].end(), units_in[from].begin(), units_in[from].end());
+    units_in[from].clear();
+  }
+  return {std::move(units_in), std::move(group)};
+}
+
+// Mean similarity of the unit pairs of a group (1 for one unit: a family of copies).
+template <typename Similarity>
+double group_cohesion(const std::vector<uint32_t>& units, Similarity&& unit_similarity) {
+  double total = 0;
+  size_t pairs = 0;
+  for (size_t i = 0; i < units.size(); ++i) {
+    for (size_t j = i + 1; j < units.size(); ++j, ++pairs) {
+      total += unit_similarity(units[i], units[j]);
+    }
+  }
+  return pairs > 0 ? total / double(pairs) : 1.0;
+}
+
+// Similarities of unit pairs, each computed once: the candidates' first (as
+// scored), any other pair when first asked for, in the order asked.
+class SimilarityCache {
+ public:
+  SimilarityCache(const std::vector<PreparedDoc>& prepared,
+                  const std::unordered_map<uint64_t, double>& copy_of, const StoryParams& params)
+      : prepared_(prepared), copy_of_(copy_of), params_(params) {}
+  void add(uint64_t key, double s) { sim_.emplace(key, s); }
+  void reserve(size_t n) { sim_.reserve(n); }
+  double operator()(uint32_t x, uint32_t y) {
+    const uint64_t k = unit_pair_key(x, y);
+    auto it = sim_.find(k);
+    if (it != sim_.end()) return it->second;
+    auto c = copy_of_.find(k);
+    const double s =
+        similarity(prepared_[x], prepared_[y], params_, c == copy_of_.end() ? 0.0 : c->second)
+            .total;
+    sim_.emplace(k, s);
+    return s;
+  }
+
+ private:
+  const std::vector<PreparedDoc>& prepared_;
+  const std::unordered_map<uint64_t, double>& copy_of_;
+  const StoryParams& params_;
+  std::unordered_map<uint64_t, double> sim_;  // unit pair -> story similarity
+};
+
+}  // namespace
+
+void story_candidate_features(const StoryFeatures& unit, const StoryStats& stats,
+                              std::vector<uint64_t>& out) {
+  candidate_features_of(prepare(unit, stats), out);
+}
+
+std::vector<double> pair_similarities(std::span<const StoryFeatures* const> units,
+                                      std::span<const std::pair<uint32_t, uint32_t>> pairs,
+                                      std::span<const double> copy, const StoryStats& stats,
+                                      const StoryParams& params, const RangeLoop& loop) {
+  std::vector<PreparedDoc> prepared(units.size());
+  loop(units.size(), [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) prepared[i] = prepare(*units[i], stats);
+  });
+  std::vector<double> out(pairs.size(), 0.0);
+  loop(pairs.size(), [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const auto [x, y] = pairs[i];
+      if (x >= prepared.size() || y >= prepared.size()) continue;
+      out[i] = similarity(prepared[x], prepared[y], params, i < copy.size() ? copy[i] : 0.0).total;
+    }
+  });
+  return out;
+}
+
+std::vector<StoryGroup> story_groups(std::span<const StoryFeatures* const> units,
+                                     std::span<const ScoredPair> candidates,
+                                     std::span<const ScoredPair> copies, const StoryStats& stats,
+                                     const StoryParams& params) {
+  const auto n = static_cast<uint32_t>(units.size());
+  std::vector<PreparedDoc> prepared(n);
+  for (uint32_t u = 0; u < n; ++u) prepared[u] = prepare(*units[u], stats);
+  std::unordered_map<uint64_t, double> copy_of;
+  for (const ScoredPair& c : copies) {
+    if (c.x < n && c.y < n && c.x != c.y) copy_of[unit_pair_key(c.x, c.y)] = c.s;
+  }
+  SimilarityCache sim(prepared, copy_of, params);
+  std::vector<Edge> edges;
+  sim.reserve(candidates.size());
+  for (const ScoredPair& c : candidates) {
+    if (c.x >= n || c.y >= n || c.x == c.y) continue;
+    sim.add(unit_pair_key(c.x, c.y), c.s);
+    if (c.s >= params.link) edges.push_back({c.s, std::min(c.x, c.y), std::max(c.x, c.y)});
+  }
+  auto [units_in, group] = agglomerate(std::vector<char>(n, 1), std::move(edges), sim, params);
+  std::vector<StoryGroup> out;
+  for (uint32_t u = 0; u < n; ++u) {
+    if (group[u] != u || units_in[u].size() < 2) continue;
+    StoryGroup g;
+    g.units = units_in[u];
+    g.cohesion = group_cohesion(g.units, sim);
+    out.push_back(std::move(g));
+  }
+  std::sort(out.begin(), out.end(), [](const StoryGroup& a, const StoryGroup& b) {
+    return *std::min_element(a.units.begin(), a.units.end()) <
+           *std::min_element(b.units.begin(), b.units.end());
+  });
+  return out;
+}
+
 std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const StoryStats& stats,
                                    std::span<const Link> links, std::span<const Family> families,
                                    const StoryParams& params, const RangeLoop& loop) {
@@ -269,8 +527,6 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
   // Units: a copy family is one unit represented by its root; other documents stand alone.
   std::vector<uint32_t> unit_of(n);
   std::iota(unit_of.begin(), unit_of.end(), 0u);
-  std::vector<uint32_t> rep(n);
-  std::iota(rep.begin(), rep.end(), 0u);
   for (const Family& f : families) {
     for (uint32_t m : f.members) unit_of[m] = f.root;
   }
@@ -288,19 +544,11 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
     if (unit_of[d] == d) prepared[d] = prepare(docs[d], stats);  // members speak through roots
   }
 
-  // Candidate unit pairs (story/candidates.h): features are the names and
-  // each unit's most weighty content stems.
-  constexpr size_t kTermsPerDoc = 16;
+  // Candidate unit pairs (story/candidates.h).
   CandidateInput input;
   input.units = n;
   input.features = [&](uint32_t d, std::vector<uint64_t>& out) {
-    if (unit_of[d] != d) return;
-    std::vector<std::pair<double, uint64_t>> top;
-    for (const auto& [h, w] : prepared[d].terms) top.emplace_back(-w, h);
-    const size_t keep = std::min(kTermsPerDoc, top.size());
-    std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
-    for (size_t i = 0; i < keep; ++i) out.push_back(top[i].second & ~(uint64_t{1} << 63));
-    for (const auto& [id, w] : prepared[d].names) out.push_back((uint64_t{1} << 63) | id);
+    if (unit_of[d] == d) candidate_features_of(prepared[d], out);
   };
   input.time = [&](uint32_t d) { return docs[d].time; };
   // PERF: each unit's copy partners in one array (CSR), so that the test the
@@ -324,22 +572,6 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
   cp.max_reads = params.max_reads;
   const std::vector<uint64_t> candidates = candidate_pairs(input, cp, loop);
 
-  std::unordered_map<uint64_t, double> sim;  // unit pair -> story similarity
-  auto unit_similarity = [&](uint32_t x, uint32_t y) {
-    const uint64_t k = pair_key(x, y);
-    auto it = sim.find(k);
-    if (it != sim.end()) return it->second;
-    auto c = copy_of.find(k);
-    const double s =
-        similarity(prepared[x], prepared[y], params, c == copy_of.end() ? 0.0 : c->second).total;
-    sim.emplace(k, s);
-    return s;
-  };
-  struct Edge {
-    double s;
-    uint32_t x, y;
-  };
-  std::vector<Edge> edges;
   // The candidates' similarities, computed in parallel chunks.
   struct Scored {
     uint64_t key;
@@ -355,39 +587,18 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
                           .total};
     }
   });
-  sim.reserve(scored.size());
+  SimilarityCache unit_similarity(prepared, copy_of, params);
+  unit_similarity.reserve(scored.size());
+  std::vector<Edge> edges;
   for (const Scored& c : scored) {
-    sim.emplace(c.key, c.s);
+    unit_similarity.add(c.key, c.s);
     if (c.s >= params.link) {
       edges.push_back({c.s, static_cast<uint32_t>(c.key >> 32), static_cast<uint32_t>(c.key)});
     }
   }
-  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
-    return a.s != b.s ? a.s > b.s : std::tie(a.x, a.y) < std::tie(b.x, b.y);
-  });
-
-  // Average-linkage agglomeration over units.
-  std::vector<uint32_t> group(n);
-  std::iota(group.begin(), group.end(), 0u);
-  std::vector<std::vector<uint32_t>> units_in(n);
-  for (uint32_t d = 0; d < n; ++d) {
-    if (unit_of[d] == d) units_in[d] = {d};
-  }
-  for (const Edge& e : edges) {
-    const uint32_t gx = group[e.x], gy = group[e.y];
-    if (gx == gy) continue;
-    double total = 0;
-    for (uint32_t u : units_in[gx]) {
-      for (uint32_t v : units_in[gy]) total += unit_similarity(u, v);
-    }
-    const double mean = total / double(units_in[gx].size() * units_in[gy].size());
-    if (mean < params.cohesion) continue;
-    const uint32_t into = units_in[gx].size() >= units_in[gy].size() ? gx : gy;
-    const uint32_t from = into == gx ? gy : gx;
-    for (uint32_t u : units_in[from]) group[u] = into;
-    units_in[into].insert(units_in[into].end(), units_in[from].begin(), units_in[from].end());
-    units_in[from].clear();
-  }
+  std::vector<char> is_unit(n);
+  for (uint32_t d = 0; d < n; ++d) is_unit[d] = unit_of[d] == d;
+  auto [units_in, group] = agglomerate(is_unit, std::move(edges), unit_similarity, params);
 
   // Stories: groups covering two or more documents, numbered by smallest member.
   std::vector<int32_t> family_of_root(n, -1);
@@ -401,17 +612,11 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
     Story s;
     s.id = static_cast<uint32_t>(stories.size());
     s.members = members[g];
-    const auto& units = units_in[g];
-    double total = 0;
-    size_t pairs = 0;
-    for (size_t i = 0; i < units.size(); ++i) {
-      if (family_of_root[units[i]] >= 0) s.families.push_back(uint32_t(family_of_root[units[i]]));
-      for (size_t j = i + 1; j < units.size(); ++j, ++pairs) {
-        total += unit_similarity(units[i], units[j]);
-      }
+    for (uint32_t u : units_in[g]) {
+      if (family_of_root[u] >= 0) s.families.push_back(uint32_t(family_of_root[u]));
     }
     std::sort(s.families.begin(), s.families.end());
-    s.cohesion = pairs > 0 ? total / double(pairs) : 1.0;  // one family alone: copies
+    s.cohesion = group_cohesion(units_in[g], unit_similarity);
     stories.push_back(std::move(s));
   }
   return stories;

@@ -58,9 +58,11 @@ struct StoryEvidence {
 // std::unordered_map's finds were ~6% of a default scan of 100,000 documents.
 class KeyCounts {
  public:
-  void add(uint64_t key);  ///< count one more of `key`
+  void add(uint64_t key, uint32_t n = 1);  ///< count n more of `key`
   uint32_t count(uint64_t key) const;
   size_t size() const { return used_ + (zero_ > 0); }
+  /// Every (key, count), sorted by key.
+  std::vector<std::pair<uint64_t, uint32_t>> sorted_items() const;
 
  private:
   size_t slot_of(uint64_t key) const;
@@ -70,12 +72,40 @@ class KeyCounts {
   uint32_t zero_ = 0;
 };
 
+// Collection statistics in parts, for front ends that hold the documents apart
+// (the Dask backend, through include/kindred/stages.h):
+//   1. story_stats_part() of each part of the collection, summed by merge_stats_parts();
+//   2. canonical_name_ids() over the distinct name keys of the whole (a
+//      collection statistic: spelling variants meet across parts);
+//   3. count_names() of each part under those ids, summed;
+//   4. StoryStats(whole, ids, name counts): the statistics of StoryStats(docs).
+struct StoryStatsPart {
+  uint64_t documents = 0;
+  std::vector<std::pair<uint64_t, uint32_t>> terms;    ///< (stem hash, documents), by hash
+  std::vector<std::pair<uint64_t, uint32_t>> numbers;  ///< (number hash, documents), by hash
+  std::vector<std::string> names;                      ///< distinct name keys, sorted
+};
+StoryStatsPart story_stats_part(std::span<const StoryFeatures> docs);
+StoryStatsPart merge_stats_parts(const StoryStatsPart& a, const StoryStatsPart& b);
+// The id of each of `keys` (sorted, distinct) merged with its spelling
+// variants: sets of variants numbered in the order of their first key.
+std::vector<uint32_t> canonical_name_ids(std::span<const std::string> keys);
+// Adds to counts[id] the documents of `docs` naming a key of that id (once
+// per document); `keys` and `ids` as canonical_name_ids() takes and gives
+// them; counts grows to the largest id + 1. A key not in `keys` is an error
+// of the caller: it is not counted.
+void count_names(std::span<const StoryFeatures> docs, std::span<const std::string> keys,
+                 std::span<const uint32_t> ids, std::vector<uint32_t>& counts);
+
 // Collection statistics: document frequencies of stems, (variant-merged)
 // names and numbers. Thread-safety: immutable after construction.
 class StoryStats {
  public:
   explicit StoryStats(std::span<const StoryFeatures> docs);
   StoryStats() = default;  ///< no collection: background weights only
+  /// From parts (see StoryStatsPart): `ids` of whole.names, `name_documents` by id.
+  StoryStats(const StoryStatsPart& whole, std::span<const uint32_t> ids,
+             std::vector<uint32_t> name_documents);
 
   double term_idf(uint64_t stem_hash) const;
   double name_idf(uint32_t name_id) const;
@@ -108,5 +138,45 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
                                    std::span<const Link> links, std::span<const Family> families,
                                    const StoryParams& params,
                                    const RangeLoop& loop = sequential_ranges);
+
+// The stage in parts, for front ends that hold the units apart (the Dask
+// backend, through include/kindred/stages.h). cluster_stories() is:
+//   candidate features of each unit -> candidate_pairs() -> similarities of
+//   the candidates -> story_groups() of the units -> stories of the groups.
+
+// A unit's candidate features, as cluster_stories() puts it on posting lists.
+void story_candidate_features(const StoryFeatures& unit, const StoryStats& stats,
+                              std::vector<uint64_t>& out);
+
+// The story similarity of units[x] and units[y] for each pair (x, y) with
+// the copy containment copy[i] (0 when absent), each unit weighted once.
+std::vector<double> pair_similarities(std::span<const StoryFeatures* const> units,
+                                      std::span<const std::pair<uint32_t, uint32_t>> pairs,
+                                      std::span<const double> copy, const StoryStats& stats,
+                                      const StoryParams& params,
+                                      const RangeLoop& loop = sequential_ranges);
+
+struct ScoredPair {
+  uint32_t x = 0, y = 0;  ///< unit indices
+  double s = 0;
+};
+
+// A group of two or more units and its cohesion (mean similarity of its unit pairs).
+struct StoryGroup {
+  std::vector<uint32_t> units;  ///< in the order they joined
+  double cohesion = 1;
+};
+
+// The groups cluster_stories() forms of some units, given every candidate
+// pair among them with its similarity and the copy containment of their copy
+// pairs, when no candidate pair of similarity >= link joins one of them to a
+// unit outside (a union of connected components of that graph: groups merge
+// only along such pairs, so they do not depend on the units outside). Units
+// are numbered 0..n-1 in the order of their indices in the collection (ties
+// are broken by it); groups come by smallest unit.
+std::vector<StoryGroup> story_groups(std::span<const StoryFeatures* const> units,
+                                     std::span<const ScoredPair> candidates,
+                                     std::span<const ScoredPair> copies, const StoryStats& stats,
+                                     const StoryParams& params);
 
 }  // namespace kindred::story

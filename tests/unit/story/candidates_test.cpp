@@ -246,3 +246,89 @@ TEST(StoryCandidates, NoUnitsNoPairs) {
 
 }  // namespace
 }  // namespace kindred::story
+
+namespace kindred::story {
+namespace {
+
+// The steps of the rule as a front end holding lists and units apart runs
+// them: lists built and ordered by themselves, each unit's read ranges from
+// its slots alone, the proposals of each list gathered per unit in another
+// order, the partners chosen per unit. Their pairs are candidate_pairs()'s.
+std::vector<uint64_t> composed(const Collection& c, const CandidateParams& p) {
+  const auto n = static_cast<uint32_t>(c.features.size());
+  std::map<uint64_t, std::vector<uint32_t>> lists;
+  uint32_t units = 0;
+  for (uint32_t d = 0; d < n; ++d) {
+    units += !c.features[d].empty();
+    for (uint64_t f : std::set<uint64_t>(c.features[d].begin(), c.features[d].end()))
+      lists[f].push_back(d);
+  }
+  for (auto& [f, list] : lists) {
+    std::sort(list.begin(), list.end(),
+              [&](uint32_t a, uint32_t b) { return time_before(c.time[a], a, c.time[b], b); });
+  }
+  // Per unit: its lists of two or more in list_before() order, their ranges.
+  std::map<uint32_t, std::map<uint64_t, Reading>> read;  // unit -> partner -> reading
+  for (uint32_t x = 0; x < n; ++x) {
+    std::vector<std::pair<size_t, uint64_t>> mine;
+    for (const auto& [f, list] : lists) {
+      if (list.size() >= 2 && std::count(list.begin(), list.end(), x))
+        mine.emplace_back(list.size(), f);
+    }
+    std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) {
+      return list_before(a.first, a.second, b.first, b.second);
+    });
+    std::vector<ListSlot> slots;
+    for (const auto& [len, f] : mine) {
+      const auto& list = lists[f];
+      slots.push_back(
+          {uint32_t(len), uint32_t(std::find(list.begin(), list.end(), x) - list.begin())});
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    read_ranges(slots, p, ranges);
+    for (size_t k = 0; k < mine.size(); ++k) {  // "at the list": its proposals for x
+      const auto& list = lists[mine[k].second];
+      for (uint32_t i = ranges[k].first; i < ranges[k].second; ++i) {
+        if (list[i] == x) continue;
+        Reading& r = read[x][list[i]];
+        r.partner = list[i];
+        r.lists += 1;
+        r.score += rarity_weight(units, list.size());
+      }
+    }
+  }
+  std::vector<uint64_t> pairs;
+  for (auto& [x, partners] : read) {
+    std::vector<Reading> readings;
+    for (auto it = partners.rbegin(); it != partners.rend(); ++it) {  // any order
+      Reading r = it->second;
+      r.copy = c.copies.count(unit_pair_key(x, uint32_t(r.partner))) > 0;
+      readings.push_back(r);
+    }
+    std::vector<uint64_t> chosen;
+    select_partners(readings, p.max_partners, chosen);
+    for (uint64_t y : chosen) pairs.push_back(unit_pair_key(x, uint32_t(y)));
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+TEST(StoryCandidates, StepsComposedApartGiveTheSamePairs) {
+  for (uint32_t seed = 1; seed <= 8; ++seed) {
+    const Collection c = random_collection(60 + seed * 7, seed + 100);
+    for (const auto& [postings, partners, reads] :
+         {std::tuple{6u, 2u, 800u}, std::tuple{12u, 4u, 20u}, std::tuple{1000u, 3u, 30u}}) {
+      CandidateParams p;
+      p.max_postings = postings;
+      p.max_partners = partners;
+      p.max_reads = reads;
+      const auto expected = candidate_pairs(c.input(), p);
+      EXPECT_FALSE(expected.empty());
+      EXPECT_EQ(composed(c, p), expected) << "seed " << seed << " postings " << postings;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kindred::story
