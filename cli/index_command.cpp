@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "http_server.h"
 #include "ingest/batches.h"
 #include "input.h"
 #include "kindred/live_index.h"
@@ -28,6 +29,7 @@ struct IndexArgs {
   uint32_t merge_documents = LiveOpenOptions{}.merge_documents;
   bool ack = false;
   bool quiet = false;
+  bool no_refresh = false;
   std::string file;
 };
 
@@ -36,6 +38,9 @@ std::unique_ptr<LiveIndex> open_index(const char* command, const IndexArgs& a, b
   o.threads = a.threads;
   o.read_only = read_only;
   o.merge_documents = a.merge_documents;
+  // A command's run is short: `index add` refreshes the stories once at its
+  // end rather than after every commit (a server's refresher does that).
+  o.background_stories = false;
   auto index = LiveIndex::open(a.dir, o);
   if (!index) fail(command, 1, index.status().message());
   return std::move(*index);
@@ -86,6 +91,9 @@ void run_add(const IndexArgs& a) {
     fatal = stop->status.message();
   }
   if (!rejects.path().empty() && !rejects.close()) fail(cmd, 3, rejects.error());
+  if (added > 0 && !a.no_refresh) {
+    if (Status s = index->sync_stories(); !s) fail(cmd, 3, "story refresh: " + s.message());
+  }
   if (!a.quiet) {
     std::fprintf(stderr,
                  "kindred index add: %llu documents added (%llu links to them), %llu rejected\n",
@@ -158,22 +166,8 @@ void run_stats(const IndexArgs& a) {
   auto index = open_index("index stats", a, true);
   const LiveStats s = stats_of("index stats", *index);
   std::string out;
-  util::JsonWriter(out)
-      .begin_object()
-      .field("format_version", s.format_version)
-      .field("params", s.params)
-      .field("documents", s.documents)
-      .field("links", s.links)
-      .field("families", s.families)
-      .field("documents_in_families", s.documents_in_families)
-      .field("stories", s.stories)
-      .field("bucket_entries", s.buckets)
-      .field("bucket_documents_merged", s.buckets_merged)
-      .field("bucket_runs", s.bucket_runs)
-      .field("text_bytes", s.text_bytes)
-      .field("store_bytes", s.store_bytes)
-      .field("stories_refreshed", s.stories_refreshed)
-      .end_object();
+  util::JsonWriter w(out);
+  server::write_stats(w, s);
   print(out + "\n");
 }
 
@@ -225,6 +219,8 @@ void register_index(CLI::App& app) {
       ->capture_default_str();
   add->add_flag("--ack", args->ack, "Print 'added ID' for each document once it is committed");
   add->add_flag("-q,--quiet", args->quiet, "No summary on stderr");
+  add->add_flag("--no-refresh", args->no_refresh,
+                "Leave the stories pending (provisional) instead of refreshing them at the end");
   add->callback([args] { run_add(*args); });
 
   CLI::App* query = index->add_subcommand("query", "Matches of the documents of FILE (not added)");

@@ -19,10 +19,11 @@ struct PyLiveIndex {
   }
 };
 
-LiveOpenOptions live_options(unsigned threads, bool read_only) {
+LiveOpenOptions live_options(unsigned threads, bool read_only, bool background_stories) {
   LiveOpenOptions o;
   o.threads = threads;
   o.read_only = read_only;
+  o.background_stories = background_stories;
   return o;
 }
 
@@ -89,23 +90,60 @@ py::dict live_document_dict(const LiveDocument& doc, bool with_text) {
   return d;
 }
 
+// A story; its account and quotations carry the fields of the batch `story`
+// and `quotation` records (docs/output.md), with document numbers for ids.
 py::dict live_story_dict(const LiveStory& s) {
   py::dict d;
   d["id"] = s.id;
   d["members"] = s.members;
+  d["member_ids"] = s.member_ids;
   d["families"] = s.families;
   d["cohesion"] = s.cohesion;
   d["updated"] = s.updated;
+  d["final"] = s.final;
+  d["stories_pending"] = s.pending;
+  const auto wording = [&](uint32_t doc, uint32_t begin, uint32_t end) {
+    py::dict w;
+    w["doc"] = doc;
+    w["begin"] = begin;
+    w["end"] = end;
+    w["text"] = std::string(s.text(doc, begin, end));
+    return w;
+  };
   py::list account;
   for (const AccountSentence& a : s.account) {
-    py::dict sentence;
-    sentence["doc"] = a.doc;
-    sentence["begin"] = a.begin;
-    sentence["end"] = a.end;
+    py::dict sentence = wording(a.doc, a.begin, a.end);
     sentence["sources"] = a.sources;
+    py::list variants;  // the other wordings: variants[0] is the one shown
+    for (size_t i = 1; i < a.variants.size(); ++i) {
+      const AccountVariant& v = a.variants[i];
+      py::dict variant = wording(v.doc, v.begin, v.end);
+      variant["sources"] = v.sources;
+      variants.append(variant);
+    }
+    sentence["variants"] = variants;
     account.append(sentence);
   }
   d["account"] = account;
+  py::list quotations;
+  for (const Quotation& q : s.quotations) {
+    py::dict quotation;
+    quotation["quotation"] = q.id;
+    quotation["speaker"] = q.speaker.empty() ? py::object(py::none()) : py::cast(q.speaker);
+    quotation["attributions"] = q.attributions;
+    std::vector<uint32_t> sources;
+    py::list variants;
+    for (const QuoteVariant& v : q.variants) {
+      if (sources.empty() || sources.back() != v.doc) sources.push_back(v.doc);
+      py::dict variant = wording(v.doc, v.begin, v.end);
+      variant["speaker"] = v.speaker.empty() ? py::object(py::none()) : py::cast(v.speaker);
+      variants.append(variant);
+    }
+    quotation["sources"] = sources;
+    quotation["variants"] = variants;
+    quotations.append(quotation);
+  }
+  d["quotations"] = quotations;
   return d;
 }
 
@@ -122,6 +160,7 @@ py::dict live_stats_dict(const LiveStats& s) {
   d["text_bytes"] = s.text_bytes;
   d["store_bytes"] = s.store_bytes;
   d["stories_refreshed"] = s.stories_refreshed;
+  d["stories_pending"] = s.stories_pending;
   d["bucket_documents_merged"] = s.buckets_merged;
   d["bucket_runs"] = s.bucket_runs;
   return d;
@@ -136,29 +175,32 @@ void bind_live(py::module_& m) {
       "A persistent, incremental index (include/kindred/live_index.h); use kindred.LiveIndex")
       .def_static(
           "create",
-          [](const std::string& path, const Params& params, unsigned threads) {
+          [](const std::string& path, const Params& params, unsigned threads,
+             bool background_stories) {
             checked(params);
             Result<std::unique_ptr<LiveIndex>> r = Status();
             {
               py::gil_scoped_release release;
-              r = LiveIndex::create(path, params, live_options(threads, false));
+              r = LiveIndex::create(path, params, live_options(threads, false, background_stories));
             }
             if (!r) raise_status(r.status());
             return PyLiveIndex{std::shared_ptr<LiveIndex>(std::move(*r))};
           },
-          py::arg("path"), py::arg("params"), py::arg("threads") = 1)
+          py::arg("path"), py::arg("params"), py::arg("threads") = 1,
+          py::arg("background_stories") = true)
       .def_static(
           "open",
-          [](const std::string& path, unsigned threads, bool read_only) {
+          [](const std::string& path, unsigned threads, bool read_only, bool background_stories) {
             Result<std::unique_ptr<LiveIndex>> r = Status();
             {
               py::gil_scoped_release release;
-              r = LiveIndex::open(path, live_options(threads, read_only));
+              r = LiveIndex::open(path, live_options(threads, read_only, background_stories));
             }
             if (!r) raise_status(r.status());
             return PyLiveIndex{std::shared_ptr<LiveIndex>(std::move(*r))};
           },
-          py::arg("path"), py::arg("threads") = 1, py::arg("read_only") = false)
+          py::arg("path"), py::arg("threads") = 1, py::arg("read_only") = false,
+          py::arg("background_stories") = true)
       .def("close", [](PyLiveIndex& self) { self.index.reset(); })
       .def_property_readonly("closed", [](const PyLiveIndex& self) { return !self.index; })
       .def_property_readonly("params", [](const PyLiveIndex& self) { return self.get()->params(); })
@@ -209,6 +251,19 @@ void bind_live(py::module_& m) {
              }
              if (!s.is_ok()) raise_status(s);
            })
+      .def(
+          "sync_stories",
+          [](const PyLiveIndex& self, double timeout) {
+            const std::shared_ptr<LiveIndex> index = self.get();
+            Status s;
+            {
+              py::gil_scoped_release release;
+              s = index->sync_stories(timeout < 0 ? -1 : static_cast<int64_t>(timeout * 1000));
+            }
+            if (s.code() == StatusCode::kCancelled) throw py::value_error(s.message());
+            if (!s.is_ok()) raise_status(s);
+          },
+          py::arg("timeout") = -1.0)
       .def(
           "find",
           [](const PyLiveIndex& self, const std::string& id) -> py::object {

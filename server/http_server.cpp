@@ -112,12 +112,17 @@ std::string iso8601(int64_t t) {
   return buf;
 }
 
-// A story as LiveIndex read it (members' ids and account texts from the same snapshot).
+// A story as LiveIndex read it (members' ids, texts, account and quotations
+// from one snapshot). The account and quotations carry the fields of the
+// batch `story` and `quotation` records (docs/output.md) with the index's
+// document numbers where the batch writes ids (`members` maps them).
 void write_story(JsonWriter& w, const LiveStory& st, bool account) {
   w.begin_object()
       .field("id", st.id)
       .field("updated", iso8601(st.updated))
-      .field("cohesion", st.cohesion);
+      .field("cohesion", st.cohesion)
+      .field("final", st.final)
+      .field("stories_pending", st.pending);
   w.key("members").begin_array();
   for (size_t i = 0; i < st.members.size(); ++i) {
     w.begin_object()
@@ -129,21 +134,70 @@ void write_story(JsonWriter& w, const LiveStory& st, bool account) {
   w.key("families").begin_array();
   for (uint32_t f : st.families) w.value(f);
   w.end_array();
-  if (account) {
-    w.key("account").begin_array();
-    for (size_t i = 0; i < st.account.size(); ++i) {
-      const AccountSentence& s = st.account[i];
-      w.begin_object().field("doc", s.doc);
-      if (i < st.account_texts.size() && !st.account_texts[i].empty()) {
-        w.field("text", st.account_texts[i]);
-      }
-      w.key("sources").begin_array();
-      for (uint32_t src : s.sources) w.value(src);
-      w.end_array().end_object();
-    }
-    w.end_array();
+  if (!account) {
+    w.end_object();
+    return;
   }
-  w.end_object();
+  const auto numbers = [&](const std::vector<uint32_t>& docs) {
+    w.begin_array();
+    for (uint32_t d : docs) w.value(d);
+    w.end_array();
+  };
+  w.key("account").begin_array();
+  for (const AccountSentence& a : st.account) {
+    w.begin_object()
+        .field("doc", a.doc)
+        .field("begin", a.begin)
+        .field("end", a.end)
+        .field("text", st.text(a.doc, a.begin, a.end))
+        .key("sources");
+    numbers(a.sources);
+    if (a.variants.size() > 1) {  // the shown wording is variants[0]
+      w.key("variants").begin_array();
+      for (size_t i = 1; i < a.variants.size(); ++i) {
+        const AccountVariant& v = a.variants[i];
+        w.begin_object()
+            .field("doc", v.doc)
+            .field("begin", v.begin)
+            .field("end", v.end)
+            .field("text", st.text(v.doc, v.begin, v.end))
+            .key("sources");
+        numbers(v.sources);
+        w.end_object();
+      }
+      w.end_array();
+    }
+    w.end_object();
+  }
+  w.end_array().key("quotations").begin_array();
+  for (const Quotation& q : st.quotations) {
+    std::vector<uint32_t> sources;
+    for (const QuoteVariant& v : q.variants) {
+      if (sources.empty() || sources.back() != v.doc) sources.push_back(v.doc);
+    }
+    w.begin_object().field("quotation", q.id).key("speaker");
+    q.speaker.empty() ? w.null() : w.value(q.speaker);
+    if (!q.attributions.empty()) {
+      w.key("attributions").begin_array();
+      for (const std::string& name : q.attributions) w.value(name);
+      w.end_array();
+    }
+    w.key("sources");
+    numbers(sources);
+    w.key("variants").begin_array();
+    for (const QuoteVariant& v : q.variants) {
+      w.begin_object()
+          .field("doc", v.doc)
+          .field("begin", v.begin)
+          .field("end", v.end)
+          .field("text", st.text(v.doc, v.begin, v.end))
+          .key("speaker");
+      v.speaker.empty() ? w.null() : w.value(v.speaker);
+      w.end_object();
+    }
+    w.end_array().end_object();
+  }
+  w.end_array().end_object();
 }
 
 // Parses one document object by the rules the JSON Lines reader uses
@@ -218,6 +272,26 @@ std::optional<uint64_t> content_length(const httplib::Request& req) {
 
 }  // namespace
 
+void write_stats(JsonWriter& w, const LiveStats& s) {
+  w.begin_object()
+      .field("format_version", s.format_version)
+      .field("params", s.params)
+      .field("documents", s.documents)
+      .field("links", s.links)
+      .field("families", s.families)
+      .field("documents_in_families", s.documents_in_families)
+      .field("stories", s.stories)
+      .field("bucket_entries", s.buckets)
+      .field("bucket_documents_merged", s.buckets_merged)
+      .field("bucket_runs", s.bucket_runs)
+      .field("text_bytes", s.text_bytes)
+      .field("store_bytes", s.store_bytes)
+      .field("stories_refreshed", s.stories_refreshed)
+      .field("stories_pending", s.stories_pending)
+      .field("stories_final", s.stories_pending == 0)
+      .end_object();
+}
+
 struct Service::Impl {
   Impl(LiveIndex& i, ServerOptions o)
       : index(i), options(std::move(o)), http(limits_of(options)), gate(options.threads) {}
@@ -237,6 +311,19 @@ struct Service::Impl {
   }
 
   void routes();
+  // sync_stories() within options.story_wait_seconds; false when it has
+  // answered the request (503 when the stories are not final in time, 500 on
+  // a failed refresh).
+  bool wait_for_stories(httplib::Response& res) {
+    const Status s = index.sync_stories(static_cast<int64_t>(options.story_wait_seconds * 1000));
+    if (s.is_ok()) return true;
+    if (s.code() == StatusCode::kCancelled) {
+      send_error(res, 503, s.message());
+    } else {
+      send_status(res, s);
+    }
+    return false;
+  }
   void send_matches(httplib::Response& res, const std::string& id, uint32_t n) {
     auto matches = index.matches(n, true);
     if (!matches) {
@@ -456,6 +543,33 @@ void Service::Impl::routes() {
               JsonWriter(out).begin_object().field("stories", st->stories).end_object();
               send_json(res, 200, out);
             }));
+  // Waits (at most options.story_wait_seconds) until the stories are final.
+  http.Post("/stories/sync", gated([this](const httplib::Request&, httplib::Response& res) {
+              if (!wait_for_stories(res)) return;
+              const auto st = index.stats();
+              if (!st) {
+                send_status(res, st.status());
+                return;
+              }
+              std::string out;
+              JsonWriter(out)
+                  .begin_object()
+                  .field("stories", st->stories)
+                  .field("stories_pending", st->stories_pending)
+                  .end_object();
+              send_json(res, 200, out);
+            }));
+  http.Get("/stats", gated([this](const httplib::Request&, httplib::Response& res) {
+             const auto st = index.stats();
+             if (!st) {
+               send_status(res, st.status());
+               return;
+             }
+             std::string out;
+             JsonWriter w(out);
+             write_stats(w, *st);
+             send_json(res, 200, out);
+           }));
   // Document ids are arbitrary strings (they may hold '/', percent-encoded or
   // not), so /documents/{id} takes everything after the prefix and an exact id
   // always wins. Matches live under their own prefix, /matches/{id}, which
@@ -542,6 +656,7 @@ void Service::Impl::routes() {
            }));
   http.Get(R"(/stories/(\d{1,10}))",
            gated([this](const httplib::Request& req, httplib::Response& res) {
+             if (req.get_param_value("final") == "true" && !wait_for_stories(res)) return;
              auto st = index.story(static_cast<uint32_t>(std::stoull(req.matches[1])), true);
              if (!st) {
                send_status(res, st.status());
@@ -563,6 +678,7 @@ void Service::Impl::routes() {
                }
                since = *t;
              }
+             if (req.get_param_value("final") == "true" && !wait_for_stories(res)) return;
              const auto stories = index.stories_since(since);
              if (!stories) {
                send_status(res, stories.status());

@@ -22,6 +22,7 @@
 
 #include "connections.h"
 #include "kindred/live_index.h"
+#include "util/json_writer.h"
 
 namespace kindred::server {
 
@@ -33,7 +34,12 @@ struct ServerOptions {
   size_t max_batch = 1000;            ///< documents per POST /documents
   size_t threads = 8;                 ///< requests handled at once (once they have arrived)
   ConnectionLimits connections;       ///< timeouts and the connection limit
+  /// How long `?final=true` and POST /stories/sync wait for final stories (then 503).
+  double story_wait_seconds = 60;
 };
+
+// The index's counts as one JSON object: GET /stats and `kindred index stats`.
+void write_stats(util::JsonWriter& w, const LiveStats& stats);
 
 // Thread-safety: start()/stop() from one thread; requests are served on the pool.
 class Service {

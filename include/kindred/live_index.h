@@ -10,10 +10,32 @@
 // shingle sets, and the copy families of the connected components it touches
 // are recomputed with the batch guard and root preference. Links and families
 // are therefore exactly those of `kindred scan` over the same documents in the
-// same order. Stories depend on collection-wide statistics: an add places a
-// document provisionally (a copy joins its family's story; a new family forms
-// a story of its own) and refresh_stories() recomputes every story exactly as a
-// batch scan does. docs/api.md has the details.
+// same order.
+//
+// Stories depend on collection-wide statistics (term and name document
+// frequencies), which every add changes, so no part of the story graph is
+// unaffected by an add. An add places its documents provisionally (a copy
+// joins its family's story; a new family forms a story of its own), and a
+// background story refresher (a thread the index owns, on by default) then
+// recomputes the stories exactly as a batch scan of the documents stored at
+// its start would: the whole story graph (clustering over every document,
+// with each document's story evidence cached in memory so that only new
+// documents are analysed), then each story's quotations and merged account,
+// which depend on its members alone and are computed when a story is read.
+//   exact:   after a refresh that started with N documents stored, the stories
+//            are those of a batch scan of those N documents (members, cohesion,
+//            quotations, account); a story read with no documents pending is
+//            `final`;
+//   bounded: documents added since the last refresh began are `pending`
+//            (LiveStats::stories_pending, LiveStory::pending) and placed
+//            provisionally. A refresh starts as soon as an add commits (or,
+//            for adds by another process, within story_poll_ms), and adds that
+//            arrive meanwhile are taken by the next one, so stories are final
+//            at most two refresh durations after the last add.
+// sync_stories() waits until the stories cover every document committed
+// before the call; refresh_stories() is an explicit full rebuild (the
+// evidence cache recomputed from the stored texts). Readers are never held up
+// by a refresh: they see the last committed stories.
 //
 // The store is an LMDB environment (a directory): every add() is one write
 // transaction, committed (fsync) before it returns, so a crash loses at most
@@ -24,9 +46,10 @@
 //
 // Thread-safety: a LiveIndex may be shared by any number of threads. Reads run
 // in parallel on their own snapshots (also while a write is in progress);
-// writes (add, refresh_stories, and the bucket merges of a background thread
-// the index owns and joins on destruction) are serialised by a mutex, and
-// across processes by LMDB's writer lock.
+// writes (add, the story refreshes, and the bucket merges of the background
+// threads the index owns and joins on destruction) are serialised by a mutex,
+// and across processes by LMDB's writer lock; a story refresh holds it only to
+// write its result, so adds are not held up by the clustering.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +57,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kindred/document.h"
@@ -61,6 +85,12 @@ struct LiveOpenOptions {
   /// for its final write; false merges them in the add that wrote the new run
   /// (deterministic, for tests).
   bool background_merges = true;
+  /// A background thread refreshes the stories after adds (see above); false:
+  /// stories stay provisional until sync_stories() or refresh_stories()
+  /// (deterministic, for tests and bulk loads). Never on a read-only index.
+  bool background_stories = true;
+  /// How often the refresher looks for documents other processes added.
+  uint32_t story_poll_ms = 1000;
 };
 
 // A link of a document to another, seen from the first: overlap.size_a is its
@@ -107,15 +137,23 @@ struct LiveFamily {
   std::vector<std::string> member_ids;  ///< in the order of members
 };
 
+// A story as one read snapshot holds it. Document numbers everywhere (members,
+// account sentences and their variants, quotation variants) are the index's.
 struct LiveStory {
-  uint32_t id = 0;                         ///< smallest member's document number
-  std::vector<uint32_t> members;           ///< ascending
-  std::vector<uint32_t> families;          ///< family ids of members
-  double cohesion = 0;                     ///< from the last refresh; 0 for a provisional story
-  int64_t updated = 0;                     ///< Unix seconds of the last change of its membership
-  std::vector<std::string> member_ids;     ///< ids of members, in the order of members
-  std::vector<AccountSentence> account;    ///< merged account (story()/with_account only)
-  std::vector<std::string> account_texts;  ///< per account sentence: its text
+  uint32_t id = 0;                      ///< smallest member's document number
+  std::vector<uint32_t> members;        ///< ascending
+  std::vector<uint32_t> families;       ///< family ids of members
+  double cohesion = 0;                  ///< from the last refresh; 0 for a provisional story
+  int64_t updated = 0;                  ///< Unix seconds of the last change of its membership
+  uint64_t pending = 0;                 ///< documents added since the stories were refreshed
+  bool final = false;                   ///< pending == 0: exactly a batch scan's story
+  std::vector<std::string> member_ids;  ///< ids of members, in the order of members
+  // story()/with_account only, computed as a batch scan does for these members:
+  std::vector<AccountSentence> account;  ///< merged account, with its variants
+  std::vector<Quotation> quotations;     ///< ids number them within the story; story = id
+  std::vector<std::string> texts;        ///< members' texts, in the order of members
+  /// The bytes [begin, end) of member `doc`'s text (empty when out of range).
+  std::string_view text(uint32_t doc, uint32_t begin, uint32_t end) const;
 };
 
 struct LiveStats {
@@ -127,7 +165,8 @@ struct LiveStats {
   uint64_t bucket_runs = 0;     ///< sorted runs that table holds (merged geometrically)
   uint64_t text_bytes = 0;
   uint64_t store_bytes = 0;       ///< size of the LMDB data file
-  int64_t stories_refreshed = 0;  ///< Unix seconds of the last refresh_stories(); 0 = never
+  int64_t stories_refreshed = 0;  ///< Unix seconds of the last story refresh; 0 = never
+  uint64_t stories_pending = 0;   ///< documents added since it began (0: stories are final)
 };
 
 class LiveIndex {
@@ -149,8 +188,16 @@ class LiveIndex {
   Result<LiveAddResult> add(std::vector<Document> documents);
   // Matches of a document that is not added.
   Result<LiveQueryResult> query(const Document& document) const;
-  // Recomputes every story exactly as a batch scan of the stored documents would.
+  // Full rebuild: recomputes every story exactly as a batch scan of the
+  // stored documents would, the story evidence of every document analysed
+  // again from its stored text.
   Status refresh_stories();
+  // Returns once the stories cover every document committed before the call
+  // (they are final unless documents were added since): waits for the
+  // background refresher, or refreshes now without one. A refresh that fails
+  // (a corrupt record) is its Status. With timeout_ms >= 0, gives up after
+  // that long with kCancelled.
+  Status sync_stories(int64_t timeout_ms = -1);
 
   // Reads: each answer comes from one read snapshot. Absent things are a
   // kNotFound Status; a store record that is missing, truncated or malformed

@@ -291,7 +291,9 @@ class LiveIndex:
     (b): doc, id, relation, jaccard, containment_a_in_b, containment_b_in_a,
     shared_shingles, shingles_a, shingles_b, direction, passages. Links and
     families equal those of kindred.scan over the same documents in the same
-    order; stories are provisional until refresh_stories(). The library does the
+    order. Stories are refreshed by a background thread after adds, exactly as
+    kindred.scan finds them: sync_stories() waits until they are final (a story's
+    "final" / stats()["stories_pending"] say whether they are). The library does the
     work with the GIL released; an index may be used from several threads.
     """
 
@@ -299,15 +301,19 @@ class LiveIndex:
         self._raw = raw
 
     @classmethod
-    def create(cls, path: str | os.PathLike, params: Any = None, threads: int = 1) -> "LiveIndex":
-        """Creates an empty index in `path` (made if absent; must hold no index yet)."""
-        return cls(_kindred.LiveIndex.create(os.fspath(path), _params(params), threads))
+    def create(cls, path: str | os.PathLike, params: Any = None, threads: int = 1,
+               background_stories: bool = True) -> "LiveIndex":
+        """Creates an empty index in `path` (made if absent; must hold no index yet).
+        background_stories=False: stories are refreshed only by sync_stories()."""
+        return cls(_kindred.LiveIndex.create(os.fspath(path), _params(params), threads,
+                                             background_stories))
 
     @classmethod
-    def open(cls, path: str | os.PathLike, threads: int = 1,
-             read_only: bool = False) -> "LiveIndex":
+    def open(cls, path: str | os.PathLike, threads: int = 1, read_only: bool = False,
+             background_stories: bool = True) -> "LiveIndex":
         """Opens an existing index."""
-        return cls(_kindred.LiveIndex.open(os.fspath(path), threads, read_only))
+        return cls(_kindred.LiveIndex.open(os.fspath(path), threads, read_only,
+                                           background_stories))
 
     def close(self) -> None:
         """Closes the store (also when the object is collected)."""
@@ -364,7 +370,9 @@ class LiveIndex:
         return self._raw.family(id)
 
     def story(self, id: int, with_account: bool = False) -> Optional[dict]:
-        """A story by id: id, members, families, cohesion, updated, account."""
+        """A story by id: id, members, member_ids, families, cohesion, updated, final,
+        stories_pending; with_account: account and quotations (the fields of the
+        `story` and `quotation` records of docs/output.md, document numbers for ids)."""
         return self._raw.story(id, with_account)
 
     def stats(self) -> dict:
@@ -376,8 +384,14 @@ class LiveIndex:
         return self._raw.check(max_problems)
 
     def refresh_stories(self) -> None:
-        """Recomputes every story exactly as a batch scan of the stored documents would."""
+        """Full rebuild: recomputes every story exactly as a batch scan of the stored
+        documents would, analysing every text again."""
         self._raw.refresh_stories()
+
+    def sync_stories(self, timeout: Optional[float] = None) -> None:
+        """Returns once the stories cover every document added before the call
+        (final: those of kindred.scan); ValueError after `timeout` seconds."""
+        self._raw.sync_stories(-1.0 if timeout is None else timeout)
 
     def snapshot(self) -> ScanResult:
         """Everything stored as a ScanResult (documents by number, links, families)."""

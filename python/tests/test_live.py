@@ -121,3 +121,50 @@ def test_errors(tmp_path, index_path):
     with kindred.LiveIndex.open(index_path) as index:
         with pytest.raises(kindred.InputError, match="no words"):
             index.query(" ... -- ")
+
+
+def _batch_stories(docs):
+    """Stories of kindred.scan as (members, quotations, account) keyed by smallest member."""
+    import json
+    records = [json.loads(l) for l in kindred.scan(docs).to_jsonl().splitlines()]
+    quotes = {}
+    for r in records:
+        if r["type"] == "quotation":
+            quotes.setdefault(r["story"], []).append(
+                (r["speaker"], [(v["doc"], v["begin"], v["end"], v["text"]) for v in r["variants"]]))
+    out = {}
+    for r in records:
+        if r["type"] != "story":
+            continue
+        account = [(a["doc"], a["begin"], a["end"], a["text"], a["sources"],
+                    [(v["doc"], v["begin"], v["end"], v["sources"]) for v in a.get("variants", [])])
+                   for a in r["account"]]
+        out[min(r["members"], key=[d[0] for d in docs].index)] = (
+            sorted(r["members"]), quotes.get(r["story"], []), account)
+    return out
+
+
+def test_stories_final_after_sync_equal_a_batch_scan(tmp_path, corpus_docs, example_corpus):
+    import json
+    lines = (example_corpus.parent / "stories.jsonl").read_text(encoding="utf-8").splitlines()
+    docs = list(corpus_docs) + [(d["id"], d["text"]) for d in map(json.loads, filter(None, lines))]
+    with kindred.LiveIndex.create(tmp_path / "s") as index:
+        for i in range(0, len(docs), 10):
+            index.add(docs[i:i + 10])
+            index.sync_stories(timeout=120)
+            assert index.stats()["stories_pending"] == 0
+            want = _batch_stories(docs[:i + 10])
+            got = {}
+            for s in {index.document(d[0])["story"] for d in docs[:i + 10]} - {None}:
+                st = index.story(s, with_account=True)
+                assert st["final"] and st["stories_pending"] == 0
+                ids = dict(zip(st["members"], st["member_ids"]))
+                account = [(ids[a["doc"]], a["begin"], a["end"], a["text"],
+                            [ids[x] for x in a["sources"]],
+                            [(ids[v["doc"]], v["begin"], v["end"], [ids[x] for x in v["sources"]])
+                             for v in a["variants"]])
+                           for a in st["account"]]
+                quotes = [(q["speaker"], [(ids[v["doc"]], v["begin"], v["end"], v["text"])
+                                          for v in q["variants"]]) for q in st["quotations"]]
+                got[st["member_ids"][0]] = (sorted(st["member_ids"]), quotes, account)
+            assert got == want

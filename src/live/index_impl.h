@@ -4,7 +4,8 @@
 //   buckets.cpp     the LSH buckets as one transaction sees them, and the candidate rule on them
 //   merges.cpp      writing the in-memory delta as a bucket run, merging runs (background thread)
 //   reads.cpp       reading records back (documents, links, assignments) and the read API
-//   stories.cpp     provisional story placement, refresh_stories, stories and story views
+//   stories.cpp     provisional story placement, stories and story views
+//   refresher.cpp   story refreshes: the background refresher, sync_stories, refresh_stories
 //   snapshot.cpp    everything stored as one ScanResult
 //   check.cpp       the consistency check
 // Every read goes through a Txn and fails it on a corrupt record (live/store.h):
@@ -31,6 +32,7 @@
 #include "live/bucket_runs.h"
 #include "live/records.h"
 #include "live/store.h"
+#include "story/features.h"
 
 namespace kindred {
 
@@ -58,6 +60,22 @@ struct LiveIndex::Impl {
   std::condition_variable compact_cv;
   bool compact_wanted = false;
   std::atomic<bool> stopping{false};
+
+  // The story refresher (refresher.cpp): a thread started on open (unless
+  // read-only or options.background_stories is false) that refreshes the
+  // stories when an add asks (request_refresh) or every story_poll_ms.
+  std::mutex story_mu;  // one story refresh at a time; guards `evidence`
+  // The story evidence of documents [0, evidence.size()), kept between
+  // refreshes (documents never change once stored).
+  std::vector<story::StoryFeatures> evidence;
+  std::thread refresher;
+  std::mutex refresh_mu;                 // guards the fields below
+  std::condition_variable refresh_cv;    // wakes the refresher
+  std::condition_variable refreshed_cv;  // wakes sync_stories()
+  bool refresh_wanted = false;
+  uint32_t refreshed_upto = 0;  // documents the stories covered after the last run
+  uint64_t refresh_runs = 0;    // runs finished (a failed one included)
+  Status refresh_error;         // of the last run
 
   ~Impl();
 
@@ -135,6 +153,19 @@ struct LiveIndex::Impl {
   // (its root's first), else forms a story of its own.
   Status place_in_stories(live::Txn& t, const std::vector<LiveFamily>& families);
   Result<LiveStory> story(live::Txn& t, uint32_t id, bool with_account) const;
+  // Documents the stories cover: those stored when the last refresh began.
+  uint32_t stories_upto(live::Txn& t) const;
+  // Everything transaction t sees as one ScanResult (LiveIndex::snapshot()).
+  Result<ScanResult> snapshot(live::Txn& t) const;
+
+  // --- story refreshes (refresher.cpp) ---
+  // Makes the stories those of a batch scan of the documents stored now
+  // (`full`: analysing every document again); `covered` gets their number.
+  // Reads and clusters on a read snapshot; holds write_mu only to write.
+  Status refresh(bool full, uint32_t& covered);
+  void start_refresher();
+  void request_refresh();
+  void refresher_loop();
 
   // --- merges (merges.cpp) ---
   // Merge the delta into the store once it holds this many documents.

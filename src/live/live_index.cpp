@@ -215,6 +215,7 @@ Result<std::unique_ptr<LiveIndex>> LiveIndex::open(const std::string& dir,
   s.delta = live::BucketDelta(s.params.bands);
   s.delta.reset(s.buckets_upto(t));  // filled on first use (sync_delta)
   if (!t.ok()) return t.status();
+  s.start_refresher();
   return index;
 }
 
@@ -336,6 +337,7 @@ Result<LiveAddResult> LiveIndex::add(std::vector<Document> documents) {
   }
   if (Status st = t.commit(); !st) return st;  // refused when anything read was corrupt
   rollback.committed = true;
+  s.request_refresh();
   if (next - upto >= s.merge_threshold(upto)) {
     // The adds are durable already; a merge that fails is tried again next time.
     if (s.options.background_merges) {

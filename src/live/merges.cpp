@@ -15,7 +15,12 @@ LiveIndex::Impl::~Impl() {
     stopping = true;
   }
   compact_cv.notify_all();
+  {
+    std::lock_guard lock(refresh_mu);  // the refresher sees `stopping` when it waits next
+  }
+  refresh_cv.notify_all();
   if (compactor.joinable()) compactor.join();
+  if (refresher.joinable()) refresher.join();
 }
 
 uint32_t LiveIndex::Impl::merge_threshold(uint32_t upto) const {

@@ -85,6 +85,12 @@ uint32_t LiveIndex::Impl::buckets_upto(Txn& t) const {
       .value_or(0);
 }
 
+// Absent in a store written before the story refresher: nothing is covered.
+uint32_t LiveIndex::Impl::stories_upto(Txn& t) const {
+  return live::get_pod<uint32_t>(t, d().meta, live::val("stories_upto"), "the story mark")
+      .value_or(0);
+}
+
 // Bytes of all stored texts: kept in meta by add() (stats() must not read
 // every text: 2.4 GB at 1,000,000 documents); summed from the texts table
 // for a store written before the counter existed.
@@ -215,6 +221,7 @@ Result<LiveStats> LiveIndex::stats() const {
   out.store_bytes = std::filesystem::file_size(std::filesystem::path(s.dir) / "data.mdb", ec);
   out.stories_refreshed =
       live::get_pod<int64_t>(t, s.d().meta, live::val("refreshed"), "the refresh time").value_or(0);
+  out.stories_pending = s.next_doc(t) - std::min(s.next_doc(t), s.stories_upto(t));
   if (!t.ok()) return t.status();
   return out;
 }

@@ -10,10 +10,14 @@ namespace kindred {
 using live::Txn;
 
 Result<ScanResult> LiveIndex::snapshot() const {
-  const Impl& s = *impl_;
-  ScanResult out;
-  Txn t(*s.env, false);
+  Txn t(*impl_->env, false);
   if (!t.ok()) return t.status();
+  return impl_->snapshot(t);
+}
+
+Result<ScanResult> LiveIndex::Impl::snapshot(Txn& t) const {
+  const Impl& s = *this;
+  ScanResult out;
   const uint32_t n = s.next_doc(t);
   out.docs.resize(n);
   for (uint32_t i = 0; i < n && t.ok(); ++i) out.docs[i] = live::doc_info(s.stored_doc(t, i));

@@ -4,7 +4,9 @@
 // named databases (numbers are native-endian unless noted):
 //   meta      "format" -> u32 version, "params" -> Params fields, "next_doc" -> u32,
 //             "links" -> u64 count, "refreshed" -> i64, "buckets_upto" -> u32,
-//             "runs" -> u32 {id, lo, hi} per bucket run, "next_run" -> u32 (format 2)
+//             "runs" -> u32 {id, lo, hi} per bucket run, "next_run" -> u32 (format 2),
+//             "stories_upto" -> u32: the stories are a batch scan's of the documents
+//             below it (absent in older stores: none)
 //   ids       document id (bytes) -> u32 doc number
 //   docs      u32 doc -> DocRecord (fixed header + length-prefixed strings)
 //   texts     u32 doc -> the text (UTF-8), for passages and accounts after a restart

@@ -1,22 +1,17 @@
-// LiveIndex: stories. An add places documents provisionally (place_in_stories);
-// refresh_stories() recomputes every story as a batch scan does; the read API
-// serves stories, recent ones, and one story as a small ScanResult for the HTML view.
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/task_arena.h>
-
+// LiveIndex: stories. An add places documents provisionally (place_in_stories;
+// refresher.cpp makes them a batch scan's); the read API serves stories, with
+// their quotations and merged account computed as a batch scan does, recent
+// stories, and one story as a small ScanResult for the HTML view.
 #include <algorithm>
-#include <map>
 #include <unordered_map>
 
 #include "cluster/provenance.h"
 #include "core/links.h"
-#include "core/threads.h"
 #include "live/index_impl.h"
 #include "normalize/tokenize.h"
 #include "story/account.h"
 #include "story/features.h"
-#include "story/stories.h"
-#include "story/story_params.h"
+#include "story/quotations.h"
 
 namespace kindred {
 
@@ -61,6 +56,51 @@ Status LiveIndex::Impl::place_in_stories(Txn& t, const std::vector<LiveFamily>& 
   return t.status();
 }
 
+namespace {
+
+// The quotations and merged account of the story of `members`, exactly as a
+// batch scan computes them (both depend on the story's members alone):
+// computed with the members numbered 0.. in their order (the batch's order),
+// then given the index's document numbers back. texts[i], dates[i]: member i's.
+void story_details(uint32_t id, std::span<const uint32_t> members,
+                   std::span<const std::string_view> texts, std::span<const std::string> dates,
+                   std::vector<Quotation>& quotations, std::vector<AccountSentence>& account) {
+  std::vector<story::StoryFeatures> features(members.size());
+  std::vector<normalize::Token> tokens;
+  for (size_t i = 0; i < members.size(); ++i) {
+    tokens.clear();
+    normalize::tokenize(texts[i], tokens);
+    features[i] = story::extract_features(texts[i], tokens, dates[i]);
+  }
+  Story local;
+  local.id = 0;
+  for (uint32_t i = 0; i < members.size(); ++i) local.members.push_back(i);
+  quotations = story::story_quotations(features, std::span<const Story>(&local, 1));
+  account = story::merged_account(local, texts, quotations);
+  for (Quotation& q : quotations) {
+    q.story = id;
+    for (QuoteVariant& v : q.variants) v.doc = members[v.doc];
+  }
+  for (AccountSentence& a : account) {
+    a.doc = members[a.doc];
+    for (uint32_t& src : a.sources) src = members[src];
+    for (AccountVariant& v : a.variants) {
+      v.doc = members[v.doc];
+      for (uint32_t& src : v.sources) src = members[src];
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view LiveStory::text(uint32_t doc, uint32_t begin, uint32_t end) const {
+  const auto at = std::lower_bound(members.begin(), members.end(), doc);
+  if (at == members.end() || *at != doc) return {};
+  const size_t i = static_cast<size_t>(at - members.begin());
+  if (i >= texts.size() || begin > end || end > texts[i].size()) return {};
+  return std::string_view(texts[i]).substr(begin, end - begin);
+}
+
 Result<LiveStory> LiveIndex::Impl::story(Txn& t, uint32_t id, bool with_account) const {
   auto r = story_record(t, id);
   if (!t.ok()) return t.status();
@@ -70,91 +110,30 @@ Result<LiveStory> LiveIndex::Impl::story(Txn& t, uint32_t id, bool with_account)
   st.members = std::move(r->members);
   st.cohesion = r->cohesion;
   st.updated = r->updated;
+  const uint32_t n = next_doc(t), covered = stories_upto(t);
+  st.pending = n - std::min(n, covered);
+  st.final = st.pending == 0;
   std::set<uint32_t> fams;
   for (uint32_t m : st.members) {
     const int64_t f = assignment(t, d().family, m);
     if (f >= 0) fams.insert(static_cast<uint32_t>(f));
   }
   st.families.assign(fams.begin(), fams.end());
-  for (uint32_t m : st.members) st.member_ids.push_back(stored_doc(t, m).id);
+  std::vector<std::string> dates;
+  for (uint32_t m : st.members) {
+    live::DocRecord rec = stored_doc(t, m);
+    st.member_ids.push_back(std::move(rec.id));
+    dates.push_back(std::move(rec.date));
+  }
   if (with_account && t.ok()) {
-    std::vector<std::string_view> texts(st.members.back() + 1);
-    for (uint32_t m : st.members) texts[m] = text(t, m);
-    Story story;
-    story.id = id;
-    story.members = st.members;
-    st.account = story::merged_account(story, texts);
-    st.account_texts.reserve(st.account.size());
-    for (const AccountSentence& s : st.account) {
-      const std::string_view tx = s.doc < texts.size() ? texts[s.doc] : std::string_view();
-      st.account_texts.emplace_back(s.begin <= s.end && s.end <= tx.size()
-                                        ? tx.substr(s.begin, s.end - s.begin)
-                                        : std::string_view());
-    }
+    std::vector<std::string_view> texts;
+    for (uint32_t m : st.members) texts.push_back(text(t, m));
+    if (!t.ok()) return t.status();
+    story_details(id, st.members, texts, dates, st.quotations, st.account);
+    st.texts.assign(texts.begin(), texts.end());
   }
   if (!t.ok()) return t.status();
   return st;
-}
-
-Status LiveIndex::refresh_stories() {
-  Impl& s = *impl_;
-  if (s.options.read_only) return Status(StatusCode::kInvalidArgument, "index opened read-only");
-  std::lock_guard<std::mutex> lock(s.write_mu);
-  Txn t(*s.env, true);
-  if (!t.ok()) return t.status();
-  const uint32_t n = s.next_doc(t);
-  // Everything is read before the first write: LMDB pointers stay valid until then.
-  std::vector<std::string_view> texts(n);
-  std::vector<std::string> dates(n);
-  for (uint32_t i = 0; i < n && t.ok(); ++i) {
-    texts[i] = s.text(t, i);
-    dates[i] = s.stored_doc(t, i).date;
-  }
-  if (!t.ok()) return t.status();
-  std::vector<story::StoryFeatures> features(n);
-  tbb::task_arena arena(static_cast<int>(core::resolve_threads(s.options.threads)));
-  arena.execute([&] {
-    tbb::parallel_for(uint32_t{0}, n, [&](uint32_t i) {
-      std::vector<normalize::Token> tokens;
-      normalize::tokenize(texts[i], tokens);
-      features[i] = story::extract_features(texts[i], tokens, dates[i]);
-    });
-  });
-  auto snap = snapshot();  // its own read snapshot: the writer lock keeps it current
-  if (!snap) return snap.status();
-  const story::StoryStats stats(features);
-  std::vector<Story> stories = story::cluster_stories(features, stats, snap->links, snap->families,
-                                                      story::story_params(s.params));
-  std::map<uint32_t, live::StoryRecord> old;
-  {
-    live::Cursor c(t, s.d().stories);
-    MDB_val k, v;
-    for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
-      const uint32_t id = live::load<uint32_t>(k.mv_data);
-      if (auto r = live::decode_story(live::view(v))) old[id] = std::move(*r);
-      // A malformed old record is replaced: its `updated` time is lost, nothing else.
-    }
-  }
-  if (!t.ok()) return t.status();
-  for (MDB_dbi dbi : {s.d().story, s.d().stories}) {
-    if (int rc = mdb_drop(t.get(), dbi, 0); rc != 0)
-      return live::lmdb_status(rc, "cannot clear stories");
-  }
-  const int64_t now = live_now_seconds();
-  for (const Story& st : stories) {
-    live::StoryRecord r;
-    r.members = st.members;
-    r.cohesion = st.cohesion;
-    const uint32_t id = live::group_key(st.members);
-    auto it = old.find(id);
-    r.updated = it != old.end() && it->second.members == r.members ? it->second.updated : now;
-    if (Status x = s.put_story(t, id, r); !x) return x;
-    for (uint32_t m : st.members) {
-      if (Status x = live::put(t, s.d().story, live::val_of(m), live::val_of(id)); !x) return x;
-    }
-  }
-  if (Status x = live::put(t, s.d().meta, live::val("refreshed"), live::val_of(now)); !x) return x;
-  return t.commit();
 }
 
 Result<LiveStory> LiveIndex::story(uint32_t id, bool with_account) const {
@@ -168,6 +147,8 @@ Result<std::vector<LiveStory>> LiveIndex::stories_since(int64_t unix_seconds) co
   std::vector<LiveStory> out;
   Txn t(*s.env, false);
   if (!t.ok()) return t.status();
+  const uint32_t n = s.next_doc(t), covered = s.stories_upto(t);
+  const uint64_t pending = n - std::min(n, covered);
   live::Cursor c(t, s.d().stories);
   MDB_val k, v;
   for (bool ok = c.op(k, v, MDB_FIRST); ok; ok = c.op(k, v, MDB_NEXT)) {
@@ -183,6 +164,8 @@ Result<std::vector<LiveStory>> LiveIndex::stories_since(int64_t unix_seconds) co
     st.members = std::move(r->members);
     st.cohesion = r->cohesion;
     st.updated = r->updated;
+    st.pending = pending;
+    st.final = pending == 0;
     for (uint32_t m : st.members) st.member_ids.push_back(s.stored_doc(t, m).id);
     out.push_back(std::move(st));
   }
@@ -242,14 +225,19 @@ Result<ScanResult> LiveIndex::story_result(uint32_t id) const {
   if (!t.ok()) return t.status();
   for (size_t i = 0; i < out.docs.size(); ++i) story.members.push_back(static_cast<uint32_t>(i));
   std::vector<std::string_view> texts;
-  for (const DocInfo& di : out.docs) texts.push_back(di.text);
-  story.account = story::merged_account(story, texts);
+  std::vector<std::string> dates;
+  for (const DocInfo& di : out.docs) {
+    texts.push_back(di.text);
+    dates.push_back(di.date);
+  }
+  story_details(0, story.members, texts, dates, out.quotations, story.account);
   out.stories.push_back(std::move(story));
   out.provenance = cluster::infer_provenance(out.links, out.docs);
   out.stats.documents = out.docs.size();
   out.stats.links = out.links.size();
   out.stats.families = out.families.size();
   out.stats.stories = 1;
+  out.stats.quotations = out.quotations.size();
   return out;
 }
 

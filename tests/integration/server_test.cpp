@@ -197,6 +197,36 @@ TEST_F(ServerTest, AddGetMatchesFamilyStory) {
   EXPECT_EQ(client->Get("/nowhere")->status, 404);
 }
 
+// POST /stories/sync waits for final stories; /stats and each story say so,
+// and a story carries its account (with offsets) and quotations.
+TEST_F(ServerTest, SyncGivesFinalStories) {
+  start();
+  auto r = client->Post("/documents",
+                        "{\"documents\":[" + doc_json("a", kText) + "," +
+                            doc_json("b", kText + " A spokesman declined to comment.") + "]}",
+                        "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  r = client->Post("/stories/sync", "", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(int64_t(parse(r->body)["stories_pending"]), 0);
+  r = client->Get("/stats");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(int64_t(parse(r->body)["stories_pending"]), 0);
+  EXPECT_TRUE(bool(parse(r->body)["stories_final"]));
+  r = client->Get("/stories/0?final=true");
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto story = parse(r->body);
+  EXPECT_TRUE(bool(story["final"]));
+  auto account = story["account"].get_array();
+  ASSERT_GT(account.size(), 0u);
+  const int64_t begin = account.at(0)["begin"], end = account.at(0)["end"];
+  EXPECT_LT(begin, end);
+  EXPECT_FALSE(std::string_view(account.at(0)["text"]).empty());
+  EXPECT_TRUE(story["quotations"].is_array());
+}
+
 // Writes `value` as the record of document `doc` in table `table` of the
 // LMDB store in `dir`, behind the index's back.
 void overwrite_record(const std::filesystem::path& dir, const char* table, uint32_t doc,

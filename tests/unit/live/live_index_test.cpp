@@ -5,43 +5,21 @@
 #include <gtest/gtest.h>
 #include <lmdb.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <tuple>
 
-#include "ingest/reader.h"
-#include "kindred/stages.h"
+#include "live_testing.h"
 #include "synth/generator.h"
 
 namespace kindred {
 namespace {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static int n = 0;
-    path = std::filesystem::temp_directory_path() /
-           ("kindred-live-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    std::filesystem::remove_all(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-std::vector<Document> example_documents() {
-  std::vector<Document> docs;
-  for (const char* p : {"/examples/corpus", "/examples/stories.jsonl"}) {
-    const Status s = ingest::read_path(
-        std::string(KINDRED_SOURCE_DIR) + p, {},
-        [&](Document&& d) {
-          docs.push_back(std::move(d));
-          return true;
-        },
-        [](Rejection&&) { return true; });
-    EXPECT_TRUE(s.is_ok()) << s.to_string();
-  }
-  return docs;
-}
+using live_testing::batch_scan;
+using live_testing::example_documents;
+using live_testing::TempDir;
 
 std::vector<Document> synthetic_documents(uint64_t n) {
   synth::CorpusSpec spec;
@@ -98,21 +76,13 @@ StorySet stories_of(const ScanResult& r) {
   return out;
 }
 
-ScanResult batch_scan(std::vector<Document> docs, const Params& params) {
-  ScanOptions o;
-  o.threads = 2;
-  o.passages = false;
-  o.rewrites = false;  // the live index links copies only (no rewrites within stories)
-  InputScan scan = scan_documents(std::move(docs), params, o, true);
-  return std::move(scan.result);
-}
-
 // Adds `docs` in batches of `batch`, then compares with a batch scan.
 // Returns the batch scan's count of capped buckets. With `reopen_every`, the
 // index is closed and opened again after that many batches (its in-memory
 // bucket postings are then rebuilt from the store).
 uint64_t expect_equivalent(const std::vector<Document>& docs, const Params& params, size_t batch,
-                           bool stories, LiveOpenOptions options = {.threads = 2},
+                           bool stories,
+                           LiveOpenOptions options = {.threads = 2, .background_stories = false},
                            size_t reopen_every = 0) {
   TempDir dir;
   auto index = LiveIndex::create(dir.path.string(), params, options);
@@ -142,6 +112,7 @@ uint64_t expect_equivalent(const std::vector<Document>& docs, const Params& para
   EXPECT_EQ((*index)->check(), std::vector<std::string>{});
   if (!stories) return batch_result.stats.capped_buckets;
   // Before a refresh stories are provisional; report how close they are.
+  EXPECT_EQ((*index)->stats()->stories_pending, docs.size());
   const StorySet want = stories_of(batch_result);
   const StorySet before = stories_of(live);
   size_t same = 0;
@@ -373,14 +344,17 @@ std::string doc_key(uint32_t n) {
 TEST(LiveIndex, CorruptRecordsAreStatusesNotAborts) {
   TempDir original;
   std::vector<Document> docs = example_documents();
+  // No background refresher: it would rewrite a corrupted story record.
+  const LiveOpenOptions options{.background_stories = false};
   {
-    auto index = LiveIndex::create(original.path.string(), Params{});
+    auto index = LiveIndex::create(original.path.string(), Params{}, options);
     ASSERT_TRUE(index.has_value());
     ASSERT_TRUE((*index)->add(docs).has_value());
+    ASSERT_TRUE((*index)->sync_stories().is_ok());
   }
   uint32_t linked = 0, family = 0, story = 0;
   {
-    auto index = LiveIndex::open(original.path.string());
+    auto index = LiveIndex::open(original.path.string(), options);
     ASSERT_TRUE(index.has_value());
     const ScanResult snap = (*index)->snapshot().value();
     ASSERT_FALSE(snap.links.empty());
@@ -409,7 +383,7 @@ TEST(LiveIndex, CorruptRecordsAreStatusesNotAborts) {
     std::filesystem::create_directories(dir.path);
     std::filesystem::copy(original.path, dir.path, std::filesystem::copy_options::recursive);
     overwrite(dir.path, c.table, c.key, c.value);
-    auto index = LiveIndex::open(dir.path.string());
+    auto index = LiveIndex::open(dir.path.string(), options);
     ASSERT_TRUE(index.has_value()) << index.status().to_string();
     LiveIndex& ix = **index;
     // Each read either answers or fails as corrupt; at least one of them fails.
@@ -442,6 +416,9 @@ TEST(LiveIndex, CorruptRecordsAreStatusesNotAborts) {
       note(added.status());
       EXPECT_EQ(ix.find("probe").status().code(), StatusCode::kNotFound);
     }
+    // A story refresh that reads it fails with its Status.
+    note(ix.sync_stories());
+    note(ix.refresh_stories());
   }
 }
 
