@@ -3,8 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kindred/document.h"
@@ -194,8 +196,29 @@ struct ScanStats {
   std::string spill_error;  ///< why spilling stopped and sets stayed in memory; empty if it did not
 };
 
+// Every document's text, read back one at a time from where a scan kept them
+// (src/index/text_store.h: in memory up to a budget, past it in a temporary
+// file), so that no structure holds all texts at once.
+//
+// Thread-safety: const members from any number of threads.
+class DocumentTexts {
+ public:
+  virtual ~DocumentTexts() = default;
+  virtual uint32_t size() const = 0;
+  virtual uint32_t length(uint32_t doc) const = 0;  ///< bytes of document `doc`'s text
+  /// Document `doc`'s text: points into the store or into `buffer`, valid
+  /// until the next call with that buffer. Empty when it cannot be read back
+  /// (error() then says why).
+  virtual std::string_view text(uint32_t doc, std::string& buffer) const = 0;
+  virtual std::string error() const = 0;  ///< empty while every text was read back
+};
+
 struct ScanResult {
   std::vector<DocInfo> docs;
+  /// The texts, when the scan kept them for passages or stories but
+  /// ScanOptions::keep_text did not ask for them in DocInfo::text; else null.
+  /// Read them with document_text().
+  std::shared_ptr<const DocumentTexts> texts;
   std::vector<Link> links;                     ///< sorted by (a, b)
   std::vector<Family> families;                ///< families of two or more, by id
   std::vector<Provenance> provenance;          ///< one per link, same order
@@ -204,5 +227,16 @@ struct ScanResult {
   std::vector<Quotation> quotations;           ///< every quotation of every story, by story
   ScanStats stats;
 };
+
+// Document `doc`'s text: from result.texts when set, else DocInfo::text.
+// `buffer` as DocumentTexts::text().
+inline std::string_view document_text(const ScanResult& result, uint32_t doc,
+                                      std::string& buffer) {
+  if (result.texts) return result.texts->text(doc, buffer);
+  return result.docs[doc].text;
+}
+inline size_t document_text_length(const ScanResult& result, uint32_t doc) {
+  return result.texts ? result.texts->length(doc) : result.docs[doc].text.size();
+}
 
 }  // namespace kindred

@@ -125,15 +125,20 @@ void ShingleStore::seal() {
   std::vector<uint64_t>().swap(writing_);
 }
 
-std::span<const uint64_t> ShingleStore::view(uint32_t doc, std::vector<uint64_t>& buffer) const {
+bool ShingleStore::read_spilled(uint32_t doc, void* out) const {
   const uint64_t begin = offsets_[doc];
   const uint64_t end = offsets_[doc + 1];
-  if (begin >= spilled_) return {tail_.data() + (begin - spilled_), end - begin};
-  buffer.resize(end - begin);
-  const bool ok = read_all(fd_, reinterpret_cast<char*>(buffer.data()),
-                           buffer.size() * sizeof(uint64_t), begin * sizeof(uint64_t));
+  if (begin >= spilled_ || end > spilled_ || fd_ < 0) return false;
+  return read_all(fd_, static_cast<char*>(out), (end - begin) * sizeof(uint64_t),
+                  begin * sizeof(uint64_t));
+}
+
+std::span<const uint64_t> ShingleStore::view(uint32_t doc, std::vector<uint64_t>& buffer) const {
+  if (!spilled(doc)) return {memory_view(doc), set_size(doc)};
+  buffer.resize(set_size(doc));
   // The file holds what this process wrote moments ago; failing to read it
   // back is a broken environment, not bad input.
+  const bool ok = read_spilled(doc, buffer.data());
   KINDRED_CHECK(ok, "cannot read back the shingle spill file");
   return buffer;
 }

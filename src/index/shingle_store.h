@@ -53,6 +53,17 @@ class ShingleStore {
   // the same buffer.
   std::span<const uint64_t> view(uint32_t doc, std::vector<uint64_t>& buffer) const;
 
+  // Whether document `doc`'s set lies in the spill file (after seal()).
+  bool spilled(uint32_t doc) const { return offsets_[doc] < spilled_; }
+  // Where a set that is not spilled lies in memory (after seal()).
+  const uint64_t* memory_view(uint32_t doc) const {
+    return tail_.data() + (offsets_[doc] - spilled_);
+  }
+  // Reads a spilled set into `out`,
+  // set_size(doc) values (out needs no alignment). False when the file cannot
+  // be read back.
+  bool read_spilled(uint32_t doc, void* out) const;
+
   uint64_t memory_bytes() const;  ///< sets held in memory, and offsets
   uint64_t spilled_bytes() const { return spilled_ * sizeof(uint64_t); }  ///< sets in the file
   const std::string& spill_error() const {

@@ -4,7 +4,9 @@
 // What is kept: metadata, the band keys, and the sorted shingle sets (in a
 // ShingleStore, which spills them to a temporary file past a memory budget);
 // with passages or stories the texts too (in a TextStore, spilled the same
-// way, and put back into DocInfo only once the story evidence is freed).
+// way; the result reads them from it, ScanResult::texts, and only
+// ScanOptions::keep_text puts them back into DocInfo, once the story evidence
+// is freed).
 // In finish(): candidates from the bands -> exact verification -> families.
 #include "kindred/pipeline.h"
 
@@ -80,18 +82,24 @@ struct Scanner::Impl {
     }
   }
 
-  // Puts every text back into its DocInfo (the results carry them) and
-  // releases the store; nothing when there is none or it was done.
-  void restore_texts() {
+  // Hands the texts to the result: into every DocInfo with keep_text (and
+  // the store is released), else the store itself (ScanResult::texts).
+  // Nothing when there is none or it was done.
+  void release_texts(ScanResult& result) {
     if (!texts) return;
     texts->seal();
-    tbb::enumerable_thread_specific<std::vector<uint64_t>> buffers;
+    if (stats.spill_error.empty()) stats.spill_error = texts->spill_error();
+    if (!options.keep_text) {
+      result.texts = std::shared_ptr<const index::TextStore>(std::move(texts));
+      return;
+    }
+    tbb::enumerable_thread_specific<std::string> buffers;
     arena.execute([&] {
       tbb::parallel_for(size_t{0}, docs.size(), [&](size_t d) {
-        docs[d].text = std::string(texts->view(static_cast<uint32_t>(d), buffers.local()));
+        docs[d].text = std::string(texts->text(static_cast<uint32_t>(d), buffers.local()));
       });
     });
-    if (stats.spill_error.empty()) stats.spill_error = texts->spill_error();
+    if (stats.spill_error.empty()) stats.spill_error = texts->error();
     texts.reset();
   }
 
@@ -183,6 +191,12 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
         rejected.push_back({doc.origin, doc.id, no_words_status(doc.id)});
         continue;
       }
+      if (s.texts && doc.text.size() >= UINT32_MAX) {  // what TextStore cannot keep
+        rejected.push_back({doc.origin, doc.id,
+                            Status(StatusCode::kInvalidArgument,
+                                   "document '" + doc.id + "' has 4 GB of text or more")});
+        continue;
+      }
       const auto index = static_cast<uint32_t>(s.docs.size());
       if (!s.ids.insert(doc.id, a.id_hash, index,
                         [&](uint32_t d) -> std::string_view { return s.docs[d].id; })) {
@@ -193,7 +207,7 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
       s.stats.tokens += sk.tokens;
       s.stats.invalid_utf8 += doc.invalid_utf8;
       DocInfo info = document_info(std::move(doc), sk);
-      if (s.texts) s.texts->append(doc.text);
+      if (s.texts) (void)s.texts->append(doc.text);  // fits: tested above
       if (s.options.stories) s.story_features.push_back(std::move(a.story));
       s.docs.push_back(std::move(info));
       s.shingles->append(sk.shingles);
@@ -301,11 +315,15 @@ ScanResult Scanner::finish() {
     result.passages.resize(result.links.size());
     s.texts->seal();
     const index::TextStore& texts = *s.texts;
+    struct TextBuffers {
+      std::string a, b;  // texts read back from the spill file
+    };
+    tbb::enumerable_thread_specific<TextBuffers> text_buffers;
     s.arena.execute([&] {
       tbb::parallel_for(size_t{0}, result.links.size(), [&](size_t i) {
-        SetBuffers& buf = buffers.local();
+        TextBuffers& buf = text_buffers.local();
         result.passages[i] =
-            align_texts(texts.view(result.links[i].a, buf.a), texts.view(result.links[i].b, buf.b));
+            align_texts(texts.text(result.links[i].a, buf.a), texts.text(result.links[i].b, buf.b));
       });
     });
     s.stats.seconds_passages = seconds_since(t);
@@ -340,7 +358,8 @@ ScanResult Scanner::finish() {
   }
 
   if (release_sets.joinable()) release_sets.join();
-  s.restore_texts();  // when find_stories() has not
+  s.release_texts(result);
+  if (result.texts && s.stats.spill_error.empty()) s.stats.spill_error = result.texts->error();
   result.docs = std::move(s.docs);
   result.stats = s.stats;
   return result;
@@ -359,12 +378,10 @@ void Scanner::find_stories(ScanResult& result) {
   result.stories =
       story::cluster_stories(s.story_features, stats, result.links, result.families, sp, loop);
   result.quotations = story::story_quotations(s.story_features, result.stories);
-  // The evidence is spent unless rewrites still rank story pairs by it: free
-  // it before the texts come back.
+  // The evidence is spent unless rewrites still rank story pairs by it.
   if (!s.options.rewrites) std::vector<story::StoryFeatures>().swap(s.story_features);
-  s.restore_texts();
-  std::vector<std::string_view> texts(s.docs.size());
-  for (size_t d = 0; d < s.docs.size(); ++d) texts[d] = s.docs[d].text;
+  s.texts->seal();
+  const index::TextStore& store = *s.texts;
   // Each story's quotations (story_quotations() writes them story by story).
   std::vector<std::span<const Quotation>> quotes_of(result.stories.size());
   for (size_t q = 0; q < result.quotations.size();) {
@@ -379,12 +396,30 @@ void Scanner::find_stories(ScanResult& result) {
     }
     q = end;
   }
+  // A story's account reads its members' texts only: each thread reads them
+  // into buffers of its own, and its view of every text is empty elsewhere.
+  struct StoryTexts {
+    std::vector<std::string_view> of_doc;  // by document: the story's members' texts, else empty
+    std::vector<std::string> buffers;      // one per member
+  };
+  tbb::enumerable_thread_specific<StoryTexts> story_texts;
   s.arena.execute([&] {
     tbb::parallel_for(size_t{0}, result.stories.size(), [&](size_t i) {
-      const uint32_t id = result.stories[i].id;  // ids number the stories in order
+      const Story& st = result.stories[i];
+      StoryTexts& t = story_texts.local();
+      t.of_doc.resize(s.docs.size());
+      if (t.buffers.size() < st.members.size()) t.buffers.resize(st.members.size());
+      for (size_t m = 0; m < st.members.size(); ++m) {
+        t.of_doc[st.members[m]] = store.text(st.members[m], t.buffers[m]);
+      }
+      const uint32_t id = st.id;  // ids number the stories in order
       result.stories[i].account = story::merged_account(
-          result.stories[i], texts,
-          id < quotes_of.size() ? quotes_of[id] : std::span<const Quotation>{});
+          st, t.of_doc, id < quotes_of.size() ? quotes_of[id] : std::span<const Quotation>{});
+      for (uint32_t d : st.members) t.of_doc[d] = {};
+      if (t.buffers.size() > 64) {  // after a large story, give its texts back
+        t.buffers.resize(64);
+        t.buffers.shrink_to_fit();
+      }
     });
   });
   for (const Story& st : result.stories) {
@@ -400,7 +435,7 @@ void Scanner::find_stories(ScanResult& result) {
       s.arena.execute([&] { tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); }); });
     };
     auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, s.story_features, stats,
-                                                  result.links, s.params, {}, each, &rs);
+                                                  result.links, s.params, {}, each, &rs, &store);
     pipeline::add_story_rewrites(result, s.docs, std::move(rewrites), s.options.passages);
     s.stats.rewrite_pairs = rs.pairs;
     s.stats.rewrite_links = rs.links;

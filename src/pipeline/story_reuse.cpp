@@ -91,7 +91,7 @@ std::vector<StoryRewrite> find_story_rewrites(
     std::span<const Story> stories, std::span<const DocInfo> docs,
     std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
     std::span<const Link> links, const Params& params, const StoryReuseParams& reuse_params,
-    const story::RangeLoop& loop, StoryReuseStats* out_stats) {
+    const story::RangeLoop& loop, StoryReuseStats* out_stats, const DocumentTexts* texts) {
   story::StoryParams sp;
   sp.link = params.story_link;
   sp.cohesion = params.story_cohesion;
@@ -103,6 +103,8 @@ std::vector<StoryRewrite> find_story_rewrites(
   struct Member {
     std::vector<normalize::Token> tokens;
     std::vector<uint64_t> stems;  // the rewrite aligner's terms: "negotiations" meets "negotiating"
+    std::string buffer;           // the text, when read from `texts`
+    std::string_view text;
     bool ready = false;
   };
   const std::vector<uint64_t> linked = linked_pairs(links);
@@ -122,8 +124,9 @@ std::vector<StoryRewrite> find_story_rewrites(
       auto member = [&](uint32_t d) -> const Member& {
         Member& x = members[size_t(std::lower_bound(m.begin(), m.end(), d) - m.begin())];
         if (!x.ready) {
-          normalize::tokenize(docs[d].text, x.tokens);
-          x.stems = reuse_terms(docs[d].text, x.tokens, features[d].language);
+          x.text = texts ? texts->text(d, x.buffer) : std::string_view(docs[d].text);
+          normalize::tokenize(x.text, x.tokens);
+          x.stems = reuse_terms(x.text, x.tokens, features[d].language);
           x.ready = true;
         }
         return x;
@@ -136,7 +139,7 @@ std::vector<StoryRewrite> find_story_rewrites(
         const auto& ta = ma.tokens;
         const auto& tb = mb.tokens;
         const std::vector<align::ReuseSpan> spans =
-            align::find_reuse(docs[a].text, ta, ma.stems, docs[b].text, tb, mb.stems);
+            align::find_reuse(ma.text, ta, ma.stems, mb.text, tb, mb.stems);
         if (spans.empty()) continue;
         StoryRewrite r;
         r.reuse = align::reuse_score(evidence(spans, reuse_params), ta.size(), tb.size());

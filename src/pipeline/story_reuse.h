@@ -64,14 +64,16 @@ struct StoryReuseStats {
   uint64_t links = 0;  ///< rewrite links found
 };
 
-// The rewrite links of every story. `docs` carry the texts and families,
+// The rewrite links of every story. `docs` carry the families, and the texts
+// unless `texts` is given (then read from it, a story's members at a time),
 // `features[d]` are document d's story features, `links` the copy links (in
 // any order). The result is sorted by (a, b).
 std::vector<StoryRewrite> find_story_rewrites(
     std::span<const Story> stories, std::span<const DocInfo> docs,
     std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
     std::span<const Link> links, const Params& params, const StoryReuseParams& reuse_params,
-    const story::RangeLoop& loop, StoryReuseStats* out_stats = nullptr);
+    const story::RangeLoop& loop, StoryReuseStats* out_stats = nullptr,
+    const DocumentTexts* texts = nullptr);
 
 // The rewrite aligner's terms for a text (the `terms` of align::find_reuse):
 // Snowball stems in the text's language (story::token_stems), so that

@@ -102,11 +102,28 @@ void append_provenance_record(std::string& out, size_t i, const ScanResult& r) {
 }
 
 namespace {
-std::string_view span_text(const ScanResult& r, uint32_t doc, uint32_t begin, uint32_t end) {
-  const std::string& text = r.docs[doc].text;
-  if (end > text.size() || begin > end) return {};
-  return std::string_view(text).substr(begin, end - begin);
-}
+// Spans of the documents' texts, read back through document_text(); the
+// text last read is kept, as a story's sentences come mostly from few documents.
+class SpanReader {
+ public:
+  explicit SpanReader(const ScanResult& r) : r_(r) {}
+  // Bytes [begin, end) of document `doc`'s text (empty when outside it),
+  // valid until the next call.
+  std::string_view span(uint32_t doc, uint32_t begin, uint32_t end) {
+    if (doc != doc_) {
+      text_ = document_text(r_, doc, buffer_);
+      doc_ = doc;
+    }
+    if (end > text_.size() || begin > end) return {};
+    return text_.substr(begin, end - begin);
+  }
+
+ private:
+  const ScanResult& r_;
+  uint32_t doc_ = UINT32_MAX;
+  std::string buffer_;
+  std::string_view text_;
+};
 }  // namespace
 
 void write_passage_fields(JsonWriter& w, const Passage& p, std::string_view text_a,
@@ -133,7 +150,8 @@ void append_passage_record(std::string& out, size_t i, const Passage& p, const S
   const Link& l = r.links[i];
   JsonWriter w(out);
   w.begin_object().field("type", "passage").field("a", doc_id(r, l.a)).field("b", doc_id(r, l.b));
-  write_passage_fields(w, p, r.docs[l.a].text, r.docs[l.b].text);
+  std::string buffer_a, buffer_b;
+  write_passage_fields(w, p, document_text(r, l.a, buffer_a), document_text(r, l.b, buffer_b));
   w.end_object();
   out.push_back('\n');
 }
@@ -142,7 +160,7 @@ void append_story_record(std::string& out, const Story& s, const ScanResult& r) 
   // The headline of the longest member names the story.
   uint32_t lead = s.members.front();
   for (uint32_t d : s.members) {
-    if (r.docs[d].text.size() > r.docs[lead].text.size()) lead = d;
+    if (document_text_length(r, d) > document_text_length(r, lead)) lead = d;
   }
   std::string first_date, last_date;
   for (uint32_t d : s.members) {
@@ -155,6 +173,7 @@ void append_story_record(std::string& out, const Story& s, const ScanResult& r) 
   for (const AccountSentence& a : s.account) {
     if (a.sources.size() == 1) ++additions[a.sources.front()];
   }
+  SpanReader texts(r), variant_texts(r);
   JsonWriter w(out);
   w.begin_object()
       .field("type", "story")
@@ -176,7 +195,7 @@ void append_story_record(std::string& out, const Story& s, const ScanResult& r) 
         .field("doc", doc_id(r, a.doc))
         .field("begin", a.begin)
         .field("end", a.end)
-        .field("text", span_text(r, a.doc, a.begin, a.end))
+        .field("text", texts.span(a.doc, a.begin, a.end))
         .key("sources")
         .begin_array();
     for (uint32_t d : a.sources) w.value(doc_id(r, d));
@@ -190,7 +209,7 @@ void append_story_record(std::string& out, const Story& s, const ScanResult& r) 
             .field("doc", doc_id(r, v.doc))
             .field("begin", v.begin)
             .field("end", v.end)
-            .field("text", span_text(r, v.doc, v.begin, v.end))
+            .field("text", variant_texts.span(v.doc, v.begin, v.end))
             .key("sources")
             .begin_array();
         for (uint32_t d : v.sources) w.value(doc_id(r, d));
@@ -211,6 +230,7 @@ void append_quotation_record(std::string& out, const Quotation& q, const ScanRes
   for (const QuoteVariant& v : q.variants) {
     if (sources.empty() || sources.back() != v.doc) sources.push_back(v.doc);
   }
+  SpanReader texts(r);
   JsonWriter w(out);
   w.begin_object().field("type", "quotation").field("quotation", q.id).field("story", q.story);
   w.key("speaker");
@@ -228,7 +248,7 @@ void append_quotation_record(std::string& out, const Quotation& q, const ScanRes
         .field("doc", doc_id(r, v.doc))
         .field("begin", v.begin)
         .field("end", v.end)
-        .field("text", span_text(r, v.doc, v.begin, v.end));
+        .field("text", texts.span(v.doc, v.begin, v.end));
     w.key("speaker");
     v.speaker.empty() ? w.null() : w.value(v.speaker);
     w.end_object();

@@ -24,13 +24,13 @@ std::vector<std::string> texts() {
 void expect_all_readable(TextStore& store, const std::vector<std::string>& expected) {
   store.seal();
   ASSERT_EQ(store.size(), expected.size());
-  std::vector<uint64_t> buffer, other;
+  std::string buffer, other;
   for (uint32_t d = 0; d < expected.size(); ++d) {
-    EXPECT_EQ(store.view(d, buffer), expected[d]) << "text " << d;
+    EXPECT_EQ(store.text(d, buffer), expected[d]) << "text " << d;
     // A second buffer keeps the first view valid (passages read two at once).
     const uint32_t e = (d * 13) % store.size();
-    const std::string_view a = store.view(d, buffer);
-    const std::string_view b = store.view(e, other);
+    const std::string_view a = store.text(d, buffer);
+    const std::string_view b = store.text(e, other);
     EXPECT_EQ(a, expected[d]);
     EXPECT_EQ(b, expected[e]);
   }
