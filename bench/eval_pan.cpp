@@ -110,21 +110,33 @@ struct Score {
   size_t cases = 0, detections = 0;
 };
 
+bool hit(const Span4& x, const Span4& y) {
+  return inter(x.a0, x.a1, y.a0, y.a1) > 0 && inter(x.b0, x.b1, y.b0, y.b1) > 0;
+}
+
+// Share of x's characters (both documents) inside the spans it hits.
+double covered(const Span4& x, const std::vector<const Span4*>& hits) {
+  std::vector<std::pair<long, long>> ra, rb;
+  for (const Span4* h : hits) {
+    ra.emplace_back(std::max(x.a0, h->a0), std::min(x.a1, h->a1));
+    rb.emplace_back(std::max(x.b0, h->b0), std::min(x.b1, h->b1));
+  }
+  return double(union_len(ra) + union_len(rb)) /
+         double(std::max(1L, (x.a1 - x.a0) + (x.b1 - x.b0)));
+}
+
+// PAN's precision of one detection: its characters inside the cases it hits.
+double detection_precision(const Span4& r, const std::vector<Span4>& cases) {
+  std::vector<const Span4*> hits;
+  for (const Span4& s : cases) {
+    if (hit(s, r)) hits.push_back(&s);
+  }
+  return covered(r, hits);
+}
+
 Score score(const std::vector<const Pair*>& pairs) {
   double rec = 0, prec = 0, gran = 0;
   size_t cases = 0, dets = 0, detected = 0;
-  auto covered = [](const Span4& x, const std::vector<const Span4*>& hits) {
-    std::vector<std::pair<long, long>> ra, rb;
-    for (const Span4* h : hits) {
-      ra.emplace_back(std::max(x.a0, h->a0), std::min(x.a1, h->a1));
-      rb.emplace_back(std::max(x.b0, h->b0), std::min(x.b1, h->b1));
-    }
-    return double(union_len(ra) + union_len(rb)) /
-           double(std::max(1L, (x.a1 - x.a0) + (x.b1 - x.b0)));
-  };
-  auto hit = [](const Span4& x, const Span4& y) {
-    return inter(x.a0, x.a1, y.a0, y.a1) > 0 && inter(x.b0, x.b1, y.b0, y.b1) > 0;
-  };
   for (const Pair* p : pairs) {
     for (const Span4& s : p->cases) {
       ++cases;
@@ -137,11 +149,7 @@ Score score(const std::vector<const Pair*>& pairs) {
     }
     for (const Span4& r : p->detections) {
       ++dets;
-      std::vector<const Span4*> hits;
-      for (const Span4& s : p->cases) {
-        if (hit(s, r)) hits.push_back(&s);
-      }
-      prec += covered(r, hits);
+      prec += detection_precision(r, p->cases);
     }
   }
   Score s;
@@ -369,6 +377,28 @@ int main(int argc, char** argv) {
                 by_kind[2], by_kind[3]);
   }
   std::printf("\n");
+  // Where precision is lost: per folder and passage kind, the detections and
+  // the sum over them of (1 - their precision), i.e. how many detections'
+  // worth of precision each kind costs (overall precision = 1 - loss / dets).
+  std::printf("precision lost, folder x kind (dets / loss):\n");
+  const char* const kind_names[] = {"verbatim", "edited", "rewritten", "summary"};
+  for (int f = 0; f < 5; ++f) {
+    size_t n[4] = {0, 0, 0, 0};
+    double loss[4] = {0, 0, 0, 0};
+    for (const Pair& p : pairs) {
+      if (p.folder != f) continue;
+      for (size_t k = 0; k < p.detections.size(); ++k) {
+        const int kind = static_cast<int>(p.kinds[k]);
+        ++n[kind];
+        loss[kind] += 1 - detection_precision(p.detections[k], p.cases);
+      }
+    }
+    std::printf("  %-28s", kFolders[f]);
+    for (int kind = 0; kind < 4; ++kind) {
+      std::printf(" %s %zu/%.1f", kind_names[kind], n[kind], loss[kind]);
+    }
+    std::printf("\n");
+  }
   std::printf("%zu pairs in %.1f s on %u threads\n", pairs.size(), seconds, threads);
   return 0;
 }

@@ -293,16 +293,33 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
 
 std::vector<ReuseSpan> find_reuse(std::string_view text_a,
                                   std::span<const normalize::Token> tokens_a,
-                                  std::string_view text_b,
+                                  const LazyTerms& terms_a, std::string_view text_b,
                                   std::span<const normalize::Token> tokens_b,
-                                  const TextTermsFn& terms, const ReuseParams& p) {
+                                  const LazyTerms& terms_b, const ReuseParams& p) {
   std::vector<ReuseSpan> exact = exact_spans(tokens_a, tokens_b, p);
   if (!rewrite_worthwhile(exact, tokens_a.size(), tokens_b.size(), p)) return exact;
-  const std::vector<uint64_t> ta = terms ? terms(text_a, tokens_a) : terms_of(text_a, tokens_a);
-  const std::vector<uint64_t> tb = terms ? terms(text_b, tokens_b) : terms_of(text_b, tokens_b);
+  const std::span<const uint64_t> ta = terms_a();
+  const std::span<const uint64_t> tb = terms_b();
   KINDRED_CHECK(ta.size() == tokens_a.size() && tb.size() == tokens_b.size(),
                 "find_reuse: one term per token");
   return combine(std::move(exact), text_a, tokens_a, ta, text_b, tokens_b, tb, p);
+}
+
+std::vector<ReuseSpan> find_reuse(std::string_view text_a,
+                                  std::span<const normalize::Token> tokens_a,
+                                  std::string_view text_b,
+                                  std::span<const normalize::Token> tokens_b,
+                                  const TextTermsFn& terms, const ReuseParams& p) {
+  std::vector<uint64_t> ta, tb;
+  const auto lazy = [&](std::string_view text, std::span<const normalize::Token> tokens,
+                        std::vector<uint64_t>& out) -> LazyTerms {
+    return [&terms, text, tokens, &out] {
+      out = terms ? terms(text, tokens) : terms_of(text, tokens);
+      return std::span<const uint64_t>(out);
+    };
+  };
+  return find_reuse(text_a, tokens_a, lazy(text_a, tokens_a, ta), text_b, tokens_b,
+                    lazy(text_b, tokens_b, tb), p);
 }
 
 std::vector<ReuseSpan> find_reuse(std::string_view text_a,

@@ -95,6 +95,19 @@ std::vector<ReuseSpan> find_reuse(std::string_view text_a,
                                   std::span<const normalize::Token> tokens_b,
                                   const TextTermsFn& terms, const ReuseParams& params = {});
 
+// A text's terms for the rewrite aligner, one per token, computed by the
+// caller the first time they are asked for (see the header: only when the
+// rewrite aligner runs); the span must stay valid until find_reuse returns.
+// A caller that aligns one text with many keeps its terms between calls.
+using LazyTerms = std::function<std::span<const uint64_t>()>;
+
+// The same with each text's terms from its own LazyTerms.
+std::vector<ReuseSpan> find_reuse(std::string_view text_a,
+                                  std::span<const normalize::Token> tokens_a,
+                                  const LazyTerms& terms_a, std::string_view text_b,
+                                  std::span<const normalize::Token> tokens_b,
+                                  const LazyTerms& terms_b, const ReuseParams& params = {});
+
 // The same with the default terms (normalised words).
 std::vector<ReuseSpan> find_reuse(std::string_view text_a,
                                   std::span<const normalize::Token> tokens_a,

@@ -308,24 +308,20 @@ ScanResult Scanner::finish() {
   if (progress) progress->update("verify", pairs.size(), pairs.size());
 
   // Passages of every link, aligned on the words of both texts (read back
-  // from the text store). Tokens are recomputed per link rather than kept
-  // for every document.
+  // from the text store), in batches of links that analyse each of their
+  // documents once (pipeline/story_reuse.h): not kept for every document.
   if (s.options.passages) {
     t = Clock::now();
     result.passages.resize(result.links.size());
     s.texts->seal();
     const index::TextStore& texts = *s.texts;
-    struct TextBuffers {
-      std::string a, b;  // texts read back from the spill file
+    tbb::enumerable_thread_specific<std::string> text_buffers;  // texts read back from the spill file
+    const auto batches = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
+      s.arena.execute([&] { tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); }); });
     };
-    tbb::enumerable_thread_specific<TextBuffers> text_buffers;
-    s.arena.execute([&] {
-      tbb::parallel_for(size_t{0}, result.links.size(), [&](size_t i) {
-        TextBuffers& buf = text_buffers.local();
-        result.passages[i] =
-            align_texts(texts.text(result.links[i].a, buf.a), texts.text(result.links[i].b, buf.b));
-      });
-    });
+    pipeline::link_passages(
+        result.links, [&](uint32_t d) { return texts.text(d, text_buffers.local()); },
+        result.passages, batches);
     s.stats.seconds_passages = seconds_since(t);
     if (progress) progress->update("passages", result.links.size(), result.links.size());
   }

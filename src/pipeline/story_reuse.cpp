@@ -1,9 +1,11 @@
 #include "pipeline/story_reuse.h"
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "align/overlap.h"
 #include "align/reuse.h"
@@ -176,19 +178,65 @@ std::vector<uint64_t> reuse_terms(std::string_view text, std::span<const normali
   return story::token_stems(text, tokens, language);
 }
 
-std::vector<Passage> reuse_passages(std::string_view a, std::string_view b) {
-  std::vector<normalize::Token> ta, tb;
-  normalize::tokenize(a, ta);
-  normalize::tokenize(b, tb);
-  const align::TextTermsFn stems = [](std::string_view text,
-                                      std::span<const normalize::Token> tokens) {
-    return reuse_terms(text, tokens);
-  };
+AnalysedText::AnalysedText(std::string_view text, normalize::Language language)
+    : text_(text), language_(language) {
+  normalize::tokenize(text_, tokens_);
+}
+
+std::span<const uint64_t> AnalysedText::terms() const {
+  if (!have_terms_) {
+    terms_ = reuse_terms(text_, tokens_, language_);
+    have_terms_ = true;
+  }
+  return terms_;
+}
+
+std::vector<Passage> reuse_passages(const AnalysedText& a, const AnalysedText& b) {
   std::vector<Passage> out;
-  for (const align::ReuseSpan& s : align::find_reuse(a, ta, b, tb, stems)) {
-    out.push_back(align::to_passage(s, ta, tb));
+  for (const align::ReuseSpan& s : align::find_reuse(
+           a.text(), a.tokens(), [&] { return a.terms(); }, b.text(), b.tokens(),
+           [&] { return b.terms(); })) {
+    out.push_back(align::to_passage(s, a.tokens(), b.tokens()));
   }
   return out;
+}
+
+std::vector<Passage> reuse_passages(std::string_view a, std::string_view b) {
+  return reuse_passages(AnalysedText(a), AnalysedText(b));
+}
+
+void link_passages(std::span<const Link> links, const DocumentText& text,
+                   std::span<std::vector<Passage>> out, const story::RangeLoop& loop,
+                   const LinkPassagesParams& params) {
+  KINDRED_CHECK(out.size() == links.size(), "link_passages: one output per link");
+  const size_t batch = std::max<size_t>(1, params.batch);
+  const size_t batches = (links.size() + batch - 1) / batch;
+  loop(batches, [&](size_t first, size_t last) {
+    for (size_t k = first; k < last; ++k) {
+      const size_t begin = k * batch, end = std::min(links.size(), begin + batch);
+      // The batch's documents, each read and analysed when first met. The
+      // texts are copied: `text` may reuse its buffer for the next document.
+      struct Document {
+        std::string text;
+        std::optional<AnalysedText> analysed;
+      };
+      std::unordered_map<uint32_t, std::unique_ptr<Document>> docs;
+      const auto analysed = [&](uint32_t d) -> const AnalysedText& {
+        std::unique_ptr<Document>& x = docs[d];
+        if (!x) {
+          x = std::make_unique<Document>();
+          x->text = std::string(text(d));
+          x->analysed.emplace(x->text);
+        }
+        return *x->analysed;
+      };
+      for (size_t i = begin; i < end; ++i) {
+        const AnalysedText& a = analysed(links[i].a);
+        const AnalysedText& b = analysed(links[i].b);
+        out[i] = reuse_passages(a, b);
+      }
+    }
+  });
 }
 
 void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "kindred/results.h"
 #include "normalize/language.h"
 #include "normalize/tokenize.h"
+#include "story/candidates.h"
 #include "story/features.h"
 #include "story/stories.h"
 
@@ -85,11 +87,55 @@ std::vector<StoryRewrite> find_story_rewrites(
 std::vector<uint64_t> reuse_terms(std::string_view text, std::span<const normalize::Token> tokens,
                                   normalize::Language language = normalize::Language::kUnknown);
 
+// A text as the reuse aligner reads it: its tokens, and its reuse_terms()
+// computed the first time the rewrite aligner asks for them (never for a text
+// whose links are all copies, see align/reuse.h). Analysing a document once
+// for all of its links, not once per link: a wire story with 50 copies is
+// tokenised, identified and stemmed once. The text is viewed, not copied.
+// Not thread-safe: terms() fills a cache (one thread at a time).
+class AnalysedText {
+ public:
+  explicit AnalysedText(std::string_view text,
+                        normalize::Language language = normalize::Language::kUnknown);
+  std::string_view text() const { return text_; }
+  std::span<const normalize::Token> tokens() const { return tokens_; }
+  std::span<const uint64_t> terms() const;  ///< reuse_terms(text, tokens, language)
+
+ private:
+  std::string_view text_;
+  normalize::Language language_;
+  std::vector<normalize::Token> tokens_;
+  mutable std::vector<uint64_t> terms_;
+  mutable bool have_terms_ = false;
+};
+
 // The reused passages of two texts, of every kind, as scan reports them on its
 // links and compare shows them: align::find_reuse with reuse_terms() as the
 // rewrite aligner's terms (computed only when it runs: not for copies, see
 // align/reuse.h), sorted by a_begin. kindred::align_texts() is this.
 std::vector<Passage> reuse_passages(std::string_view a, std::string_view b);
+// The same on texts analysed beforehand (equal to the above on their texts).
+std::vector<Passage> reuse_passages(const AnalysedText& a, const AnalysedText& b);
+
+// A document's text by index; the view needs to last only until the next call
+// from the same thread.
+using DocumentText = std::function<std::string_view(uint32_t doc)>;
+
+struct LinkPassagesParams {
+  /// Links per batch. Each batch analyses each of its documents once (they
+  /// are kept, with their texts, until the batch ends): memory is bounded by
+  /// a batch's texts per thread, whatever the number of documents. Links are
+  /// sorted by (a, b), so a document's links as `a` fall in one or two
+  /// batches, and a family of copies (all linked to one another) in a few.
+  size_t batch = 256;
+};
+
+// out[i] = reuse_passages() of links[i]'s two texts, for every link (out has
+// links.size() entries). `loop` runs the batches, possibly concurrently;
+// `text` must then be callable from its threads at once.
+void link_passages(std::span<const Link> links, const DocumentText& text,
+                   std::span<std::vector<Passage>> out, const story::RangeLoop& loop,
+                   const LinkPassagesParams& params = {});
 
 // Adds the rewrites (sorted by (a, b), as find_story_rewrites() returns them)
 // to a result whose links are sorted by (a, b), as Scanner sorts them: links
