@@ -230,8 +230,7 @@ struct ScanResult {
 
 // Document `doc`'s text: from result.texts when set, else DocInfo::text.
 // `buffer` as DocumentTexts::text().
-inline std::string_view document_text(const ScanResult& result, uint32_t doc,
-                                      std::string& buffer) {
+inline std::string_view document_text(const ScanResult& result, uint32_t doc, std::string& buffer) {
   if (result.texts) return result.texts->text(doc, buffer);
   return result.docs[doc].text;
 }

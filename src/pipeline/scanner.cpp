@@ -315,7 +315,8 @@ ScanResult Scanner::finish() {
     result.passages.resize(result.links.size());
     s.texts->seal();
     const index::TextStore& texts = *s.texts;
-    tbb::enumerable_thread_specific<std::string> text_buffers;  // texts read back from the spill file
+    tbb::enumerable_thread_specific<std::string>
+        text_buffers;  // texts read back from the spill file
     const auto batches = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
       s.arena.execute([&] { tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); }); });
     };
