@@ -2,19 +2,12 @@
 
 #include "normalize/tokenize.h"
 #include "story/quotations.h"
+#include "story_testing.h"
 
 namespace kindred::story {
 namespace {
 
-std::vector<StoryFeatures> features(const std::vector<std::string>& texts) {
-  std::vector<StoryFeatures> out;
-  for (const auto& t : texts) {
-    std::vector<normalize::Token> tokens;
-    normalize::tokenize(t, tokens);
-    out.push_back(extract_features(t, tokens, ""));
-  }
-  return out;
-}
+using testing::features;
 
 Story story_of(size_t n) {
   Story s;

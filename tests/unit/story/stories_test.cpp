@@ -4,6 +4,7 @@
 #include "story/account.h"
 #include "story/quotations.h"
 #include "story/stories.h"
+#include "story_testing.h"
 
 namespace kindred::story {
 namespace {
@@ -35,15 +36,7 @@ const std::vector<std::string> kTexts = {
     "reporters, calling the loss of the old maps a wound to the city.",
 };
 
-std::vector<StoryFeatures> features(const std::vector<std::string>& texts) {
-  std::vector<StoryFeatures> out;
-  for (const auto& t : texts) {
-    std::vector<normalize::Token> tokens;
-    normalize::tokenize(t, tokens);
-    out.push_back(extract_features(t, tokens, ""));
-  }
-  return out;
-}
+using testing::features;
 
 TEST(KeyCounts, CountsEveryKeyThroughGrowth) {
   KeyCounts counts;
