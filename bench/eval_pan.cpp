@@ -181,6 +181,8 @@ void detect(const std::string& corpus, Pair& p, const kindred::align::ReuseParam
   normalize::tokenize(a, ta);
   normalize::tokenize(b, tb);
   const auto ca = byte_to_char(a), cb = byte_to_char(b);
+  if (std::getenv("KDBG"))
+    std::fprintf(stderr, "PAIR %d %s %s\n", p.folder, p.susp.c_str(), p.src.c_str());
   const std::vector<uint64_t> xa = terms(a, ta, stems), xb = terms(b, tb, stems);
   for (const align::ReuseSpan& s : align::find_reuse(a, ta, xa, b, tb, xb, params)) {
     const kindred::Passage x = align::to_passage(s, ta, tb);
@@ -277,6 +279,8 @@ int main(int argc, char** argv) {
         r.summary_explained = v;
       else if (name == "summary_balanced")
         r.summary_balanced = v;
+      else if (name == "summary_adjacent")
+        r.summary_adjacent = v;
       else if (name == "summary_ratio")
         r.summary_ratio = v;
       else if (name == "absorb")
@@ -338,7 +342,7 @@ int main(int argc, char** argv) {
         std::printf("%s %s det %ld-%ld %ld-%ld", p.susp.c_str(), p.src.c_str(), d.a0, d.a1, d.b0,
                     d.b1);
         for (const Span4& c : p.cases) std::printf(" case %ld-%ld %ld-%ld", c.a0, c.a1, c.b0, c.b1);
-        std::printf("\n");
+        std::printf(" precision %.2f\n", detection_precision(d, p.cases));
       }
     }
   }
@@ -352,6 +356,7 @@ int main(int argc, char** argv) {
   std::vector<const Pair*> all;
   for (const Pair& p : pairs) all.push_back(&p);
   print("all", score(all));
+  std::printf("all plagdet, 4 digits: %.4f\n", score(all).plagdet);
   size_t negatives = 0, flagged = 0;
   for (int f = 0; f < 5; ++f) {
     std::vector<const Pair*> in;

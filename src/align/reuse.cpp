@@ -210,7 +210,13 @@ std::vector<ReuseSpan> combine(std::vector<ReuseSpan> exact, std::string_view te
         double(cover_a) >= absorb * words_a || double(verbatim_a) >= p.absorb_verbatim * words_a;
     const bool covered_b =
         double(cover_b) >= absorb * words_b || double(verbatim_b) >= p.absorb_verbatim * words_b;
-    if (summary ? (a_condenses ? covered_a : covered_b) : covered_a && covered_b) {
+    // A side that verbatim passages cover (>= absorb) is a copy: its words
+    // are matched by those passages' other sides, so whatever the rewritten
+    // span adds on the other side has no counterpart (a verbatim paragraph
+    // whose rewritten span ran on over the next sentences of one text only).
+    const bool copied =
+        double(verbatim_a) >= p.absorb * words_a || double(verbatim_b) >= p.absorb * words_b;
+    if (summary ? (a_condenses ? covered_a : covered_b) : (covered_a && covered_b) || copied) {
       // The exact passages say it better; several of them become one.
       if (inside.size() > 1) {
         ReuseSpan hull = exact[inside[0]];

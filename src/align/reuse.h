@@ -7,6 +7,9 @@
 //   - a rewritten passage whose span is mostly (>= `absorb`) covered, on both
 //     sides, by the exact passages inside it is dropped: they say it better
 //     (several of them are reported as one edited passage spanning them all);
+//     so is one whose span on either side verbatim passages alone cover for
+//     `absorb`: that side is copied, and the other side's words beyond the
+//     copy have no counterpart;
 //   - otherwise the rewritten passage absorbs the exact fragments it overlaps
 //     on both sides (one passage spanning all of them), so a reworded passage
 //     with a few verbatim runs is one passage, not a string of fragments;

@@ -337,6 +337,17 @@ void find_summaries(const std::vector<Seed>& seeds, bool swap, const Model& m,
     f.cosine = cosine(f);
     const uint32_t region_words = swap ? f.words_b : f.words_a;
     if (reached.size() < p.summary_seeds) continue;
+    // A summary takes a point here and a point there: its seeds reach
+    // sentences of the condensed text that are mostly apart. Seeds on runs of
+    // consecutive sentences trace a passage reused sentence by sentence (an
+    // obfuscated copy of one part of the text, which extend() reports as a
+    // rewritten passage), not a condensation of the whole.
+    uint32_t next_to = 0;  // reached sentences with a reached neighbour
+    for (size_t k = 0; k < reached.size(); ++k) {
+      next_to += (k > 0 && reached[k - 1] + 1 == reached[k]) ||
+                 (k + 1 < reached.size() && reached[k] + 1 == reached[k + 1]);
+    }
+    if (double(next_to) > p.summary_adjacent * double(reached.size())) continue;
     if (cover < p.summary_cover) continue;
     if (double(reached.size()) < p.summary_density * double(other.size())) continue;
     if (double(other_words) < p.summary_ratio * double(region_words)) continue;

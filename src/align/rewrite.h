@@ -26,7 +26,11 @@
 //   6. summary: separately, seeds clustered on one side only (a compact region,
 //      gap `summary_gap`), spread over the other: when they reach at least
 //      `summary_cover` of the other text's sentences, the region is reported as
-//      condensing that whole text (kind summary).
+//      condensing that whole text (kind summary), unless most of the seeded
+//      sentences of the other text (more than `summary_adjacent`) sit next to
+//      another seeded one: a summary takes a point here and there, while runs
+//      of consecutive seeded sentences trace one passage reused sentence by
+//      sentence (step 4 reports that).
 // Terms are one per token and come from the caller (terms_of()), so a stemmer
 // can be put in front of the aligner without touching it.
 //
@@ -63,8 +67,11 @@ struct RewriteParams {
   double summary_cover = 0.4;     ///< share of the condensed text's sentences its seeds span
   double summary_density = 0.05;  ///< share of them they seed, at least
   uint32_t summary_seeds = 2;     ///< distinct sentences of the condensed text seeded, at least
-  double summary_cosine = 0.25;   ///< tf-isf cosine of the region and the whole condensed text
-  double summary_ratio = 3.0;     ///< condensed text words / condensing region words, at least
+  /// Share of those seeded sentences next to another seeded one, at most (a
+  /// summary's seeds are spread apart; runs of them are a passage's)
+  double summary_adjacent = 2.0 / 3.0;
+  double summary_cosine = 0.25;  ///< tf-isf cosine of the region and the whole condensed text
+  double summary_ratio = 3.0;    ///< condensed text words / condensing region words, at least
   /// A region is not a summary when passages with sides balanced within
   /// `summary_balanced` (words, larger over smaller) cover `summary_explained` of it.
   double summary_explained = 0.6;
