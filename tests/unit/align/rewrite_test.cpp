@@ -382,6 +382,10 @@ class NaiveRewriteAligner {
           other_words < p_.summary_ratio * (swap ? f.wb : f.wa)) {
         continue;
       }
+      // Seeded sentences next to a seeded one: at most summary_adjacent of them.
+      size_t next_to = 0;
+      for (uint32_t r : reached) next_to += reached.count(r + 1) || (r > 0 && reached.count(r - 1));
+      if (double(next_to) > p_.summary_adjacent * double(reached.size())) continue;
       f.kind = PassageKind::kSummary;
       out.push_back(f);
     }
@@ -629,6 +633,68 @@ TEST(FindReuse, SummaryOfAWholeTextIsOnePassageSpanningIt) {
     EXPECT_GE(spans[0].a_end + 20, a.end);
   }
   EXPECT_GE(found, 27);
+}
+
+// A compact region whose sentences each condense one of a run of consecutive
+// sentences of a longer article (four content words of each, with stopwords
+// between), a run that reaches across nearly half of it: long enough, short
+// enough and spread far enough for a summary, but its seeds lie on
+// consecutive sentences, so it is a reworded copy of that part of the
+// article, not a summary of the whole.
+TEST(FindReuse, SeedsOnConsecutiveSentencesAreNoSummary) {
+  int rewritten = 0;
+  for (uint64_t c = 0; c < 30; ++c) {
+    TextMaker m(35000 + c);
+    const auto article = m.sentences(30);
+    std::vector<Words> region;
+    for (size_t k = 8; k < 22; ++k) {
+      Words s;
+      int taken = 0;
+      for (const std::string& w : article[k]) {
+        if (w[0] == 'w' && taken < 4) s.push_back(w), ++taken, s.push_back(m.stopword());
+      }
+      region.push_back(s);
+    }
+    const Doc a = make_doc(m.sentences(12), region, m.sentences(12));
+    const Doc b = make_doc({}, article, {});
+    const auto spans = find_reuse(a.text, a.tokens, b.text, b.tokens);
+    for (const ReuseSpan& s : spans) EXPECT_NE(s.kind, PassageKind::kSummary) << "case " << c;
+    rewritten += !spans.empty();
+  }
+  EXPECT_GE(rewritten, 20);  // reported, as rewritten reuse
+}
+
+// A verbatim paragraph that b follows with a reworded version of itself:
+// the rewritten aligner's span takes in both on b's side, but a's side is the
+// copy alone, so the passage is the verbatim one with the copy's ends.
+TEST(FindReuse, ASideCopiedVerbatimKeepsTheCopysEnds) {
+  int checked = 0;
+  for (uint64_t c = 0; c < 20; ++c) {
+    TextMaker m(36000 + c);
+    const auto shared = m.sentences(5);
+    std::vector<Words> b_passage = shared;
+    uint32_t shared_words = 0;
+    for (const Words& w : shared) {
+      shared_words += static_cast<uint32_t>(w.size());
+      Words s;
+      for (const std::string& x : w) {
+        if (x[0] == 'w') s.push_back(x), s.push_back(m.stopword());
+      }
+      b_passage.push_back(s);
+    }
+    const Doc a = make_doc(m.sentences(10), shared, m.sentences(10));
+    const Doc b = make_doc(m.sentences(8), b_passage, m.sentences(8));
+    const auto spans = find_reuse(a.text, a.tokens, b.text, b.tokens);
+    ASSERT_FALSE(spans.empty()) << "case " << c;
+    for (const ReuseSpan& s : spans) {
+      if (s.a_begin >= a.end || s.a_end <= a.begin) continue;
+      ++checked;
+      EXPECT_EQ(s.kind, PassageKind::kVerbatim) << "case " << c;
+      EXPECT_EQ(s.b_begin, b.begin) << "case " << c;
+      EXPECT_EQ(s.b_end, b.begin + shared_words) << "case " << c;
+    }
+  }
+  EXPECT_GE(checked, 20);
 }
 
 TEST(FindReuse, VerbatimReuseIsTheExactAlignersOutput) {
