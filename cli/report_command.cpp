@@ -27,8 +27,9 @@ struct ReportArgs {
 void run_report(ReportArgs& args) {
   TerminalProgress progress(!args.analysis.quiet && stderr_is_terminal());
   ScanOptions options = scan_options("report", args.analysis, &progress);
-  options.keep_text = true;  // passages, accounts and quotations show their words
+  options.keep_text = true;  // untitled documents' headlines are their first lines
   Scanner scanner(args.analysis.params, options);
+  if (!scanner.status().is_ok()) fail("report", 2, scanner.status().message());
 
   // Opened before any input is read: a missing folder fails at once, not after the work.
   OutputFile out;
@@ -47,10 +48,13 @@ void run_report(ReportArgs& args) {
   html.rejected = counts.rejected;
   uint64_t bytes = 0;
   const auto write_start = std::chrono::steady_clock::now();
-  report::write_html_report(args.analysis.params, result, html, [&](std::string_view chunk) {
-    bytes += chunk.size();
-    out.write(chunk);
-  });
+  const Status written =
+      report::write_html_report(args.analysis.params, result, html, [&](std::string_view chunk) {
+        bytes += chunk.size();
+        out.write(chunk);
+      });
+  // A page missing a text is not committed (OutputFile discards it).
+  if (!written.is_ok()) fail("report", 3, written.message());
   if (!out.close()) fail("report", 3, out.error());
   result.stats.seconds_write =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();

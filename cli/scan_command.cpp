@@ -24,6 +24,7 @@ struct ScanArgs {
 void run_scan(ScanArgs& args) {
   TerminalProgress progress(!args.analysis.quiet && stderr_is_terminal());
   Scanner scanner(args.analysis.params, scan_options("scan", args.analysis, &progress));
+  if (!scanner.status().is_ok()) fail("scan", 2, scanner.status().message());
 
   // Opened before any input is read: a missing folder fails at once, not after the work.
   OutputFile out;
@@ -38,8 +39,11 @@ void run_scan(ScanArgs& args) {
   account_reading(counts, result.stats);
 
   const auto write_start = std::chrono::steady_clock::now();
-  report::write_scan_jsonl(args.analysis.params, result, counts.rejected,
-                           [&](std::string_view chunk) { out.write(chunk); });
+  const Status written =
+      report::write_scan_jsonl(args.analysis.params, result, counts.rejected,
+                               [&](std::string_view chunk) { out.write(chunk); });
+  // An output missing a text is not committed (OutputFile discards it).
+  if (!written.is_ok()) fail("scan", 3, written.message());
   if (!out.close()) fail("scan", 3, out.error());
   result.stats.seconds_write =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();

@@ -47,8 +47,10 @@ class ProgressSink {
 };
 
 struct ScanOptions {
-  unsigned threads = 0;    ///< 0 = all hardware threads
-  bool keep_text = false;  ///< keep each document's text in DocInfo (stories imply it)
+  unsigned threads = 0;  ///< 0 = all hardware threads
+  /// Keep every text for the result (ScanResult::texts) even when neither
+  /// stories nor passages need them (as the HTML report does for headlines).
+  bool keep_text = false;
   /// Find stories (independent reports of one event), their quotations and
   /// merged accounts. Needs every text until finish() (kept in a spill file, see below).
   bool stories = true;
@@ -64,31 +66,40 @@ struct ScanOptions {
   /// file in `spill_dir` and read back for the candidate pairs, so memory
   /// stays proportional to the number of documents. The texts kept for
   /// passages and stories have a budget of the same size, and spill the same
-  /// way until finish() puts them back into DocInfo. UINT64_MAX: never spill.
+  /// way; the result reads them from there (ScanResult::texts). UINT64_MAX: never spill.
   uint64_t spill_after_bytes = uint64_t{512} << 20;
   std::string spill_dir{};  ///< empty: the system's temporary directory ($TMPDIR or /tmp)
 };
 
+// Caller errors do not abort: they make status() not OK (kInvalidArgument,
+// with a message), and then add() rejects every document with that status and
+// finish() returns an empty result.
 class Scanner {
  public:
-  // params must be valid (Params::validate()); an invalid set aborts.
+  // status() says why when params are invalid (Params::validate()).
   explicit Scanner(const Params& params, ScanOptions options = {});
   ~Scanner();
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
 
   // Analyses a batch. Returns the documents that were rejected (empty text,
-  // duplicate id); the others are kept. Order of documents is preserved.
+  // duplicate id; all of them after finish() or with invalid params); the
+  // others are kept. Order of documents is preserved.
   std::vector<Rejection> add(std::vector<Document> batch);
 
   uint64_t size() const;  ///< documents accepted so far
 
-  // Finds links and families among all documents added. Call once.
+  // Finds links and families among all documents added. Call once: a second
+  // call returns an empty result and makes status() say so.
   ScanResult finish();
+
+  // OK unless params were invalid or finish() was called twice.
+  const Status& status() const { return status_; }
 
  private:
   void find_stories(ScanResult& result);
   struct Impl;
+  Status status_;
   std::unique_ptr<Impl> impl_;
 };
 

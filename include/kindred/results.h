@@ -105,8 +105,9 @@ struct Family {
   std::vector<uint32_t> members;  ///< document indices, ascending
 };
 
-// What the pipeline keeps of each document after analysis (the text itself is
-// kept only when ScanOptions::keep_text is set).
+// What the pipeline keeps of each document after analysis. The text is read
+// with document_text(): a Scanner keeps it in ScanResult::texts, the stages
+// API and the live index in DocInfo::text.
 struct DocInfo {
   std::string id, title, date, url, source;
   Origin origin;
@@ -116,7 +117,7 @@ struct DocInfo {
   uint64_t fingerprint = 0;  ///< hash of the normalised token sequence (equal for exact copies)
   int32_t family = -1;       ///< Family::id, or -1 when the document is in no family
   int32_t story = -1;        ///< Story::id, or -1 when the document is in no story
-  std::string text;          ///< empty unless kept
+  std::string text;          ///< empty when ScanResult::texts has it
 };
 
 // Which document of a linked pair derives from which.
@@ -215,9 +216,8 @@ class DocumentTexts {
 
 struct ScanResult {
   std::vector<DocInfo> docs;
-  /// The texts, when the scan kept them for passages or stories but
-  /// ScanOptions::keep_text did not ask for them in DocInfo::text; else null.
-  /// Read them with document_text().
+  /// The texts, when a Scanner kept them (passages, stories or
+  /// ScanOptions::keep_text); else null. Read them with document_text().
   std::shared_ptr<const DocumentTexts> texts;
   std::vector<Link> links;                     ///< sorted by (a, b)
   std::vector<Family> families;                ///< families of two or more, by id

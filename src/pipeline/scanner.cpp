@@ -3,10 +3,9 @@
 // Per document (parallel, in add()): tokenise -> shingle set -> sketch -> band keys.
 // What is kept: metadata, the band keys, and the sorted shingle sets (in a
 // ShingleStore, which spills them to a temporary file past a memory budget);
-// with passages or stories the texts too (in a TextStore, spilled the same
-// way; the result reads them from it, ScanResult::texts, and only
-// ScanOptions::keep_text puts them back into DocInfo, once the story evidence
-// is freed).
+// with passages, stories or ScanOptions::keep_text the texts too (in a
+// TextStore, spilled the same way; the result reads them from it,
+// ScanResult::texts, and never copies them into DocInfo).
 // In finish(): candidates from the bands -> exact verification -> families.
 #include "kindred/pipeline.h"
 
@@ -32,7 +31,6 @@
 #include "candidates/pairs.h"
 #include "cluster/families.h"
 #include "cluster/provenance.h"
-#include "core/check.h"
 #include "core/links.h"
 #include "core/threads.h"
 #include "index/band_table.h"
@@ -82,25 +80,13 @@ struct Scanner::Impl {
     }
   }
 
-  // Hands the texts to the result: into every DocInfo with keep_text (and
-  // the store is released), else the store itself (ScanResult::texts).
-  // Nothing when there is none or it was done.
+  // Hands the text store to the result (ScanResult::texts). Nothing when
+  // there is none or it was done.
   void release_texts(ScanResult& result) {
     if (!texts) return;
     texts->seal();
     if (stats.spill_error.empty()) stats.spill_error = texts->spill_error();
-    if (!options.keep_text) {
-      result.texts = std::shared_ptr<const index::TextStore>(std::move(texts));
-      return;
-    }
-    tbb::enumerable_thread_specific<std::string> buffers;
-    arena.execute([&] {
-      tbb::parallel_for(size_t{0}, docs.size(), [&](size_t d) {
-        docs[d].text = std::string(texts->text(static_cast<uint32_t>(d), buffers.local()));
-      });
-    });
-    if (stats.spill_error.empty()) stats.spill_error = texts->error();
-    texts.reset();
+    result.texts = std::shared_ptr<const index::TextStore>(std::move(texts));
   }
 
   void analyse(const Document& doc, Analysis& out, std::vector<normalize::Token>& tokens,
@@ -126,21 +112,27 @@ struct Scanner::Impl {
   bool finished = false;
 };
 
-Scanner::Scanner(const Params& params, ScanOptions options) {
-  const Status valid = params.validate();
-  KINDRED_CHECK(valid.is_ok(), valid.message().c_str());
-  impl_ = std::make_unique<Impl>(params, options);
+Scanner::Scanner(const Params& params, ScanOptions options) : status_(params.validate()) {
+  if (status_.is_ok()) impl_ = std::make_unique<Impl>(params, options);
 }
 
 Scanner::~Scanner() = default;
 
 uint64_t Scanner::size() const {
-  return impl_->docs.size();
+  return impl_ ? impl_->docs.size() : 0;
 }
 
 std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
+  if (!impl_ || impl_->finished) {
+    // A caller error: nothing is analysed, and each document says why.
+    const Status why =
+        impl_ ? Status(StatusCode::kInvalidArgument, "Scanner::add() after finish()") : status_;
+    std::vector<Rejection> rejected;
+    rejected.reserve(batch.size());
+    for (Document& doc : batch) rejected.push_back({doc.origin, std::move(doc.id), why});
+    return rejected;
+  }
   Impl& s = *impl_;
-  KINDRED_CHECK(!s.finished, "Scanner::add() after finish()");
   const auto start = Clock::now();
   // Reused from batch to batch: each Analysis keeps its vectors' capacity, so
   // sketching allocates nothing per document once the first batch is done.
@@ -228,8 +220,12 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
 }
 
 ScanResult Scanner::finish() {
+  if (!impl_) return {};
+  if (impl_->finished) {
+    status_ = Status(StatusCode::kInvalidArgument, "Scanner::finish() called twice");
+    return {};
+  }
   Impl& s = *impl_;
-  KINDRED_CHECK(!s.finished, "Scanner::finish() called twice");
   s.finished = true;
   std::vector<Analysis>().swap(s.analyses);
   ProgressSink* progress = s.options.progress;

@@ -10,6 +10,7 @@
 
 #include "kindred/version.h"
 #include "report/html_assets.h"  // generated: kReportCss, kReportJs
+#include "report/texts.h"
 #include "util/hash.h"
 
 namespace kindred::report {
@@ -140,17 +141,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string_view span_of(const DocInfo& d, uint32_t begin, uint32_t end) {
-  if (end > d.text.size() || begin > end) return {};
-  return std::string_view(d.text).substr(begin, end - begin);
-}
-
 // What names a document for a reader: its title, else the first line of its
-// text (a .txt file's headline), else its id.
-std::string headline(const DocInfo& d) {
+// text (a .txt file's headline; read only then), else its id.
+std::string headline(const DocInfo& d, uint32_t doc, TextReader& texts) {
   std::string_view h = trim(d.title);
   if (h.empty()) {
-    std::string_view t = trim(d.text);
+    std::string_view t = trim(texts.text(doc));
     h = trim(t.substr(0, t.find('\n')));
   }
   if (h.empty()) return d.id;
@@ -341,7 +337,7 @@ StoryFacts story_facts(const Story& s, const ScanResult& r) {
   if (s.members.empty()) return f;
   f.lead = s.members.front();
   for (uint32_t d : s.members) {
-    if (r.docs[d].text.size() > r.docs[f.lead].text.size()) f.lead = d;
+    if (document_text_length(r, d) > document_text_length(r, f.lead)) f.lead = d;
     const std::string& date = r.docs[d].date;
     if (date.empty()) continue;
     if (f.first_date.empty() || date < f.first_date) f.first_date = date;
@@ -361,9 +357,16 @@ class ReportWriter {
  public:
   ReportWriter(const Params& params, const ScanResult& r, const HtmlOptions& options,
                const std::function<void(std::string_view)>& sink)
-      : params_(params), r_(r), opt_(options), page_(sink), ix_(r) {}
+      : params_(params),
+        r_(r),
+        opt_(options),
+        page_(sink),
+        ix_(r),
+        texts_(r),
+        variant_texts_(r),
+        headline_texts_(r) {}
 
-  void write() {
+  Status write() {
     nonce_ = opt_.nonce.empty() ? random_nonce() : opt_.nonce;
     // Largest stories first; ties by id.
     for (size_t i = 0; i < r_.stories.size(); ++i) {
@@ -390,6 +393,7 @@ class ReportWriter {
     page_.asset(kReportJs);
     page_ << "</script>\n</body>\n</html>\n";
     page_.flush();
+    return texts_status(r_);
   }
 
  private:
@@ -531,8 +535,8 @@ class ReportWriter {
             << "\" data-date=\"" << Text{f.first_date} << "\" data-cohesion=\""
             << Fixed{s.cohesion, 4} << "\" data-families=\"" << s.families.size()
             << "\" data-quotes=\"" << nq << "\"><td><a href=\"#story-" << s.id << "\">"
-            << Text{headline(doc(f.lead))} << "</a></td><td class=\"n\">" << s.members.size()
-            << "</td><td class=\"date\">";
+            << Text{headline(doc(f.lead), f.lead, headline_texts_)} << "</a></td><td class=\"n\">"
+            << s.members.size() << "</td><td class=\"date\">";
       date_range(f);
       page_ << "</td><td class=\"n\">" << Fixed{s.cohesion} << "</td><td class=\"n\">"
             << s.families.size() << "</td><td class=\"n\">" << nq << "</td></tr>\n";
@@ -547,8 +551,8 @@ class ReportWriter {
     const size_t nf = s.families.size(), nq = ix_.story_quotes[si].size();
     page_ << "<section class=\"story\" id=\"story-" << s.id << "\" aria-labelledby=\"story-" << s.id
           << "-h\">\n<h2 id=\"story-" << s.id << "-h\"><span class=\"sid\">Story " << s.id
-          << "</span> " << Text{headline(doc(f.lead))} << "</h2>\n<p class=\"facts\">"
-          << s.members.size() << " articles" << kDot;
+          << "</span> " << Text{headline(doc(f.lead), f.lead, headline_texts_)}
+          << "</h2>\n<p class=\"facts\">" << s.members.size() << " articles" << kDot;
     date_range(f);
     page_ << kDot << "cohesion " << Fixed{s.cohesion} << " <meter min=\"0\" max=\"1\" value=\""
           << Fixed{s.cohesion, 4} << "\" aria-hidden=\"true\"></meter>" << kDot << nf
@@ -592,7 +596,7 @@ class ReportWriter {
       } else {
         page_ << ">";
       }
-      page_ << "<td><span class=\"doc-title\">" << Text{headline(di)}
+      page_ << "<td><span class=\"doc-title\">" << Text{headline(di, d, headline_texts_)}
             << "</span><br><span class=\"doc-id\">" << Text{di.id} << "</span>";
       if (!di.url.empty()) page_ << " <span class=\"url\">" << Text{di.url} << "</span>";
       page_ << "</td><td>" << Text{di.source} << "</td><td class=\"date\">" << Text{di.date}
@@ -651,7 +655,7 @@ class ReportWriter {
         page_ << ix_.member_index[a.sources[i]];
       }
       page_ << "\"><span class=\"sent\">";
-      if (a.doc < r_.docs.size()) page_ << Text{trim(span_of(doc(a.doc), a.begin, a.end))};
+      if (a.doc < r_.docs.size()) page_ << Text{trim(texts_.span(a.doc, a.begin, a.end))};
       page_ << "</span> <span class=\"srcs\">";
       if (addition) page_ << "<span class=\"only\">only in</span> ";
       for (uint32_t d : a.sources) key(d);
@@ -666,7 +670,7 @@ class ReportWriter {
           if (v.doc >= r_.docs.size()) continue;
           page_ << "<p class=\"wording\">";
           for (uint32_t d : v.sources) key(d);
-          page_ << " " << Text{trim(span_of(doc(v.doc), v.begin, v.end))} << "</p>";
+          page_ << " " << Text{trim(variant_texts_.span(v.doc, v.begin, v.end))} << "</p>";
         }
         page_ << "</details>";
       }
@@ -715,7 +719,7 @@ class ReportWriter {
         if (v.doc >= r_.docs.size()) continue;
         page_ << "<li>";
         key(v.doc);
-        page_ << " <q>" << Text{trim(span_of(doc(v.doc), v.begin, v.end))} << "</q>";
+        page_ << " <q>" << Text{trim(texts_.span(v.doc, v.begin, v.end))} << "</q>";
         if (!v.speaker.empty() && v.speaker != q.speaker) {
           page_ << " <span class=\"muted\">(speaker named as " << Text{v.speaker} << ")</span>";
         }
@@ -795,10 +799,10 @@ class ReportWriter {
   }
 
   void passage(const Link& l, const Passage& p, size_t n) {
-    const DocInfo& da = doc(l.a);
-    const DocInfo& db = doc(l.b);
-    const bool valid = p.a_begin <= p.a_end && p.a_end <= da.text.size() && p.b_begin <= p.b_end &&
-                       p.b_end <= db.text.size();
+    const std::string_view ta = texts_.text(l.a);
+    const std::string_view tb = variant_texts_.text(l.b);
+    const bool valid = p.a_begin <= p.a_end && p.a_end <= ta.size() && p.b_begin <= p.b_end &&
+                       p.b_end <= tb.size();
     page_ << "<div class=\"passage\" role=\"group\" aria-label=\"Passage " << n + 1 << "\">\n"
           << "<p class=\"pmeta\">Passage " << n + 1 << kDot << Text{passage_kind_name(p.kind)}
           << " (confidence " << Fixed{p.confidence} << ")" << kDot << "identity "
@@ -808,18 +812,18 @@ class ReportWriter {
       page_ << "<p class=\"note\">The passage's offsets lie outside the texts.</p>\n</div>\n";
       return;
     }
-    std::vector<Word> wa = split_words(da.text, p.a_begin, p.a_end);
-    std::vector<Word> wb = split_words(db.text, p.b_begin, p.b_end);
+    std::vector<Word> wa = split_words(ta, p.a_begin, p.a_end);
+    std::vector<Word> wb = split_words(tb, p.b_begin, p.b_end);
     diff_words(wa, wb);
-    side(l.a, p.a_begin, p.a_end, p.a_words, wa);
-    side(l.b, p.b_begin, p.b_end, p.b_words, wb);
+    side(l.a, ta, p.a_begin, p.a_end, p.a_words, wa);
+    side(l.b, tb, p.b_begin, p.b_end, p.b_words, wb);
     page_ << "</div>\n";
   }
 
   // One side of a passage: some context, the passage marked, the words the
   // other side lacks flagged inside it, the part past max_passage_bytes elided.
-  void side(uint32_t d, uint32_t begin, uint32_t end, uint32_t words, const std::vector<Word>& ws) {
-    const std::string_view text = doc(d).text;
+  void side(uint32_t d, std::string_view text, uint32_t begin, uint32_t end, uint32_t words,
+            const std::vector<Word>& ws) {
     page_ << "<div class=\"side\"><p class=\"side-h\">";
     doc_ref(d);
     page_ << " <span class=\"muted\">bytes " << begin << kDash << end << kDot << words
@@ -904,6 +908,9 @@ class ReportWriter {
   const HtmlOptions& opt_;
   Page page_;
   Index ix_;
+  // Texts read one at a time (report/texts.h): sentences, quotations and a
+  // passage's first side; wordings and a passage's second side; headlines.
+  TextReader texts_, variant_texts_, headline_texts_;
   std::string nonce_;
   std::vector<uint32_t> order_;    ///< story indices in page order
   std::vector<StoryFacts> facts_;  ///< per story index
@@ -911,9 +918,9 @@ class ReportWriter {
 
 }  // namespace
 
-void write_html_report(const Params& params, const ScanResult& result, const HtmlOptions& options,
-                       const std::function<void(std::string_view)>& sink) {
-  ReportWriter(params, result, options, sink).write();
+Status write_html_report(const Params& params, const ScanResult& result, const HtmlOptions& options,
+                         const std::function<void(std::string_view)>& sink) {
+  return ReportWriter(params, result, options, sink).write();
 }
 
 std::string html_report(const Params& params, const ScanResult& result,

@@ -46,12 +46,14 @@ struct HtmlOptions {
 // safe both as element content and inside a quoted attribute value.
 void append_html_escaped(std::string& out, std::string_view text);
 
-// Writes the whole page to `sink`, in chunks of about a megabyte.
-// result.docs[*].text must be kept (ScanOptions::keep_text, or stories) for
-// the account, quotations and passages to show their words.
-void write_html_report(const Params& params, const ScanResult& result, const HtmlOptions& options,
-                       const std::function<void(std::string_view)>& sink);
-// The same into one string (small results, tests).
+// Writes the whole page to `sink`, in chunks of about a megabyte. The words
+// of accounts, quotations, passages and untitled documents' headlines are read
+// one text at a time through document_text() (result.texts, else DocInfo::text;
+// a scan keeps them with passages, stories or ScanOptions::keep_text). Not OK
+// when one could not be read back (report/texts.h): the page is then incomplete.
+Status write_html_report(const Params& params, const ScanResult& result, const HtmlOptions& options,
+                         const std::function<void(std::string_view)>& sink);
+// The same into one string (small results, tests; a read error is not reported).
 std::string html_report(const Params& params, const ScanResult& result,
                         const HtmlOptions& options = {});
 

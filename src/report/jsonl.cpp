@@ -7,6 +7,7 @@
 #include <map>
 
 #include "kindred/version.h"
+#include "report/texts.h"
 #include "util/json_writer.h"
 
 namespace kindred::report {
@@ -101,31 +102,6 @@ void append_provenance_record(std::string& out, size_t i, const ScanResult& r) {
   out.push_back('\n');
 }
 
-namespace {
-// Spans of the documents' texts, read back through document_text(); the
-// text last read is kept, as a story's sentences come mostly from few documents.
-class SpanReader {
- public:
-  explicit SpanReader(const ScanResult& r) : r_(r) {}
-  // Bytes [begin, end) of document `doc`'s text (empty when outside it),
-  // valid until the next call.
-  std::string_view span(uint32_t doc, uint32_t begin, uint32_t end) {
-    if (doc != doc_) {
-      text_ = document_text(r_, doc, buffer_);
-      doc_ = doc;
-    }
-    if (end > text_.size() || begin > end) return {};
-    return text_.substr(begin, end - begin);
-  }
-
- private:
-  const ScanResult& r_;
-  uint32_t doc_ = UINT32_MAX;
-  std::string buffer_;
-  std::string_view text_;
-};
-}  // namespace
-
 void write_passage_fields(JsonWriter& w, const Passage& p, std::string_view text_a,
                           std::string_view text_b) {
   auto span = [](std::string_view text, uint32_t begin, uint32_t end) {
@@ -150,8 +126,8 @@ void append_passage_record(std::string& out, size_t i, const Passage& p, const S
   const Link& l = r.links[i];
   JsonWriter w(out);
   w.begin_object().field("type", "passage").field("a", doc_id(r, l.a)).field("b", doc_id(r, l.b));
-  std::string buffer_a, buffer_b;
-  write_passage_fields(w, p, document_text(r, l.a, buffer_a), document_text(r, l.b, buffer_b));
+  TextReader a(r), b(r);
+  write_passage_fields(w, p, a.text(l.a), b.text(l.b));
   w.end_object();
   out.push_back('\n');
 }
@@ -173,7 +149,7 @@ void append_story_record(std::string& out, const Story& s, const ScanResult& r) 
   for (const AccountSentence& a : s.account) {
     if (a.sources.size() == 1) ++additions[a.sources.front()];
   }
-  SpanReader texts(r), variant_texts(r);
+  TextReader texts(r), variant_texts(r);
   JsonWriter w(out);
   w.begin_object()
       .field("type", "story")
@@ -230,7 +206,7 @@ void append_quotation_record(std::string& out, const Quotation& q, const ScanRes
   for (const QuoteVariant& v : q.variants) {
     if (sources.empty() || sources.back() != v.doc) sources.push_back(v.doc);
   }
-  SpanReader texts(r);
+  TextReader texts(r);
   JsonWriter w(out);
   w.begin_object().field("type", "quotation").field("quotation", q.id).field("story", q.story);
   w.key("speaker");
@@ -314,8 +290,8 @@ void append_rejection_record(std::string& out, const Rejection& rej) {
   out.push_back('\n');
 }
 
-void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
-                      const std::function<void(std::string_view)>& sink) {
+Status write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
+                        const std::function<void(std::string_view)>& sink) {
   constexpr size_t kChunk = 1 << 20;
   const auto start = std::chrono::steady_clock::now();
   std::string out;
@@ -339,6 +315,7 @@ void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t r
       out, result, rejected,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   sink(out);
+  return texts_status(result);
 }
 
 std::string scan_to_jsonl(const Params& params, const ScanResult& result, uint64_t rejected) {

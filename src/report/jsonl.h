@@ -44,10 +44,12 @@ void append_rejection_record(std::string& out, const Rejection& rejection);
 
 // All records of a result, in order: run, links (each followed by its
 // provenance and passages), families, stories, quotations, summary. They reach
-// `sink` in chunks of about a megabyte.
-void write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
-                      const std::function<void(std::string_view)>& sink);
-// The same into one string (small results, tests).
+// `sink` in chunks of about a megabyte. Not OK when a text the records quote
+// could not be read back (texts_status(), report/texts.h): the output is then
+// incomplete.
+Status write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
+                        const std::function<void(std::string_view)>& sink);
+// The same into one string (small results, tests; a read error is not reported).
 std::string scan_to_jsonl(const Params& params, const ScanResult& result, uint64_t rejected);
 
 // A few lines for a person: counts, relations, largest families, timings.

@@ -44,10 +44,13 @@ const Collection& collection() {
     scanner.add(corpus.documents);
     Collection out;
     out.result = scanner.finish();
-    for (const DocInfo& d : out.result.docs) {
+    std::string buffer;
+    for (uint32_t i = 0; i < out.result.docs.size(); ++i) {
+      const DocInfo& d = out.result.docs[i];
+      const std::string_view text = document_text(out.result, i, buffer);
       std::vector<normalize::Token> tokens;
-      normalize::tokenize(d.text, tokens);
-      out.features.push_back(extract_features(d.text, tokens, d.date));
+      normalize::tokenize(text, tokens);
+      out.features.push_back(extract_features(text, tokens, d.date));
     }
     return out;
   }();
