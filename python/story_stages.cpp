@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "binding.h"
+#include "pipeline/story_stages.h"
 
 namespace kindred::python {
 
@@ -40,6 +41,43 @@ StoryCounts counts_of(const py::tuple& t) {
     throw py::value_error("story counts: columns of different lengths");
   }
   return c;
+}
+
+// Stories from columns: ids, cohesion, and CSR lists of families and members.
+std::vector<KeyedStory> keyed_stories(const Array<uint32_t>& ids, const Array<double>& cohesion,
+                                      const Array<uint64_t>& family_offsets,
+                                      const Array<uint32_t>& families,
+                                      const Array<uint64_t>& member_offsets,
+                                      const Array<uint32_t>& members) {
+  const auto id = to_vector<uint32_t>(ids);
+  const auto coh = to_vector<double>(cohesion);
+  const auto fo = to_vector<uint64_t>(family_offsets), mo = to_vector<uint64_t>(member_offsets);
+  const auto fam = to_vector<uint32_t>(families), mem = to_vector<uint32_t>(members);
+  if (coh.size() != id.size() || fo.size() != id.size() + 1 || mo.size() != id.size() + 1 ||
+      fo.back() != fam.size() || mo.back() != mem.size() || fo.front() != 0 || mo.front() != 0) {
+    throw py::value_error("stories: columns of different lengths");
+  }
+  std::vector<KeyedStory> stories(id.size());
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (fo[i] > fo[i + 1] || mo[i] > mo[i + 1]) throw py::value_error("stories: bad offsets");
+    stories[i].id = id[i];
+    stories[i].cohesion = coh[i];
+    stories[i].families.assign(fam.begin() + fo[i], fam.begin() + fo[i + 1]);
+    stories[i].members.assign(mem.begin() + mo[i], mem.begin() + mo[i + 1]);
+  }
+  return stories;
+}
+
+std::vector<StoryDocument> story_documents(const std::vector<std::string>& ids,
+                                           const std::vector<std::string>& titles,
+                                           const std::vector<std::string>& dates,
+                                           const std::vector<std::string>& texts) {
+  if (titles.size() != ids.size() || dates.size() != ids.size() || texts.size() != ids.size()) {
+    throw py::value_error("documents: columns of different lengths");
+  }
+  std::vector<StoryDocument> docs(ids.size());
+  for (size_t i = 0; i < docs.size(); ++i) docs[i] = {ids[i], titles[i], dates[i], texts[i]};
+  return docs;
 }
 
 StoryCollection collection_of(const py::tuple& t) {
@@ -212,29 +250,9 @@ void bind_story_stages(py::module_& m) {
          const std::vector<std::string>& doc_ids, const std::vector<std::string>& titles,
          const std::vector<std::string>& dates, const std::vector<std::string>& texts,
          uint64_t first_quotation, bool records) {
-        const auto id = to_vector<uint32_t>(ids);
-        const auto coh = to_vector<double>(cohesion);
-        const auto fo = to_vector<uint64_t>(family_offsets),
-                   mo = to_vector<uint64_t>(member_offsets);
-        const auto fam = to_vector<uint32_t>(families), mem = to_vector<uint32_t>(members);
-        if (coh.size() != id.size() || fo.size() != id.size() + 1 || mo.size() != id.size() + 1 ||
-            titles.size() != doc_ids.size() || dates.size() != doc_ids.size() ||
-            texts.size() != doc_ids.size() || fo.back() != fam.size() || mo.back() != mem.size()) {
-          throw py::value_error("story_records: columns of different lengths");
-        }
-        std::vector<KeyedStory> stories(id.size());
-        for (size_t i = 0; i < id.size(); ++i) {
-          if (fo[i] > fo[i + 1] || mo[i] > mo[i + 1])
-            throw py::value_error("story_records: bad offsets");
-          stories[i].id = id[i];
-          stories[i].cohesion = coh[i];
-          stories[i].families.assign(fam.begin() + fo[i], fam.begin() + fo[i + 1]);
-          stories[i].members.assign(mem.begin() + mo[i], mem.begin() + mo[i + 1]);
-        }
-        std::vector<StoryDocument> docs(doc_ids.size());
-        for (size_t i = 0; i < docs.size(); ++i) {
-          docs[i] = {doc_ids[i], titles[i], dates[i], texts[i]};
-        }
+        const std::vector<KeyedStory> stories =
+            keyed_stories(ids, cohesion, family_offsets, families, member_offsets, members);
+        const std::vector<StoryDocument> docs = story_documents(doc_ids, titles, dates, texts);
         std::string so, qo;
         Result<uint64_t> n = uint64_t{0};
         {
@@ -248,6 +266,63 @@ void bind_story_stages(py::module_& m) {
       py::arg("member_offsets"), py::arg("members"), py::arg("doc_ids"), py::arg("titles"),
       py::arg("dates"), py::arg("texts"), py::arg("first_quotation"), py::arg("records") = true,
       "(story records, quotation records, quotations) of stories whose members index the docs");
+  m.def(
+      "story_rewrite_records",
+      [](const Array<uint32_t>& ids, const Array<double>& cohesion,
+         const Array<uint64_t>& family_offsets, const Array<uint32_t>& families,
+         const Array<uint64_t>& member_offsets, const Array<uint32_t>& members,
+         const std::vector<std::string>& doc_ids, const std::vector<std::string>& titles,
+         const std::vector<std::string>& dates, const std::vector<std::string>& texts,
+         const Array<int32_t>& doc_families, const Array<uint32_t>& la, const Array<uint32_t>& lb,
+         const Array<uint8_t>& relation, const Array<int64_t>& shared, const Array<int64_t>& size_a,
+         const Array<int64_t>& size_b, const py::tuple& collection, const Params& params,
+         bool with_passages) {
+        const std::vector<KeyedStory> stories =
+            keyed_stories(ids, cohesion, family_offsets, families, member_offsets, members);
+        const std::vector<StoryDocument> docs = story_documents(doc_ids, titles, dates, texts);
+        const auto fam = to_vector<int32_t>(doc_families);
+        const auto a = to_vector<uint32_t>(la), b = to_vector<uint32_t>(lb);
+        const auto rel = to_vector<uint8_t>(relation);
+        const auto sh = to_vector<int64_t>(shared), sa = to_vector<int64_t>(size_a),
+                   sb = to_vector<int64_t>(size_b);
+        if (b.size() != a.size() || rel.size() != a.size() || sh.size() != a.size() ||
+            sa.size() != a.size() || sb.size() != a.size()) {
+          throw py::value_error("story_rewrite_records: link columns of different lengths");
+        }
+        std::vector<Link> links(a.size());
+        for (size_t i = 0; i < a.size(); ++i) {
+          if (rel[i] > static_cast<uint8_t>(Relation::kRewrite))
+            throw py::value_error("bad relation");
+          links[i].a = a[i];
+          links[i].b = b[i];
+          links[i].relation = static_cast<Relation>(rel[i]);
+          links[i].overlap.shared = static_cast<uint64_t>(sh[i]);
+          links[i].overlap.size_a = static_cast<uint64_t>(sa[i]);
+          links[i].overlap.size_b = static_cast<uint64_t>(sb[i]);
+        }
+        const StoryCollection c = collection_of(collection);
+        Result<std::vector<pipeline::RewriteRecords>> r = std::vector<pipeline::RewriteRecords>{};
+        {
+          py::gil_scoped_release release;
+          r = pipeline::story_rewrite_records(stories, docs, fam, links, c, checked(params),
+                                              with_passages);
+        }
+        const auto found = value_or_raise(std::move(r));
+        std::vector<uint32_t> oa, ob;
+        py::list records;
+        for (const auto& x : found) {
+          oa.push_back(x.a);
+          ob.push_back(x.b);
+          records.append(py::bytes(x.records));
+        }
+        return py::make_tuple(to_array(oa), to_array(ob), records);
+      },
+      py::arg("ids"), py::arg("cohesion"), py::arg("family_offsets"), py::arg("families"),
+      py::arg("member_offsets"), py::arg("members"), py::arg("doc_ids"), py::arg("titles"),
+      py::arg("dates"), py::arg("texts"), py::arg("doc_families"), py::arg("a"), py::arg("b"),
+      py::arg("relation"), py::arg("shared"), py::arg("size_a"), py::arg("size_b"),
+      py::arg("collection"), py::arg("params"), py::arg("with_passages"),
+      "(a, b, records) of the rewrite links within the stories, sorted by (a, b)");
 }
 
 }  // namespace kindred::python

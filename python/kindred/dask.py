@@ -45,10 +45,12 @@ every computation is a call into the C++ library through the binding:
 9. output (workers): JSON Lines partitions in output_dir, written by the
    library's own record writers:
        0-run.jsonl  1-links-NNNNN.jsonl (links, their provenance and passages)
-       2-families-NNNNN.jsonl  3-summary.jsonl
-   and rejects.jsonl with skip_bad. ``cat output_dir/[0-3]-*.jsonl`` is the
-   `kindred scan --no-stories` output for the same input (links sorted by a
-   then b, families by id), except the timings in `summary`. Each file is written to
+       2-families-NNNNN.jsonl  3-stories-NNNNN.jsonl  4-quotations-NNNNN.jsonl
+       5-summary.jsonl
+   and rejects.jsonl with skip_bad. ``cat output_dir/[0-5]-*.jsonl`` is the
+   `kindred scan --no-rewrites` output for the same input (links sorted by a
+   then b, families, stories and quotations by id), except the timings in
+   `summary`. Each file is written to
    a temporary name and renamed, so a retried task never leaves a partial or
    duplicated file.
 
@@ -57,8 +59,13 @@ lost results are recomputed from their inputs. Every task is deterministic,
 so the output is the same.
 
 Each link is followed by its provenance record, decided from containment
-and the two documents' dates as on one machine. Not distributed yet: stories
-and quotations (docs/distributed.md says what they need).
+and the two documents' dates as on one machine.
+
+10. stories (dask_stories.py): collection statistics by a tree reduction,
+   candidate pairs through shuffles of posting lists, similarities next to
+   the texts, components by the same label propagation, then stories and
+   quotations per component and per story partition. Not distributed yet:
+   the rewrite links within stories (docs/distributed.md).
 """
 
 from __future__ import annotations
@@ -590,16 +597,36 @@ def _write(path: str, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _write_links(df: pd.DataFrame, path: str) -> list:
-    """Writes one link partition sorted by (a, b), each link followed by its
-    provenance and passages; returns its count of each relation."""
-    df = df.sort_values(["a", "b"])
-    text = _kindred.link_records(
+def _link_text(df: pd.DataFrame) -> str:
+    return _kindred.link_records(
         df["a_id"].tolist(), df["b_id"].tolist(), df["relation"].to_numpy(np.uint8),
         df["shared"].to_numpy(np.int64), df["size_a"].to_numpy(np.int64),
         df["size_b"].to_numpy(np.int64), df["family"].to_numpy(np.int64),
         df["a_date"].tolist(), df["b_date"].tolist(),
         df["passages"].tolist() if "passages" in df.columns else [])
+
+
+def _write_links(df: pd.DataFrame, path: str, rewrites: Optional[pd.DataFrame] = None) -> list:
+    """Writes one link partition sorted by (a, b), each link followed by its
+    provenance and passages, the rewrite links within stories (already
+    rendered) merged in by (a, b); returns its count of each relation."""
+    df = df.sort_values(["a", "b"])
+    if rewrites is None or len(rewrites) == 0:
+        text = _link_text(df)
+    else:
+        rewrites = rewrites.sort_values(["a", "b"])
+        # Where each rewrite goes among the copy links: after those before it in (a, b).
+        a, b = df["a"].to_numpy(np.int64), df["b"].to_numpy(np.int64)
+        at = [int(np.searchsorted(a, ra, side="left") +
+                  np.searchsorted(b[a == ra], rb, side="left"))
+              for ra, rb in zip(rewrites["a"].to_numpy(np.int64), rewrites["b"].to_numpy(np.int64))]
+        pieces, start = [], 0
+        for pos, rec in zip(at, rewrites["records"]):
+            pieces.append(_link_text(df.iloc[start:pos]))
+            pieces.append(rec.decode("utf-8"))
+            start = pos
+        pieces.append(_link_text(df.iloc[start:]))
+        text = "".join(pieces)
     _write(path, text)
     return np.bincount(df["relation"].to_numpy(np.int64), minlength=4).tolist()
 
@@ -668,7 +695,7 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
          date_field: str = "date", url_field: str = "url", source_field: str = "source",
          max_document_bytes: int = 0, shard_bytes: Optional[int] = None,
          link_rows: int = 100_000, retries: int = 3, passages: bool = True,
-         stories: bool = True) -> DaskScanResult:
+         stories: bool = True, rewrites: bool = True) -> DaskScanResult:
     """Runs the batch pipeline on the Dask cluster of `client`.
 
     `paths`: folders and files as for `kindred scan`, readable by every worker
@@ -682,7 +709,8 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     records are listed in rejects.jsonl. `retries`: how often a failed task is
     tried again. `passages=False` leaves out the passage records (`kindred scan
     --no-passages`); `stories=False` the story and quotation records (`kindred scan
-    --no-stories`). Returns a DaskScanResult; the same input gives the same
+    --no-stories`), `rewrites=False` the rewrite links within stories (`kindred scan
+    --no-rewrites`). Returns a DaskScanResult; the same input gives the same
     links, provenance, passages and families as kindred.scan() and `kindred
     scan`.
     """
@@ -869,17 +897,43 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
         client.compute(links.map_partitions(len), retries=retries).result()
     lap("passages")
 
-    # 9. Output: links by the shard of a (sorted inside), families by id.
+    rewrite_parts = None
+    # 9. Stories, quotations and rewrite links within stories (dask_stories.py).
+    story_files: list = []
+    if stories:
+        from .dask_stories import story_phase
+
+        found = story_phase(
+            client, parts=parts, dup_keys=dup_keys,
+            shard_pieces=[[x.as_tuple() for x in s] for s in shards], fields=fields,
+            max_document_bytes=max_document_bytes, params=p, links=links, families=families,
+            nparts=nparts, retries=retries, output_dir=output_dir, run=run,
+            components=lambda edges: _components(client, edges, nparts, retries),
+            rewrites=rewrites, passages=passages)
+        story_files = found["files"]
+        stats.stories = found["stories"]
+        stats.quotations = found["quotations"]
+        rewrite_parts = found["rewrites"]
+        stats.rewrite_links = found.get("rewrite_links", 0)
+        stats.links += stats.rewrite_links
+        lap("stories")
+
+    # 10. Output: links by the shard of a (sorted inside), families by id.
     outputs = []
     link_files = []
-    if links is not None:
-        by_shard = links.assign(sa=links["a"] // np.int64(1 << 32))
-        by_shard = by_shard.set_index("sa", divisions=list(range(len(shards) + 1)),
-                                      shuffle=_SHUFFLE)
-        for k, d in enumerate(by_shard.to_delayed()):
+    if links is not None or rewrite_parts is not None:
+        if links is not None:
+            by_shard = links.assign(sa=links["a"] // np.int64(1 << 32))
+            by_shard = by_shard.set_index("sa", divisions=list(range(len(shards) + 1)),
+                                          shuffle=_SHUFFLE).to_delayed()
+        else:  # rewrite links only
+            by_shard = [dask.delayed(_LINKS_META.assign)(family=pd.Series([], dtype="int64"))
+                        for _ in shards]
+        for k, d in enumerate(by_shard):
             path = os.path.join(output_dir, f"1-links-{k:05d}.jsonl")
             link_files.append(path)
-            outputs.append(dask.delayed(_write_links)(d, path))
+            outputs.append(dask.delayed(_write_links)(
+                d, path, rewrite_parts[k] if rewrite_parts is not None else None))
     family_files = []
     if families is not None:
         for k, d in enumerate(families.to_delayed()):
@@ -893,22 +947,6 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     stats.families = sum(n for n, _ in results[len(link_files):])
     stats.documents_in_families = sum(m for _, m in results[len(link_files):])
     lap("output")
-
-    # 10. Stories and quotations (dask_stories.py).
-    story_files: list = []
-    if stories:
-        from .dask_stories import story_phase
-
-        found = story_phase(
-            client, parts=parts, dup_keys=dup_keys,
-            shard_pieces=[[x.as_tuple() for x in s] for s in shards], fields=fields,
-            max_document_bytes=max_document_bytes, params=p, links=links, families=families,
-            nparts=nparts, retries=retries, output_dir=output_dir, run=run,
-            components=lambda edges: _components(client, edges, nparts, retries))
-        story_files = found["files"]
-        stats.stories = found["stories"]
-        stats.quotations = found["quotations"]
-        lap("stories")
 
     return _finish(output_dir, p, stats, seconds, relation_counts, rejections,
                    link_files + family_files + story_files, component_rounds=rounds,
@@ -968,6 +1006,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s.add_argument("--no-stories", action="store_true",
                    help="leave out the story and quotation records (as `kindred scan "
                    "--no-stories`)")
+    s.add_argument("--no-rewrites", action="store_true",
+                   help="leave out the rewrite links within stories (as `kindred scan "
+                   "--no-rewrites`)")
     s.add_argument("--retries", type=int, default=3)
     for role in ("id", "text", "title", "date", "url", "source"):
         s.add_argument(f"--{role}-field", default=role, help=f"JSON Lines field of the {role}")
@@ -1001,7 +1042,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       npartitions=args.npartitions, skip_bad=args.skip_bad,
                       max_document_bytes=args.max_doc_bytes,
                       retries=args.retries, passages=not args.no_passages,
-                      stories=not args.no_stories, **{f"{r}_field": getattr(args, f"{r}_field")
+                      stories=not args.no_stories, rewrites=not args.no_rewrites, **{f"{r}_field": getattr(args, f"{r}_field")
                                                for r in ("id", "text", "title", "date", "url",
                                                          "source")})
         elapsed = time.perf_counter() - start
@@ -1036,7 +1077,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"  {st.families} copy families covering {st.documents_in_families} documents\n"
           f"  {elapsed:.2f} s: " + ", ".join(
               f"{k} {v:.2f}" for k, v in result.seconds.items()) +
-          f"\n{notes}  output: {args.output_dir}/[0-3]-*.jsonl", file=sys.stderr)
+          f"\n{notes}  output: {args.output_dir}/[0-5]-*.jsonl", file=sys.stderr)
     return 0
 
 

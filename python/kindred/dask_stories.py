@@ -345,6 +345,7 @@ def _groups(units: pd.DataFrame, pairs: pd.DataFrame, copies: pd.DataFrame, coll
 _STORY_PARTS_META = pd.DataFrame({"gid": pd.Series([], dtype="int64"),
                                   "members": pd.Series([], dtype=object),
                                   "families": pd.Series([], dtype=object),
+                                  "mfams": pd.Series([], dtype=object),
                                   "cohesion": pd.Series([], dtype="float64"),
                                   "sg": pd.Series([], dtype="int64")})
 
@@ -359,11 +360,12 @@ def _story_parts(groups: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
         u = int(u)
         grouped.add(u)
         m, f = fam.get(u, ([u], None))
-        rows.append((int(gid), m, [] if f is None else [f], float(c)))
+        rows.append((int(gid), m, [] if f is None else [f], [-1 if f is None else f] * len(m),
+                     float(c)))
     for r, (m, f) in fam.items():  # a family in no group is a story of its own
         if r not in grouped:
-            rows.append((r, m, [f], 1.0))
-    df = pd.DataFrame(rows, columns=["gid", "members", "families", "cohesion"])
+            rows.append((r, m, [f], [f] * len(m), 1.0))
+    df = pd.DataFrame(rows, columns=["gid", "members", "families", "mfams", "cohesion"])
     return df.astype({"gid": "int64", "cohesion": "float64"}).assign(
         sg=_shard_of(df["gid"].to_numpy(np.int64)))
 
@@ -371,6 +373,7 @@ def _story_parts(groups: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
 _STORIES_META = pd.DataFrame({"first": pd.Series([], dtype="int64"),
                               "members": pd.Series([], dtype=object),
                               "families": pd.Series([], dtype=object),
+                              "mfams": pd.Series([], dtype=object),
                               "cohesion": pd.Series([], dtype="float64"),
                               "sf": pd.Series([], dtype="int64")})
 
@@ -378,10 +381,11 @@ _STORIES_META = pd.DataFrame({"first": pd.Series([], dtype="int64"),
 def _stories(parts: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for gid, g in parts.groupby("gid", sort=True):
-        members = sorted(m for ms in g["members"] for m in ms)
+        pairs = sorted((m, f) for ms, fs in zip(g["members"], g["mfams"]) for m, f in zip(ms, fs))
         families = sorted(f for fs in g["families"] for f in fs)
-        rows.append((members[0], members, families, float(g["cohesion"].iloc[0])))
-    df = pd.DataFrame(rows, columns=["first", "members", "families", "cohesion"])
+        rows.append((pairs[0][0], [m for m, _ in pairs], families, [f for _, f in pairs],
+                     float(g["cohesion"].iloc[0])))
+    df = pd.DataFrame(rows, columns=["first", "members", "families", "mfams", "cohesion"])
     return df.astype({"first": "int64", "cohesion": "float64"}).assign(
         sf=_shard_of(df["first"].to_numpy(np.int64)))
 
@@ -392,23 +396,67 @@ def _story_members_needed(stories: pd.DataFrame, shard: int) -> np.ndarray:
     return keys[_shard_of(keys) == shard]
 
 
-def _render(stories: pd.DataFrame, docs: list, first_story: int, first_quotation: int,
-            records: bool) -> tuple:
+def _story_columns(stories: pd.DataFrame, docs: list, first_story: int) -> tuple:
+    """The stories of a partition (by id) and their members' documents (by key) as the
+    binding takes them: (story columns, document columns, keys)."""
     stories = stories.sort_values("first")
     docs = pd.concat(docs).drop_duplicates("key").sort_values("key") if docs else _DOCS_META
     keys = docs["key"].to_numpy(np.int64)
     members = [np.searchsorted(keys, np.array(m, dtype=np.int64)) for m in stories["members"]]
     fams = [np.array(f, dtype=np.uint32) for f in stories["families"]]
     n = len(stories)
-    so, qo, count = _kindred.story_records(
+    columns = (
         np.arange(first_story, first_story + n, dtype=np.uint32),
         stories["cohesion"].to_numpy(np.float64),
         np.r_[0, np.cumsum([len(f) for f in fams])].astype(np.uint64),
         np.concatenate(fams + [np.array([], np.uint32)]),
         np.r_[0, np.cumsum([len(m) for m in members])].astype(np.uint64),
-        np.concatenate(members + [np.array([], np.int64)]).astype(np.uint32),
-        docs["id"].tolist(), docs["title"].tolist(), docs["date"].tolist(),
-        docs["text"].tolist(), first_quotation, records)
+        np.concatenate(members + [np.array([], np.int64)]).astype(np.uint32))
+    doc_columns = (docs["id"].tolist(), docs["title"].tolist(), docs["date"].tolist(),
+                   docs["text"].tolist())
+    return columns, doc_columns, keys
+
+
+def _rewrites(stories: pd.DataFrame, docs: list, links: pd.DataFrame, first_story: int,
+              collection: tuple, params, passages: bool) -> pd.DataFrame:
+    """The rewrite links within this partition's stories, each with its records
+    (link, provenance, passages), and the shard of its first document."""
+    columns, doc_columns, keys = _story_columns(stories, docs, first_story)
+    family = np.full(len(keys), -1, dtype=np.int32)
+    for ms, fs in zip(stories["members"], stories["mfams"]):
+        family[np.searchsorted(keys, np.array(ms, dtype=np.int64))] = np.array(fs, dtype=np.int32)
+    a, b, records = _kindred.story_rewrite_records(
+        *columns, *doc_columns, family,
+        np.searchsorted(keys, links["a"].to_numpy(np.int64)).astype(np.uint32),
+        np.searchsorted(keys, links["b"].to_numpy(np.int64)).astype(np.uint32),
+        links["relation"].to_numpy(np.uint8), links["shared"].to_numpy(np.int64),
+        links["size_a"].to_numpy(np.int64), links["size_b"].to_numpy(np.int64),
+        collection, params, passages)
+    ka, kb = keys[a.astype(np.int64)], keys[b.astype(np.int64)]
+    return pd.DataFrame({"a": ka, "b": kb, "records": pd.Series(records, dtype=object),
+                         "sa": _shard_of(ka)})
+
+
+REWRITES_META = pd.DataFrame({"a": pd.Series([], dtype="int64"),
+                              "b": pd.Series([], dtype="int64"),
+                              "records": pd.Series([], dtype=object),
+                              "sa": pd.Series([], dtype="int64")})
+
+_MEMBERSHIP_META = pd.DataFrame({"member": pd.Series([], dtype="int64"),
+                                 "first": pd.Series([], dtype="int64"),
+                                 "sf": pd.Series([], dtype="int64")})
+
+
+def _membership(stories: pd.DataFrame) -> pd.DataFrame:
+    rows = [(m, f) for f, ms in zip(stories["first"], stories["members"]) for m in ms]
+    df = pd.DataFrame(rows, columns=["member", "first"]).astype("int64")
+    return df.assign(sf=_shard_of(df["first"].to_numpy(np.int64)))
+
+
+def _render(stories: pd.DataFrame, docs: list, first_story: int, first_quotation: int,
+            records: bool) -> tuple:
+    columns, doc_columns, _ = _story_columns(stories, docs, first_story)
+    so, qo, count = _kindred.story_records(*columns, *doc_columns, first_quotation, records)
     return so, qo, count
 
 
@@ -439,15 +487,19 @@ def _write_stories(stories: pd.DataFrame, docs: list, first_story: int, first_qu
 
 def story_phase(client, *, parts: list, dup_keys: np.ndarray, shard_pieces: list, fields: dict,
                 max_document_bytes: int, params, links, families, nparts: int, retries: int,
-                output_dir: str, run: str, components: Callable) -> dict:
+                output_dir: str, run: str, components: Callable, rewrites: bool = True,
+                passages: bool = True) -> dict:
     """Writes 3-stories-NNNNN.jsonl and 4-quotations-NNNNN.jsonl; returns the files and
     counts. `links` (with ua, ub: the units of their ends) and `families` (root_key,
     member_keys, family) are dask frames or None; `components(edges)` labels the
-    connected components of a frame of (a, b) edges (dask.py's label propagation)."""
+    connected components of a frame of (a, b) edges (dask.py's label propagation).
+    With `rewrites`, out["rewrites"] holds per input shard a delayed frame of the
+    rewrite links whose first document is in it (REWRITES_META), to be merged
+    into that shard's link file."""
     nshards = len(shard_pieces)
     if links is not None and "ua" not in links.columns:  # no links at all
         links = None
-    out: dict = {"files": [], "stories": 0, "quotations": 0, "rounds": 0}
+    out: dict = {"files": [], "stories": 0, "quotations": 0, "rounds": 0, "rewrites": None}
 
     # Documents, read again per shard and held there.
     docs = [dask.delayed(_story_docs)(k, shard_pieces[k], parts[k], dup_keys, fields,
@@ -584,6 +636,27 @@ def story_phase(client, *, parts: list, dup_keys: np.ndarray, shard_pieces: list
         writes.append(dask.delayed(_write_stories)(story_parts[k], story_docs[k],
                                                    int(first_story[k]), int(first_quotation[k]),
                                                    sp_path, qp_path))
+    if rewrites and links is not None:
+        # The copy links within each story, to the story's partition.
+        membership = _frame([dask.delayed(_membership)(d) for d in story_parts], _MEMBERSHIP_META)
+        inner = links[["a", "b", "relation", "shared", "size_a", "size_b"]]
+        inner = inner.merge(membership.rename(columns={"member": "a", "first": "fa"})[["a", "fa"]],
+                            on="a", shuffle=_SHUFFLE)
+        inner = inner.merge(membership.rename(columns={"member": "b", "first": "fb"}), on="b",
+                            shuffle=_SHUFFLE)
+        inner = inner[inner["fa"] == inner["fb"]]
+        inner_parts = _by(inner, "sf", nshards)
+    else:
+        inner_parts = [dask.delayed(pd.DataFrame)({c: pd.Series([], dtype="int64") for c in (
+            "a", "b", "relation", "shared", "size_a", "size_b")}) for _ in range(nshards)]
+    if rewrites:
+        found_rw = [dask.delayed(_rewrites)(story_parts[k], story_docs[k], inner_parts[k],
+                                            int(first_story[k]), collection, params, passages)
+                    for k in range(nshards)]
+        rw = client.persist(_frame(found_rw, REWRITES_META), retries=retries)
+        out["rewrites"] = _by(rw, "sa", nshards)
+        out["rewrite_links"] = int(client.compute(rw.map_partitions(len), retries=retries)
+                                   .result().sum())
     done = client.gather(client.compute(writes, retries=retries))
     out["files"] = files_s + files_q
     out["stories"] = sum(n for n, _ in done)

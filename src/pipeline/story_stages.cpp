@@ -8,6 +8,8 @@
 
 #include "kindred/stages.h"
 #include "normalize/tokenize.h"
+#include "pipeline/story_reuse.h"
+#include "pipeline/story_stages.h"
 #include "report/jsonl.h"
 #include "story/account.h"
 #include "story/candidates.h"
@@ -269,3 +271,61 @@ Result<uint64_t> append_story_records(std::string& stories_out, std::string& quo
 }
 
 }  // namespace kindred
+
+namespace kindred::pipeline {
+
+Result<std::vector<RewriteRecords>> story_rewrite_records(
+    std::span<const KeyedStory> stories, std::span<const StoryDocument> docs,
+    std::span<const int32_t> families, std::span<const Link> links,
+    const StoryCollection& collection, const Params& params, bool with_passages) {
+  if (families.size() != docs.size()) {
+    return Status(StatusCode::kInvalidArgument, "story_rewrite_records: one family per document");
+  }
+  ScanResult r;
+  r.docs.resize(docs.size());
+  std::vector<StoryText> texts(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    r.docs[i].id = docs[i].id;
+    r.docs[i].title = docs[i].title;
+    r.docs[i].date = docs[i].date;
+    r.docs[i].text = docs[i].text;
+    r.docs[i].family = families[i];
+    texts[i] = {docs[i].text, docs[i].date};
+  }
+  std::vector<Story> story_list;
+  for (const KeyedStory& k : stories) {
+    for (uint32_t m : k.members) {
+      if (m >= docs.size()) {
+        return Status(StatusCode::kInvalidArgument, "story_rewrite_records: a member not given");
+      }
+    }
+    Story s;
+    s.id = k.id;
+    s.members = k.members;
+    s.families = k.families;
+    s.cohesion = k.cohesion;
+    story_list.push_back(std::move(s));
+  }
+  for (const Link& l : links) {
+    if (l.a >= docs.size() || l.b >= docs.size()) {
+      return Status(StatusCode::kInvalidArgument, "story_rewrite_records: a link not given");
+    }
+  }
+  const std::vector<story::StoryFeatures> features = features_of(texts);
+  auto rewrites = find_story_rewrites(story_list, r.docs, features, stats_of(collection), links,
+                                      params, {}, story::sequential_ranges);
+  add_story_rewrites(r, r.docs, std::move(rewrites), with_passages);
+  std::vector<RewriteRecords> out(r.links.size());
+  for (size_t i = 0; i < r.links.size(); ++i) {
+    out[i].a = r.links[i].a;
+    out[i].b = r.links[i].b;
+    report::append_link_record(out[i].records, r.links[i], r);
+    if (i < r.provenance.size()) report::append_provenance_record(out[i].records, i, r);
+    if (i < r.passages.size()) {
+      for (const Passage& p : r.passages[i]) report::append_passage_record(out[i].records, i, p, r);
+    }
+  }
+  return out;
+}
+
+}  // namespace kindred::pipeline
