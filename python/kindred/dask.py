@@ -48,7 +48,7 @@ every computation is a call into the C++ library through the binding:
        2-families-NNNNN.jsonl  3-stories-NNNNN.jsonl  4-quotations-NNNNN.jsonl
        5-summary.jsonl
    and rejects.jsonl with skip_bad. ``cat output_dir/[0-5]-*.jsonl`` is the
-   `kindred scan --no-rewrites` output for the same input (links sorted by a
+   `kindred scan` output for the same input (links sorted by a
    then b, families, stories and quotations by id), except the timings in
    `summary`. Each file is written to
    a temporary name and renamed, so a retried task never leaves a partial or
@@ -64,8 +64,8 @@ and the two documents' dates as on one machine.
 10. stories (dask_stories.py): collection statistics by a tree reduction,
    candidate pairs through shuffles of posting lists, similarities next to
    the texts, components by the same label propagation, then stories and
-   quotations per component and per story partition. Not distributed yet:
-   the rewrite links within stories (docs/distributed.md).
+   quotations per component and per story partition, and the rewrite links
+   within stories, merged into the link files (docs/distributed.md).
 """
 
 from __future__ import annotations
@@ -1042,7 +1042,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       npartitions=args.npartitions, skip_bad=args.skip_bad,
                       max_document_bytes=args.max_doc_bytes,
                       retries=args.retries, passages=not args.no_passages,
-                      stories=not args.no_stories, rewrites=not args.no_rewrites, **{f"{r}_field": getattr(args, f"{r}_field")
+                      stories=not args.no_stories, rewrites=not args.no_rewrites,
+                      **{f"{r}_field": getattr(args, f"{r}_field")
                                                for r in ("id", "text", "title", "date", "url",
                                                          "source")})
         elapsed = time.perf_counter() - start

@@ -192,7 +192,8 @@ def _ranges(slots: pd.DataFrame, params, n: int) -> pd.DataFrame:
     slots = slots.assign(fu=slots["feature"].to_numpy(np.int64).view(np.uint64))
     slots = slots.sort_values(["unit", "length", "fu"])
     units = slots["unit"].to_numpy(np.int64)
-    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.array([], np.int64)
+    starts = (np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units)
+              else np.array([], np.int64))
     offsets = np.r_[starts, len(units)].astype(np.uint64)
     begin, end = _kindred.story_read_ranges(offsets, slots["length"].to_numpy(np.uint32),
                                             slots["position"].to_numpy(np.uint32), params)
@@ -219,7 +220,8 @@ def _proposals(ranges: pd.DataFrame, lists: pd.DataFrame, units: int) -> pd.Data
     b = ranges["begin"].to_numpy(np.int64)
     n = ranges["end"].to_numpy(np.int64) - b
     total = int(n.sum())
-    first = np.repeat(start + b - np.r_[0, np.cumsum(n)[:-1]], n) if total else np.array([], np.int64)
+    first = (np.repeat(start + b - np.r_[0, np.cumsum(n)[:-1]], n) if total
+             else np.array([], np.int64))
     at = first + np.arange(total, dtype=np.int64)
     unit = np.repeat(ranges["unit"].to_numpy(np.int64), n)
     rarity = np.repeat(_kindred.story_rarity(units, ranges["length"].to_numpy(np.uint32))

@@ -1,8 +1,8 @@
 """kindred.dask's story phase on a real distributed cluster (three worker
-processes over TCP on loopback): the same story and quotation records (and
-links, provenance, passages, families) as `kindred scan --no-rewrites` on one
-machine, also when a worker is killed mid-run. Rewrite links within stories
-are not distributed yet (docs/distributed.md)."""
+processes over TCP on loopback): the same story and quotation records, and
+links (rewrite links within stories included), provenance, passages and
+families, as `kindred scan` on one machine, also when a worker is killed
+mid-run."""
 
 import os
 import subprocess
@@ -19,8 +19,8 @@ from conftest import records  # noqa: E402
 KINDS = ("link", "provenance", "passage", "family", "story", "quotation")
 
 
-def cli_scan(cli, path, out) -> str:
-    subprocess.run([cli, "scan", str(path), "--no-rewrites", "-o", str(out)], check=True,
+def cli_scan(cli, path, out, *flags) -> str:
+    subprocess.run([cli, "scan", str(path), *flags, "-o", str(out)], check=True,
                    capture_output=True)
     return out.read_text(encoding="utf-8")
 
@@ -51,7 +51,7 @@ def test_example_corpora_stories_as_on_one_machine(dask_client, example_corpus, 
                                                     tmp_path):
     if kindred_cli is None:
         pytest.skip("KINDRED_CLI not set")
-    stories = 0
+    stories = rewrites = 0
     for path in (example_corpus, example_corpus.parent / "stories",
                  example_corpus.parent / "multilingual"):
         single = cli_scan(kindred_cli, path, tmp_path / f"{path.name}.jsonl")
@@ -60,7 +60,9 @@ def test_example_corpora_stories_as_on_one_machine(dask_client, example_corpus, 
         assert result.shards > 1, path
         assert_same(result, single, path)
         stories += len(records(single, "story"))
+        rewrites += single.count('"relation":"rewrite"')
     assert stories > 0, "corpora without stories test nothing"
+    assert rewrites > 0, "corpora without rewrite links test them not"
 
 
 def test_generated_stories_as_on_one_machine(dask_client, story_corpus, kindred_cli, tmp_path):
@@ -68,8 +70,20 @@ def test_generated_stories_as_on_one_machine(dask_client, story_corpus, kindred_
     result = kindred.dask.scan(story_corpus, dask_client, output_dir=tmp_path / "out",
                                shard_bytes=1 << 20)
     assert len(records(single, "story")) > 100 and records(single, "quotation")
+    assert '"relation":"rewrite"' in single, "no rewrite links: the corpus tests too little"
     assert_same(result, single, story_corpus)
     assert result.stats.stories == len(records(single, "story"))
+
+
+def test_no_rewrites_flag(dask_client, example_corpus, kindred_cli, tmp_path):
+    if kindred_cli is None:
+        pytest.skip("KINDRED_CLI not set")
+    path = example_corpus.parent / "stories"
+    single = cli_scan(kindred_cli, path, tmp_path / "single.jsonl", "--no-rewrites")
+    result = kindred.dask.scan(path, dask_client, output_dir=tmp_path / "out", rewrites=False,
+                               shard_bytes=4096)
+    assert_same(result, single, path)
+    assert not records(dask_output(result), "link")
 
 
 def test_no_stories_flag(dask_client, example_corpus, tmp_path):
