@@ -109,3 +109,28 @@ def test_a_worker_killed_in_the_story_phase(dask_client, example_corpus, kindred
                                shard_bytes=4096)
     assert marker.exists(), "no worker was killed"
     assert_same(result, single, stage)
+
+
+def test_story_counts_compose_over_parts(example_corpus):
+    """The counts of two parts merged are the counts of the whole, and bad
+    columns are a ValueError, not a crash."""
+    import numpy as np
+
+    from kindred import _kindred
+
+    files = sorted((example_corpus.parent / "stories").iterdir())
+    texts = [f.read_bytes() for f in files]
+    dates = ["2024-03-0%d" % (i % 9 + 1) for i in range(len(texts))]
+    whole = _kindred.story_counts(texts, dates)
+    half = len(texts) // 2
+    merged = _kindred.merge_story_counts(_kindred.story_counts(texts[:half], dates[:half]),
+                                         _kindred.story_counts(texts[half:], dates[half:]))
+    assert whole[0] == merged[0] == len(texts)
+    for x, y in zip(whole[1:5], merged[1:5]):
+        assert np.array_equal(x, y)
+    assert whole[5] == merged[5] and whole[5]
+    with pytest.raises(ValueError):
+        _kindred.story_counts(texts, dates[:1])
+    with pytest.raises(ValueError):
+        _kindred.story_read_ranges(np.array([0, 5], np.uint64), np.array([2], np.uint32),
+                                   np.array([0], np.uint32), kindred.Params())
