@@ -333,6 +333,8 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readwrite("links", &ScanStats::links)
       .def_readwrite("families", &ScanStats::families)
       .def_readwrite("documents_in_families", &ScanStats::documents_in_families)
+      .def_readwrite("stories", &ScanStats::stories)
+      .def_readwrite("quotations", &ScanStats::quotations)
       .def_readwrite("seconds_sketch", &ScanStats::seconds_sketch)
       .def_readwrite("seconds_candidates", &ScanStats::seconds_candidates)
       .def_readwrite("seconds_verify", &ScanStats::seconds_verify)
@@ -513,4 +515,5 @@ PYBIND11_MODULE(_kindred, m) {
 
   bind_live(m);
   bind_stages(m);
+  bind_story_stages(m);
 }

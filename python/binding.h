@@ -90,5 +90,6 @@ ingest::ReadOptions read_options(const py::dict& fields, uint64_t max_document_b
 // The live index (live.cpp) and the stages (stages.cpp), added to module m.
 void bind_live(py::module_& m);
 void bind_stages(py::module_& m);
+void bind_story_stages(py::module_& m);  // story_stages.cpp
 
 }  // namespace kindred::python

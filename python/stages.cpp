@@ -138,6 +138,24 @@ void bind_stages(py::module_& m) {
       "The texts (bytes, UTF-8) of the documents at `positions` (any order) of the pieces, "
       "counted as read_and_sketch counts them");
   m.def(
+      "read_documents",
+      [](const std::vector<py::tuple>& pieces, const py::dict& fields, uint64_t max_document_bytes,
+         const Array<int64_t>& positions) {
+        const ingest::ReadOptions read = read_options(fields, max_document_bytes);
+        const std::vector<InputPiece> in = input_pieces(pieces);
+        const auto at = to_vector<int64_t, uint64_t>(positions);
+        std::vector<Document> docs;
+        {
+          py::gil_scoped_release release;
+          docs = read_documents(in, read, at);
+        }
+        py::list texts, titles;
+        for (const Document& d : docs) texts.append(py::bytes(d.text)), titles.append(d.title);
+        return py::make_tuple(texts, titles);
+      },
+      py::arg("pieces"), py::arg("fields"), py::arg("max_document_bytes"), py::arg("positions"),
+      "(texts as bytes, titles) of the documents at `positions`, as read_texts counts them");
+  m.def(
       "passage_records",
       [](const std::vector<std::string>& a_ids, const std::vector<std::string>& b_ids,
          const std::vector<std::string>& texts_a, const std::vector<std::string>& texts_b) {

@@ -152,6 +152,11 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
 std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
                                     const ingest::ReadOptions& options,
                                     std::span<const uint64_t> positions);
+// The same, whole documents (id, title, date, text, ...): a position that
+// names no document gives an empty Document.
+std::vector<Document> read_documents(std::span<const InputPiece> pieces,
+                                     const ingest::ReadOptions& options,
+                                     std::span<const uint64_t> positions);
 
 // ---------------------------------------------------------------------------
 // Candidates and verification
@@ -261,6 +266,117 @@ void append_family_record(std::string& out, uint32_t family, const std::string& 
 void append_run_record(std::string& out, const Params& params, const ScanStats& stats);
 void append_summary_record(std::string& out, const ScanStats& stats,
                            const std::array<uint64_t, 4>& relation_counts, uint64_t rejected);
+
+// ---------------------------------------------------------------------------
+// Stories in parts (src/pipeline/story_stages.cpp), for front ends that hold
+// the documents apart: the parts of story::cluster_stories(), story
+// quotations, accounts and records, each over what one task holds. A
+// document is given as its text and date (Document::date); its story
+// features are recomputed from them where a part needs them (deterministic),
+// so only texts travel. docs/distributed.md shows how they compose.
+
+// A document as the story parts read it.
+struct StoryText {
+  std::string_view text;
+  std::string_view date;
+};
+
+// Collection counts of some documents (story::StoryStatsPart): vocabulary-sized.
+struct StoryCounts {
+  uint64_t documents = 0;
+  std::vector<uint64_t> term_keys;  ///< stem hashes, ascending
+  std::vector<uint32_t> term_documents;
+  std::vector<uint64_t> number_keys;  ///< number hashes, ascending
+  std::vector<uint32_t> number_documents;
+  std::vector<std::string> names;  ///< distinct name keys, ascending
+};
+StoryCounts story_counts(std::span<const StoryText> docs);
+StoryCounts merge_story_counts(const StoryCounts& a, const StoryCounts& b);
+
+// The collection statistics: the counts of the whole, the variant-merged id
+// of each of whole.names (story_name_ids) and the documents naming each id
+// (story_name_documents of every part, summed).
+struct StoryCollection {
+  StoryCounts whole;
+  std::vector<uint32_t> name_ids;
+  std::vector<uint32_t> name_documents;
+};
+std::vector<uint32_t> story_name_ids(std::span<const std::string> names);
+// Documents of `docs` naming each id (counts[id]; as long as the largest id + 1).
+std::vector<uint32_t> story_name_documents(std::span<const StoryText> docs,
+                                           std::span<const std::string> names,
+                                           std::span<const uint32_t> ids);
+
+// Each document's candidate features (story::story_candidate_features) and time.
+struct StoryCandidateFeatures {
+  std::vector<uint64_t>
+      offsets;  ///< docs + 1: document i's features are [offsets[i], offsets[i+1])
+  std::vector<uint64_t> features;            ///< in no particular order
+  std::vector<std::optional<int64_t>> time;  ///< per document
+};
+StoryCandidateFeatures story_candidate_features(std::span<const StoryText> docs,
+                                                const StoryCollection& collection);
+
+// The story parameters of `params` (story::story_params) with the candidate
+// search's bounds (story::CandidateParams defaults), as Scanner uses them.
+struct StoryBounds {
+  uint32_t max_postings = 0, max_reads = 0, max_partners = 0;
+};
+StoryBounds story_bounds(const Params& params);
+
+// story::rarity_weight of a list of each length among `units` units.
+std::vector<uint32_t> story_rarity(uint32_t units, std::span<const uint32_t> lengths);
+
+// story::read_ranges for many units: unit i's slots (in list_before order)
+// are [offsets[i], offsets[i+1]); out_from/out_to get one range per slot.
+Status story_read_ranges(std::span<const uint64_t> offsets, std::span<const uint32_t> lengths,
+                         std::span<const uint32_t> positions, const Params& params,
+                         std::vector<uint32_t>& out_from, std::vector<uint32_t>& out_to);
+
+// story::select_partners for many units: unit i's readings are
+// [offsets[i], offsets[i+1]) of the columns; the partners it proposes are
+// appended to out_unit / out_partner (as units[i], partner).
+Status story_select_partners(std::span<const uint64_t> units, std::span<const uint64_t> offsets,
+                             std::span<const uint64_t> partners, std::span<const uint32_t> lists,
+                             std::span<const uint64_t> scores, std::span<const uint8_t> copy,
+                             const Params& params, std::vector<uint64_t>& out_unit,
+                             std::vector<uint64_t>& out_partner);
+
+// The story similarity of docs[x[i]] and docs[y[i]] with copy containment
+// copy[i] (story::pair_similarities). Indices out of range: kInvalidArgument.
+Result<std::vector<double>> story_pair_similarities(
+    std::span<const StoryText> docs, std::span<const uint32_t> x, std::span<const uint32_t> y,
+    std::span<const double> copy, const StoryCollection& collection, const Params& params);
+
+// story::story_groups of the units `docs` (numbered in collection order)
+// given every candidate pair among them (x, y, s) and their copy pairs
+// (cx, cy, cs): groups of two or more units, by smallest unit.
+Result<std::vector<std::pair<std::vector<uint32_t>, double>>> story_component_groups(
+    std::span<const StoryText> docs, std::span<const uint32_t> x, std::span<const uint32_t> y,
+    std::span<const double> s, std::span<const uint32_t> cx, std::span<const uint32_t> cy,
+    std::span<const double> cs, const StoryCollection& collection, const Params& params);
+
+// One story as a task holds it: its global id, cohesion and family ids, and
+// its members (ascending in collection order) as indices into the task's documents.
+struct KeyedStory {
+  uint32_t id = 0;
+  double cohesion = 1;
+  std::vector<uint32_t> families;
+  std::vector<uint32_t> members;
+};
+// A document of such a task: what the records show of it.
+struct StoryDocument {
+  std::string id, title, date;
+  std::string text;
+};
+// The `story` records of `stories` (by id) and the `quotation` records of
+// their quotations (numbered from first_quotation, in story order), as
+// Scanner and report/jsonl.cpp write them; returns the quotations written.
+// With records false only counts them. Members out of range: kInvalidArgument.
+Result<uint64_t> append_story_records(std::string& stories_out, std::string& quotations_out,
+                                      std::span<const KeyedStory> stories,
+                                      std::span<const StoryDocument> docs, uint64_t first_quotation,
+                                      bool records = true);
 
 // ---------------------------------------------------------------------------
 // Whole scans, as `kindred scan` runs them, for front ends without a loop of their own

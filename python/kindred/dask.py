@@ -45,10 +45,12 @@ every computation is a call into the C++ library through the binding:
 9. output (workers): JSON Lines partitions in output_dir, written by the
    library's own record writers:
        0-run.jsonl  1-links-NNNNN.jsonl (links, their provenance and passages)
-       2-families-NNNNN.jsonl  3-summary.jsonl
-   and rejects.jsonl with skip_bad. ``cat output_dir/[0-3]-*.jsonl`` is the
-   `kindred scan --no-stories` output for the same input (links sorted by a
-   then b, families by id), except the timings in `summary`. Each file is written to
+       2-families-NNNNN.jsonl  3-stories-NNNNN.jsonl  4-quotations-NNNNN.jsonl
+       5-summary.jsonl
+   and rejects.jsonl with skip_bad. ``cat output_dir/[0-5]-*.jsonl`` is the
+   `kindred scan` output for the same input (links sorted by a
+   then b, families, stories and quotations by id), except the timings in
+   `summary`. Each file is written to
    a temporary name and renamed, so a retried task never leaves a partial or
    duplicated file.
 
@@ -57,8 +59,13 @@ lost results are recomputed from their inputs. Every task is deterministic,
 so the output is the same.
 
 Each link is followed by its provenance record, decided from containment
-and the two documents' dates as on one machine. Not distributed yet: stories
-and quotations (docs/distributed.md says what they need).
+and the two documents' dates as on one machine.
+
+10. stories (dask_stories.py): collection statistics by a tree reduction,
+   candidate pairs through shuffles of posting lists, similarities next to
+   the texts, components by the same label propagation, then stories and
+   quotations per component and per story partition, and the rewrite links
+   within stories, merged into the link files (docs/distributed.md).
 """
 
 from __future__ import annotations
@@ -85,7 +92,7 @@ from . import Params as _Params
 _SHUFFLE = "tasks"
 _MiB = 1 << 20
 _RUN_FILE = "0-run.jsonl"
-_SUMMARY_FILE = "3-summary.jsonl"
+_SUMMARY_FILE = "5-summary.jsonl"
 _REJECTS_FILE = "rejects.jsonl"
 
 
@@ -433,17 +440,55 @@ def _jump(df: pd.DataFrame) -> pd.DataFrame:
                          "changed": df["changed"].to_numpy() | (jump < df["label"].to_numpy())})
 
 
+def _components(client, pairs, nparts: int, retries: int) -> tuple:
+    """The connected components of the edges (a, b) of a dask frame: (labels, rounds),
+    labels a frame of (node, label) with the smallest node of its component as label.
+    Min-label propagation with pointer jumping, as dask joins; no node holds all edges.
+    The family phase and the story phase (dask_stories.py) both call it."""
+    # Every edge in both directions: (src, dst).
+    edges = client.persist(pairs.map_partitions(_both_ways, meta=_EDGES_META), retries=retries)
+    labels = edges.shuffle("dst", npartitions=nparts, shuffle=_SHUFFLE)
+    labels = client.persist(labels.map_partitions(_initial_labels, meta=_LABELS_META),
+                            retries=retries)
+    rounds = 0
+    while True:
+        rounds += 1
+        # Every node takes the smallest label among its own and its neighbours' ...
+        offers = edges.merge(labels, left_on="src", right_on="node", shuffle=_SHUFFLE)
+        offers = dd.concat([
+            labels.assign(own=True),
+            offers[["dst", "label"]].rename(columns={"dst": "node"}).assign(own=False),
+        ])
+        new = offers.shuffle("node", npartitions=nparts, shuffle=_SHUFFLE)
+        new = new.map_partitions(_min_offer, meta=_ROUND_META)
+        # ... then jumps to its label's label (a node of the same component).
+        jumped = new.merge(new[["node", "label"]].rename(
+            columns={"node": "label", "label": "jump"}), on="label", shuffle=_SHUFFLE)
+        new = client.persist(jumped.map_partitions(_jump, meta=_ROUND_META), retries=retries)
+        changed = int(client.compute(new["changed"].sum(), retries=retries).result())
+        labels = new[["node", "label"]]
+        if changed == 0:  # labels only decrease: none did, so none will
+            return labels, rounds
+
+
 _FAMILIES_META = pd.DataFrame({
     "fkey": pd.Series([], dtype="int64"), "fs": pd.Series([], dtype="int64"),
-    "root": pd.Series([], dtype=object), "members": pd.Series([], dtype=object)})
+    "root": pd.Series([], dtype=object), "members": pd.Series([], dtype=object),
+    "root_key": pd.Series([], dtype="int64"), "member_keys": pd.Series([], dtype=object)})
+# Links as the family phase gives them: their family key, and the unit (family
+# root, or the document itself) of either end, for the story phase.
+_FAMILY_LINKS_META = _LINKS_META.assign(fkey=pd.Series([], dtype="int64"),
+                                        ua=pd.Series([], dtype="int64"),
+                                        ub=pd.Series([], dtype="int64"))
 
 
 def _families(df: pd.DataFrame) -> tuple:
     """Families of the whole components in this partition, and its links with their
-    family key (the family's smallest member, or -1 when the ends are apart)."""
+    family key (the family's smallest member, or -1 when the ends are apart) and
+    the units of their ends."""
     link_cols = list(_LINKS_META.columns)
     if len(df) == 0:
-        return _FAMILIES_META.copy(), _LINKS_META.assign(fkey=pd.Series([], dtype="int64")), 0
+        return _FAMILIES_META.copy(), _FAMILY_LINKS_META.copy(), 0
     a, b = df["a"].to_numpy(), df["b"].to_numpy()
     # Every document of these links, once: its key, shingle count and date.
     ends = pd.DataFrame({
@@ -458,17 +503,22 @@ def _families(df: pd.DataFrame) -> tuple:
     ids = dict(zip(a.tolist(), df["a_id"].tolist()))
     ids.update(zip(b.tolist(), df["b_id"].tolist()))
     family_of: dict = {}
+    root_of: dict = {}
     rows = []
     for i, root in enumerate(roots.tolist()):
         mem = members[offsets[i]:offsets[i + 1]].tolist()
         for m in mem:
             family_of[m] = mem[0]
-        rows.append((mem[0], mem[0] >> 32, ids[root], [ids[m] for m in mem]))
+            root_of[m] = root
+        rows.append((mem[0], mem[0] >> 32, ids[root], [ids[m] for m in mem], root, mem))
     fams = pd.DataFrame(rows, columns=list(_FAMILIES_META.columns)).astype(
-        {"fkey": "int64", "fs": "int64"})
+        {"fkey": "int64", "fs": "int64", "root_key": "int64"})
     fa = np.array([family_of.get(x, -1) for x in a.tolist()], dtype=np.int64)
     fb = np.array([family_of.get(x, -1) for x in b.tolist()], dtype=np.int64)
-    links = df[link_cols].assign(fkey=np.where(fa == fb, fa, -1))
+    links = df[link_cols].assign(
+        fkey=np.where(fa == fb, fa, -1),
+        ua=np.array([root_of.get(x, x) for x in a.tolist()], dtype=np.int64),
+        ub=np.array([root_of.get(x, x) for x in b.tolist()], dtype=np.int64))
     return fams, links.reset_index(drop=True), withheld
 
 
@@ -547,16 +597,36 @@ def _write(path: str, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _write_links(df: pd.DataFrame, path: str) -> list:
-    """Writes one link partition sorted by (a, b), each link followed by its
-    provenance and passages; returns its count of each relation."""
-    df = df.sort_values(["a", "b"])
-    text = _kindred.link_records(
+def _link_text(df: pd.DataFrame) -> str:
+    return _kindred.link_records(
         df["a_id"].tolist(), df["b_id"].tolist(), df["relation"].to_numpy(np.uint8),
         df["shared"].to_numpy(np.int64), df["size_a"].to_numpy(np.int64),
         df["size_b"].to_numpy(np.int64), df["family"].to_numpy(np.int64),
         df["a_date"].tolist(), df["b_date"].tolist(),
         df["passages"].tolist() if "passages" in df.columns else [])
+
+
+def _write_links(df: pd.DataFrame, path: str, rewrites: Optional[pd.DataFrame] = None) -> list:
+    """Writes one link partition sorted by (a, b), each link followed by its
+    provenance and passages, the rewrite links within stories (already
+    rendered) merged in by (a, b); returns its count of each relation."""
+    df = df.sort_values(["a", "b"])
+    if rewrites is None or len(rewrites) == 0:
+        text = _link_text(df)
+    else:
+        rewrites = rewrites.sort_values(["a", "b"])
+        # Where each rewrite goes among the copy links: after those before it in (a, b).
+        a, b = df["a"].to_numpy(np.int64), df["b"].to_numpy(np.int64)
+        at = [int(np.searchsorted(a, ra, side="left") +
+                  np.searchsorted(b[a == ra], rb, side="left"))
+              for ra, rb in zip(rewrites["a"].to_numpy(np.int64), rewrites["b"].to_numpy(np.int64))]
+        pieces, start = [], 0
+        for pos, rec in zip(at, rewrites["records"]):
+            pieces.append(_link_text(df.iloc[start:pos]))
+            pieces.append(rec.decode("utf-8"))
+            start = pos
+        pieces.append(_link_text(df.iloc[start:]))
+        text = "".join(pieces)
     _write(path, text)
     return np.bincount(df["relation"].to_numpy(np.int64), minlength=4).tolist()
 
@@ -614,7 +684,8 @@ def _total_threads(client) -> int:
 def _clean(output_dir: str) -> None:
     for name in os.listdir(output_dir):
         if (name in (_RUN_FILE, _SUMMARY_FILE, _REJECTS_FILE) or
-                (name.startswith(("1-links-", "2-families-")) and name.endswith(".jsonl"))):
+                (name.startswith(("1-links-", "2-families-", "3-stories-", "4-quotations-")) and
+                 name.endswith(".jsonl"))):
             os.remove(os.path.join(output_dir, name))
 
 
@@ -623,7 +694,8 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
          text_field: str = "text", id_field: str = "id", title_field: str = "title",
          date_field: str = "date", url_field: str = "url", source_field: str = "source",
          max_document_bytes: int = 0, shard_bytes: Optional[int] = None,
-         link_rows: int = 100_000, retries: int = 3, passages: bool = True) -> DaskScanResult:
+         link_rows: int = 100_000, retries: int = 3, passages: bool = True,
+         stories: bool = True, rewrites: bool = True) -> DaskScanResult:
     """Runs the batch pipeline on the Dask cluster of `client`.
 
     `paths`: folders and files as for `kindred scan`, readable by every worker
@@ -636,7 +708,9 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     first bad record (in input order) raises kindred.InputError; with it, bad
     records are listed in rejects.jsonl. `retries`: how often a failed task is
     tried again. `passages=False` leaves out the passage records (`kindred scan
-    --no-passages`). Returns a DaskScanResult; the same input gives the same
+    --no-passages`); `stories=False` the story and quotation records (`kindred scan
+    --no-stories`), `rewrites=False` the rewrite links within stories (`kindred scan
+    --no-rewrites`). Returns a DaskScanResult; the same input gives the same
     links, provenance, passages and families as kindred.scan() and `kindred
     scan`.
     """
@@ -787,30 +861,7 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     families = None
     rounds = links_withheld = 0
     if stats.links > 0:
-        # Every edge in both directions: (src, dst).
-        edges = client.persist(links[["a", "b"]].map_partitions(_both_ways, meta=_EDGES_META),
-                               retries=retries)
-        labels = edges.shuffle("dst", npartitions=link_parts, shuffle=_SHUFFLE)
-        labels = client.persist(labels.map_partitions(_initial_labels, meta=_LABELS_META),
-                                retries=retries)
-        while True:
-            rounds += 1
-            # Every node takes the smallest label among its own and its neighbours' ...
-            offers = edges.merge(labels, left_on="src", right_on="node", shuffle=_SHUFFLE)
-            offers = dd.concat([
-                labels.assign(own=True),
-                offers[["dst", "label"]].rename(columns={"dst": "node"}).assign(own=False),
-            ])
-            new = offers.shuffle("node", npartitions=link_parts, shuffle=_SHUFFLE)
-            new = new.map_partitions(_min_offer, meta=_ROUND_META)
-            # ... then jumps to its label's label (a node of the same component).
-            jumped = new.merge(new[["node", "label"]].rename(
-                columns={"node": "label", "label": "jump"}), on="label", shuffle=_SHUFFLE)
-            new = client.persist(jumped.map_partitions(_jump, meta=_ROUND_META), retries=retries)
-            changed = int(client.compute(new["changed"].sum(), retries=retries).result())
-            labels = new[["node", "label"]]
-            if changed == 0:  # labels only decrease: none did, so none will
-                break
+        labels, rounds = _components(client, links[["a", "b"]], link_parts, retries)
         comp = links.merge(labels.rename(columns={"node": "a", "label": "component"}), on="a",
                            shuffle=_SHUFFLE)
         comp = comp.shuffle("component", npartitions=link_parts, shuffle=_SHUFFLE).to_delayed()
@@ -818,7 +869,7 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
         families = dd.from_delayed([dask.delayed(_first)(f) for f in found],
                                    meta=_FAMILIES_META)
         links = dd.from_delayed([dask.delayed(_second)(f) for f in found],
-                                meta=_LINKS_META.assign(fkey=pd.Series([], dtype="int64")))
+                                meta=_FAMILY_LINKS_META)
         withheld = [dask.delayed(_third)(f) for f in found]
         # Family ids by smallest member: to that member's shard, then count.
         families = families.set_index("fs", divisions=list(range(len(shards) + 1)),
@@ -846,17 +897,43 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
         client.compute(links.map_partitions(len), retries=retries).result()
     lap("passages")
 
-    # 9. Output: links by the shard of a (sorted inside), families by id.
+    rewrite_parts = None
+    # 9. Stories, quotations and rewrite links within stories (dask_stories.py).
+    story_files: list = []
+    if stories:
+        from .dask_stories import story_phase
+
+        found = story_phase(
+            client, parts=parts, dup_keys=dup_keys,
+            shard_pieces=[[x.as_tuple() for x in s] for s in shards], fields=fields,
+            max_document_bytes=max_document_bytes, params=p, links=links, families=families,
+            nparts=nparts, retries=retries, output_dir=output_dir, run=run,
+            components=lambda edges: _components(client, edges, nparts, retries),
+            rewrites=rewrites, passages=passages)
+        story_files = found["files"]
+        stats.stories = found["stories"]
+        stats.quotations = found["quotations"]
+        rewrite_parts = found["rewrites"]
+        stats.rewrite_links = found.get("rewrite_links", 0)
+        stats.links += stats.rewrite_links
+        lap("stories")
+
+    # 10. Output: links by the shard of a (sorted inside), families by id.
     outputs = []
     link_files = []
-    if links is not None:
-        by_shard = links.assign(sa=links["a"] // np.int64(1 << 32))
-        by_shard = by_shard.set_index("sa", divisions=list(range(len(shards) + 1)),
-                                      shuffle=_SHUFFLE)
-        for k, d in enumerate(by_shard.to_delayed()):
+    if links is not None or rewrite_parts is not None:
+        if links is not None:
+            by_shard = links.assign(sa=links["a"] // np.int64(1 << 32))
+            by_shard = by_shard.set_index("sa", divisions=list(range(len(shards) + 1)),
+                                          shuffle=_SHUFFLE).to_delayed()
+        else:  # rewrite links only
+            by_shard = [dask.delayed(_LINKS_META.assign)(family=pd.Series([], dtype="int64"))
+                        for _ in shards]
+        for k, d in enumerate(by_shard):
             path = os.path.join(output_dir, f"1-links-{k:05d}.jsonl")
             link_files.append(path)
-            outputs.append(dask.delayed(_write_links)(d, path))
+            outputs.append(dask.delayed(_write_links)(
+                d, path, rewrite_parts[k] if rewrite_parts is not None else None))
     family_files = []
     if families is not None:
         for k, d in enumerate(families.to_delayed()):
@@ -872,7 +949,7 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     lap("output")
 
     return _finish(output_dir, p, stats, seconds, relation_counts, rejections,
-                   link_files + family_files, component_rounds=rounds,
+                   link_files + family_files + story_files, component_rounds=rounds,
                    links_withheld=links_withheld, **tally)
 
 
@@ -884,6 +961,7 @@ def _finish(output_dir: str, params, stats, seconds: dict, relation_counts: list
     stats.seconds_verify = seconds.get("verify", 0.0)
     stats.seconds_cluster = seconds.get("families", 0.0)
     stats.seconds_passages = seconds.get("passages", 0.0)
+    stats.seconds_stories = seconds.get("stories", 0.0)
     run_path = os.path.join(output_dir, _RUN_FILE)
     summary_path = os.path.join(output_dir, _SUMMARY_FILE)
     _write(run_path, _kindred.run_record(params, stats))
@@ -925,6 +1003,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                    help="continue past bad records, listing them in OUTPUT_DIR/rejects.jsonl")
     s.add_argument("--no-passages", action="store_true",
                    help="leave out the passage records (as `kindred scan --no-passages`)")
+    s.add_argument("--no-stories", action="store_true",
+                   help="leave out the story and quotation records (as `kindred scan "
+                   "--no-stories`)")
+    s.add_argument("--no-rewrites", action="store_true",
+                   help="leave out the rewrite links within stories (as `kindred scan "
+                   "--no-rewrites`)")
     s.add_argument("--retries", type=int, default=3)
     for role in ("id", "text", "title", "date", "url", "source"):
         s.add_argument(f"--{role}-field", default=role, help=f"JSON Lines field of the {role}")
@@ -957,7 +1041,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         result = scan(args.paths, client, output_dir=args.output_dir, params=params,
                       npartitions=args.npartitions, skip_bad=args.skip_bad,
                       max_document_bytes=args.max_doc_bytes,
-                      retries=args.retries, passages=not args.no_passages, **{f"{r}_field": getattr(args, f"{r}_field")
+                      retries=args.retries, passages=not args.no_passages,
+                      stories=not args.no_stories, rewrites=not args.no_rewrites,
+                      **{f"{r}_field": getattr(args, f"{r}_field")
                                                for r in ("id", "text", "title", "date", "url",
                                                          "source")})
         elapsed = time.perf_counter() - start
@@ -992,7 +1078,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"  {st.families} copy families covering {st.documents_in_families} documents\n"
           f"  {elapsed:.2f} s: " + ", ".join(
               f"{k} {v:.2f}" for k, v in result.seconds.items()) +
-          f"\n{notes}  output: {args.output_dir}/[0-3]-*.jsonl", file=sys.stderr)
+          f"\n{notes}  output: {args.output_dir}/[0-5]-*.jsonl", file=sys.stderr)
     return 0
 
 

@@ -25,7 +25,8 @@ _SINGLE: dict = {}
 
 
 def single_machine(path, skip_bad=False):
-    """kindred.scan of the same input (no stories: the Dask backend finds none yet)."""
+    """kindred.scan of the same input without stories (test_dask_stories.py compares
+    the story phase with `kindred scan`); the Dask scans here run with stories=False."""
     key = (str(path), skip_bad)
     if key not in _SINGLE:
         _SINGLE[key] = kindred.scan(path, skip_bad=skip_bad, stories=False)
@@ -56,6 +57,7 @@ def assert_same_as_single_machine(result, single, rejected=0):
 
 def test_same_links_and_families_as_one_machine(dask_client, mixed_corpus, tmp_path):
     result = kindred.dask.scan(mixed_corpus, dask_client, output_dir=tmp_path / "out",
+                               stories=False,
                                shard_bytes=1 << 20, link_rows=100)
     single = single_machine(mixed_corpus)
     assert single.stats.documents == 3000 and single.stats.links > 500
@@ -65,7 +67,7 @@ def test_same_links_and_families_as_one_machine(dask_client, mixed_corpus, tmp_p
     assert (result.input_files, result.files_skipped) == (single.files, single.files_skipped)
     assert result.files_skipped == 1  # notes.md
     names = sorted(os.listdir(tmp_path / "out"))
-    assert names[0] == "0-run.jsonl" and names[-1] == "3-summary.jsonl"
+    assert names[0] == "0-run.jsonl" and names[-1] == "5-summary.jsonl"
     assert sum(n.startswith("1-links-") for n in names) == result.shards
 
 
@@ -74,12 +76,12 @@ def test_one_file_and_the_command_line(dask_client, synth_jsonl, tmp_path):
     out = tmp_path / "cli"
     proc = subprocess.run(
         [sys.executable, "-m", "kindred.dask", "scan", str(synth_jsonl), "-o", str(out),
-         "--scheduler", dask_client.scheduler.address, "--npartitions", "5"],
+         "--scheduler", dask_client.scheduler.address, "--npartitions", "5", "--no-stories"],
         capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "links" in proc.stderr
     text = "".join((out / n).read_text(encoding="utf-8")
-                   for n in sorted(os.listdir(out)) if n[0] in "0123")
+                   for n in sorted(os.listdir(out)) if n[0] in "012345")
     single = single_machine(synth_jsonl).to_jsonl()
     assert records(text, *KINDS) == records(single, *KINDS)
     assert records(text, "passage")
@@ -88,11 +90,12 @@ def test_one_file_and_the_command_line(dask_client, synth_jsonl, tmp_path):
     # --no-passages: the records of `kindred scan --no-passages`.
     proc = subprocess.run(
         [sys.executable, "-m", "kindred.dask", "scan", str(synth_jsonl), "-o", str(out),
-         "--scheduler", dask_client.scheduler.address, "--npartitions", "3", "--no-passages"],
+         "--scheduler", dask_client.scheduler.address, "--npartitions", "3", "--no-passages",
+         "--no-stories"],
         capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     text = "".join((out / n).read_text(encoding="utf-8")
-                   for n in sorted(os.listdir(out)) if n[0] in "0123")
+                   for n in sorted(os.listdir(out)) if n[0] in "012345")
     assert not records(text, "passage")
     assert records(text, "run", "link", "provenance", "family") == \
         records(single, "run", "link", "provenance", "family")
@@ -104,6 +107,7 @@ def test_example_corpora_as_on_one_machine(dask_client, example_corpus, tmp_path
     for path in (example_corpus, example_corpus.parent / "stories.jsonl",
                  example_corpus.parent / "multilingual"):
         result = kindred.dask.scan(path, dask_client, output_dir=tmp_path / path.name,
+                                   stories=False,
                                    npartitions=4)
         single = single_machine(path)
         ours, theirs = dask_output(result), single.to_jsonl()
@@ -115,6 +119,7 @@ def test_example_corpora_as_on_one_machine(dask_client, example_corpus, tmp_path
 
 def test_bad_records_as_on_one_machine(dask_client, bad_corpus, tmp_path):
     result = kindred.dask.scan(bad_corpus, dask_client, output_dir=tmp_path / "out",
+                               stories=False,
                                skip_bad=True, shard_bytes=256 << 10, link_rows=50)
     single = single_machine(bad_corpus, skip_bad=True)
     assert_same_as_single_machine(result, single, rejected=5)
@@ -127,7 +132,7 @@ def test_bad_records_as_on_one_machine(dask_client, bad_corpus, tmp_path):
     assert len(rejects) == 5 and json.loads(rejects[0])["type"] == "rejected"
 
     with pytest.raises(kindred.InputError) as ours:
-        kindred.dask.scan(bad_corpus, dask_client, output_dir=tmp_path / "strict",
+        kindred.dask.scan(bad_corpus, dask_client, output_dir=tmp_path / "strict", stories=False,
                           shard_bytes=256 << 10)
     with pytest.raises(kindred.InputError) as theirs:
         kindred.scan(bad_corpus)
@@ -177,6 +182,7 @@ def test_a_worker_killed_mid_run(dask_client, mixed_corpus, tmp_path, stage):
     pids = set(dask_client.run(os.getpid).values())
     dask_client.register_worker_plugin(KillOnce(str(marker), stage))
     result = kindred.dask.scan(mixed_corpus, dask_client, output_dir=tmp_path / "out",
+                               stories=False,
                                shard_bytes=1 << 20, link_rows=300)
     assert marker.exists(), "no worker was killed"
     killed = int(marker.read_text())

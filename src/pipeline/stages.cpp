@@ -381,21 +381,21 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
   return out;
 }
 
-std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
-                                    const ingest::ReadOptions& options,
-                                    std::span<const uint64_t> positions) {
+std::vector<Document> read_documents(std::span<const InputPiece> pieces,
+                                     const ingest::ReadOptions& options,
+                                     std::span<const uint64_t> positions) {
   // Positions visited in ascending order, whatever order they were asked in.
   std::vector<uint32_t> order(positions.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t x, uint32_t y) { return positions[x] < positions[y]; });
-  std::vector<std::string> texts(positions.size());
+  std::vector<Document> docs(positions.size());
   size_t next = 0;        // in `order`: the first position not yet reached
   uint64_t position = 0;  // counted as read_and_sketch() counts
   const ingest::DocumentSink on_document = [&](Document&& doc) {
     const uint64_t at = position++;
     while (next < order.size() && positions[order[next]] < at) ++next;
-    while (next < order.size() && positions[order[next]] == at) texts[order[next++]] = doc.text;
+    while (next < order.size() && positions[order[next]] == at) docs[order[next++]] = doc;
     return next < order.size();
   };
   const ingest::RejectSink on_reject = [&](Rejection&&) {
@@ -407,6 +407,15 @@ std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
     if (next >= order.size()) break;
     read_input(piece, options, on_document, on_reject, &stats);
   }
+  return docs;
+}
+
+std::vector<std::string> read_texts(std::span<const InputPiece> pieces,
+                                    const ingest::ReadOptions& options,
+                                    std::span<const uint64_t> positions) {
+  std::vector<Document> docs = read_documents(pieces, options, positions);
+  std::vector<std::string> texts(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) texts[i] = std::move(docs[i].text);
   return texts;
 }
 
