@@ -19,6 +19,8 @@
 // its root) by average-linkage agglomeration: units are merged strongest pair
 // first, and only while the mean similarity between the two groups stays above
 // the threshold, so a few shared names cannot chain unrelated stories together.
+// A unit the linkage leaves alone then joins the group of its strongest link
+// when that link is at least half the group's own cohesion (see agglomerate()).
 #pragma once
 
 #include <cstdint>

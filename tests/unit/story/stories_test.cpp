@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "normalize/tokenize.h"
 #include "story/account.h"
 #include "story/quotations.h"
@@ -155,6 +157,37 @@ TEST(ClusterStories, FamiliesInsideStoriesAndSameCityKeptApart) {
   EXPECT_EQ(stories[0].families, (std::vector<uint32_t>{0}));
   EXPECT_EQ(stories[1].members, (std::vector<uint32_t>{3, 4}));
   EXPECT_GT(stories[0].cohesion, 0.0);
+}
+
+// A report left alone by the average linkage (its one strong link is to a
+// group whose other members share little with it) joins its nearest
+// neighbour's story when that link is at least half the group's cohesion;
+// next to a tighter group it stays alone.
+TEST(StoryGroups, AUnitAloneJoinsItsNearestNeighboursGroupRelativeToItsCohesion) {
+  const std::vector<StoryFeatures> f = features({kTexts[0], kTexts[2], kTexts[1], kTexts[3]});
+  const StoryStats stats(f);
+  const StoryParams params;
+  std::vector<const StoryFeatures*> units;
+  for (const auto& x : f) units.push_back(&x);
+  // Units 1 and 2 (strike) share little with 3 (fire): their similarities,
+  // computed from the texts, leave unit 3 below the cohesion with the group.
+  const double s13 = story_similarity(f[1], f[3], stats, params).total;
+  const double s23 = story_similarity(f[2], f[3], stats, params).total;
+  ASSERT_LT((0.5 + s13 + s23) / 3, params.cohesion);
+  auto groups_with = [&](double within, double link) {
+    const std::vector<ScoredPair> candidates = {
+        {0, 1, within}, {0, 2, within}, {1, 2, within}, {0, 3, link}};
+    return story_groups(units, candidates, {}, stats, params);
+  };
+  // Cohesion 0.6: a link of 0.5 is above half of it.
+  std::vector<StoryGroup> joined = groups_with(0.6, 0.5);
+  ASSERT_EQ(joined.size(), 1u);
+  EXPECT_EQ(joined[0].units, (std::vector<uint32_t>{0, 1, 2, 3}));
+  // Cohesion 0.95: the same link is below half of it.
+  std::vector<StoryGroup> apart = groups_with(0.95, 0.45);
+  ASSERT_EQ(apart.size(), 1u);
+  EXPECT_EQ(apart[0].units.size(), 3u);
+  EXPECT_EQ(std::count(apart[0].units.begin(), apart[0].units.end(), 3u), 0);
 }
 
 TEST(Quotations, RewordedQuoteIsOneQuotationWithItsSpeaker) {
