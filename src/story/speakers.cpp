@@ -84,6 +84,13 @@ bool is_particle(uint64_t h) {
   return particles.contains(h);
 }
 
+// Prepositions of place: a name right after one is where, not who ("landed in Saudi Arabia").
+bool is_place_preposition(uint64_t h) {
+  static const normalize::WordHashSet words =
+      make_set({"in", "at", "near", "into", "across", "throughout", "inside", "outside"});
+  return words.contains(h);
+}
+
 bool is_article(uint64_t h) {
   static const normalize::WordHashSet articles = make_set({"the", "a", "an", "its", "his", "her"});
   return articles.contains(h);
@@ -103,6 +110,13 @@ void add_role(uint64_t h, std::vector<uint64_t>& roles) {
 }
 
 constexpr size_t kMaxNameWords = 4;
+// How far back (bytes) a pronoun may reach for a person when neither its
+// sentence nor the one before names anyone: about two sentences of news.
+constexpr uint32_t kPronounReach = 400;
+// How many words after a quotation its sentence may run before the reporting
+// verb: "“…” and that a return to Ukraine's pre-war borders is unrealistic,
+// Stratford said" (15).
+constexpr size_t kAttributionReach = 20;
 
 }  // namespace
 
@@ -187,15 +201,18 @@ SpeakerFinder::SpeakerFinder(std::string_view text, std::span<const normalize::T
     const size_t last = run_end(k);
     const Ref ref = run_ending_at(last, k);
     if (ref.kind == Ref::Kind::kName) {
-      Person p{tokens_[k].begin, ref.name, surname_key(ref.name), ref.roles, false};
+      Person p{tokens_[k].begin, ref.name, surname_key(ref.name),
+               ref.roles,        false,    possessive(last)};
       // Lower-case titles just before the run: "Kremlin spokesman Dmitry Peskov".
       for (size_t j = k; j > 0 && k - j < 3 && is_title(tokens_[j - 1].hash) &&
                          !break_between(tokens_[j - 1].end, tokens_[j].begin);
            --j) {
         add_role(tokens_[j - 1].hash, p.roles);
       }
-      p.person_like = !p.roles.empty() || ref.name.find(' ') != std::string::npos;
-      if (!p.person_like) {
+      const bool place = k > 0 && is_place_preposition(tokens_[k - 1].hash) &&
+                         !break_between(tokens_[k - 1].end, tokens_[k].begin);
+      p.person_like = !p.roles.empty() || (!place && ref.name.find(' ') != std::string::npos);
+      if (!p.person_like && !place) {
         // "Durand" after "Aïcha Durand": the surname of a person named before.
         for (const Person& q : people_) p.person_like |= q.person_like && q.key == p.key;
       }
@@ -302,10 +319,15 @@ SpeakerFinder::Ref SpeakerFinder::subject_before(size_t verb, size_t floor) cons
   if (separator_between(j) && participle(verb)) {
     size_t first = j - 1;
     while (first > floor && !break_between(tokens_[first - 1].end, tokens_[first].begin)) --first;
-    if (is_pronoun(tokens_[first].hash)) return {Ref::Kind::kPronoun, {}, {}, tokens_[first].begin};
-    if (capital(first)) {
-      Ref r = run_ending_at(run_end(first), first);
+    // The clause's first name or pronoun, past an opening phrase such as
+    // "In a statement, Kirill Dmitriev, head of ..., said".
+    for (size_t i = first; i < j; ++i) {
+      if (is_pronoun(tokens_[i].hash)) return {Ref::Kind::kPronoun, {}, {}, tokens_[i].begin};
+      if (!capital(i)) continue;
+      const size_t last = std::min(run_end(i), j - 1);
+      Ref r = run_ending_at(last, i);
       if (r.kind != Ref::Kind::kNone) return r;
+      i = last;
     }
   }
   // An appositive between commas or dashes: the subject stands before it.
@@ -325,8 +347,26 @@ SpeakerFinder::Ref SpeakerFinder::subject_before(size_t verb, size_t floor) cons
          !break_between(tokens_[first - 1].end, tokens_[first].begin)) {
     --first;
   }
-  if (first == j) return {};
-  return role_phrase(first, j - 1);
+  if (first < j) return role_phrase(first, j - 1);
+  // "the 41-year-old teacher said": a person described by age is the one the
+  // text is about, read as a pronoun is.
+  static const uint64_t the = normalize::word_hash("the");
+  static const uint64_t year = normalize::word_hash("year");
+  static const uint64_t old = normalize::word_hash("old");
+  bool aged = false;
+  for (size_t k = j; k > floor && j - k < 6; --k) {
+    const size_t w = k - 1;
+    if (capital(w) || break_between(tokens_[w].end, tokens_[k < tokens_.size() ? k : w].begin)) {
+      break;
+    }
+    if (tokens_[w].hash == year && w + 1 < j && tokens_[w + 1].hash == old) aged = true;
+    if (tokens_[w].hash == the) {
+      if (aged) return {Ref::Kind::kPronoun, {}, {}, tokens_[w].begin};
+      break;
+    }
+    if (w + 1 < j && separator_between(w + 1)) break;
+  }
+  return {};
 }
 
 SpeakerFinder::Ref SpeakerFinder::name_after(size_t verb) const {
@@ -404,17 +444,29 @@ std::string SpeakerFinder::resolve(const Ref& ref, uint32_t pos_in) const {
       // the first named in the sentence before (its subject).
       const size_t here = sentence_start(pos);
       const size_t before = here > 0 ? sentence_start(static_cast<uint32_t>(here - 1)) : 0;
+      // A possessive ("Trump's close ally Elon Musk") qualifies a noun, so
+      // it is that sentence's subject only when no other person is named.
       const Person* latest_here = nullptr;
       const Person* first_before = nullptr;
+      const Person* first_possessive_before = nullptr;
       for (const Person& p : people_) {
         if (p.at >= pos || !p.person_like) continue;
         if (p.at >= here) {
           latest_here = &p;
-        } else if (p.at >= before && first_before == nullptr) {
-          first_before = &p;
+        } else if (p.at >= before) {
+          const Person*& slot = p.possessive ? first_possessive_before : first_before;
+          if (slot == nullptr) slot = &p;
         }
       }
+      if (first_before == nullptr) first_before = first_possessive_before;
       const Person* about = latest_here != nullptr ? latest_here : first_before;
+      if (about == nullptr) {
+        // Nobody named in either sentence: the person named last, not long
+        // before ("Aïcha Durand woke ... By the time she ... “…,” she said").
+        for (const Person& p : people_) {
+          if (p.at < pos && p.person_like && p.at + kPronounReach >= pos) about = &p;
+        }
+      }
       if (about != nullptr && about->at >= when) who = longest_form(about->name);
       return who;
     }
@@ -433,7 +485,7 @@ std::string SpeakerFinder::find(size_t qfirst, size_t qlast, uint32_t qbegin, ui
   if (!closed) {
     // ", said X." / ", X said." / ", he said." / ", according to X."
     uint32_t prev_end = qend;
-    for (size_t k = qlast; k < tokens_.size() && k < qlast + 12; ++k) {
+    for (size_t k = qlast; k < tokens_.size() && k < qlast + kAttributionReach; ++k) {
       if (break_between(prev_end, tokens_[k].begin)) break;
       prev_end = tokens_[k].end;
       if (!is_reporting_verb(tokens_[k].hash)) continue;

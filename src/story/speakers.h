@@ -45,6 +45,7 @@ class SpeakerFinder {
     std::string key;              // surname_key(name)
     std::vector<uint64_t> roles;  // hashes of the title words naming it ("prime", "minister")
     bool person_like;             // two name words or a title: not a place or an institution
+    bool possessive;              // written "X's": it qualifies a noun, it is not a subject
   };
   // A resolved subject: a name, a pronoun or a role ("the PM").
   struct Ref {

@@ -71,6 +71,51 @@ TEST(Speakers, PronounsResolveToWhoTheTextIsAbout) {
             V{"Anna Berg"});
 }
 
+TEST(Speakers, APronounSkipsPlacesAndPossessives) {
+  // The sentence before names a place ("in Port Vella") and a possessive
+  // ("Keller's"): neither is whom "he" means.
+  EXPECT_EQ(speakers("As the ferry docked in Port Vella, the loudest praise came from Keller's "
+                     "old partner Ivo Marsh. He posted a picture of the quay, writing: “This is "
+                     "how a harbour should run.”"),
+            V{"Ivo Marsh"});
+  // A possessive is the subject when no one else is named.
+  EXPECT_EQ(speakers("Mira Tal was asleep when the river rose. Tal's son had been given a ball.\n"
+                     "“He keeps asking when we can go home,” she said."),
+            V{"Mira Tal"});
+}
+
+TEST(Speakers, APronounReachesBackPastASentenceNamingNoOne) {
+  EXPECT_EQ(
+      speakers(
+          "Mira Tal woke to the sound of water. By the time she reached the stairs, "
+          "the hall was flooded.\n\n“I heard nothing at all, no siren and no alarm,” she said."),
+      V{"Mira Tal"});
+}
+
+TEST(Speakers, APersonDescribedByAgeIsWhoTheTextIsAbout) {
+  EXPECT_EQ(speakers("Mira Tal woke to the sound of water.\n\n“I heard nothing at all, no siren "
+                     "and no alarm,” the "
+                     "41-year-old nurse said on Friday."),
+            V{"Mira Tal"});
+  // Not any description: "the report said" is no person.
+  EXPECT_EQ(speakers("Mira Tal woke to the sound of water.\n\n“Levels are rising faster than in "
+                     "any year before,” the report "
+                     "said on Friday."),
+            V{""});
+}
+
+TEST(Speakers, AParticiplesSubjectPastAnOpeningPhrase) {
+  EXPECT_EQ(speakers("In a statement, Omar Said, head of the port authority, praised the crews, "
+                     "saying, “They worked through the night.”"),
+            V{"Omar Said"});
+}
+
+TEST(Speakers, TheVerbMayComeLateInTheQuotationsSentence) {
+  EXPECT_EQ(speakers("“The tide has turned” and that a return to the old timetable is out of "
+                     "the question this year, Omar Haddad said."),
+            V{"Omar Haddad"});
+}
+
 TEST(Speakers, PossessivesAndParticles) {
   EXPECT_EQ(speakers("Al Jazeera's Natacha Butler said there was “a real sense of urgency here”."),
             V{"Natacha Butler"});
