@@ -21,6 +21,7 @@
 #include "output.h"
 #include "pipeline/story_reuse.h"
 #include "report/jsonl.h"
+#include "report/vocabulary.h"
 #include "util/json_writer.h"
 
 namespace kindred::cli {
@@ -256,29 +257,23 @@ void print_side_by_side(const std::string& text_a, std::span<const normalize::To
   }
 }
 
-// The one document of a compare argument, as ingest reads it for `scan`. A
-// file of no recognisable format (no extension, .md, ...) is read as plain
-// text, and so is stdin: compare always took any file as text, and scan's
-// stdin default (JSON Lines) would turn a pasted text into a data error.
+// The one document of a compare argument, as ingest reads it for `scan`
+// (ingest::read_path_or_text): a file or stdin of no recognisable format is
+// plain text, as compare always took any file, so a pasted text is not read
+// as JSON Lines (scan's stdin default) and turned into a data error.
 bool read_compared(const std::string& path, std::string& text, uint32_t& invalid_utf8,
                    std::string& error) {
-  if (path == "-") return read_text_file(path, text, invalid_utf8, error);
   std::vector<Document> docs;
   std::vector<Rejection> rejected;
-  bool unrecognised = false;
   const ingest::DocumentSink on_document = [&](Document&& d) {
     docs.push_back(std::move(d));
     return docs.size() < 2;  // a second document is already one too many
   };
   const ingest::RejectSink on_reject = [&](Rejection&& r) {
-    // The reader's "unsupported file type": the whole file, at no line.
-    unrecognised = r.status.code() == StatusCode::kInvalidArgument && r.origin.file == path &&
-                   r.origin.line == 0;
-    if (!unrecognised) rejected.push_back(std::move(r));
+    rejected.push_back(std::move(r));
     return false;
   };
-  (void)ingest::read_path(path, ingest::ReadOptions{}, on_document, on_reject);
-  if (unrecognised && docs.empty()) return read_text_file(path, text, invalid_utf8, error);
+  (void)ingest::read_path_or_text(path, ingest::ReadOptions{}, on_document, on_reject);
   if (!rejected.empty()) {
     error = rejected.front().status.message();
     return false;
@@ -328,24 +323,15 @@ void run_compare(CompareArgs& args) {
   if (args.json) {
     std::string out;
     util::JsonWriter w(out);
-    w.begin_object()
-        .field("a", args.a)
-        .field("b", args.b)
-        .field("jaccard", o.jaccard())
-        .field("containment_a_in_b", o.containment_a_in_b())
-        .field("containment_b_in_a", o.containment_b_in_a())
-        .field("shared_shingles", o.shared)
-        .field("shingles_a", o.size_a)
-        .field("shingles_b", o.size_b)
-        .field("words_a", c.tokens_a)
-        .field("words_b", c.tokens_b)
-        .key("relation");
+    w.begin_object().field("a", args.a).field("b", args.b);
+    report::overlap_fields(o, report::fields_of(w));
+    w.field("words_a", c.tokens_a).field("words_b", c.tokens_b).key("relation");
     if (relation) {
       w.value(relation);
     } else {
       w.null();
     }
-    w.field("direction", a_in_b ? "a_in_b" : "b_in_a")
+    w.field("direction", report::direction_name(o))
         .field("story_similarity", c.story)
         .key("story_evidence")
         .begin_object()

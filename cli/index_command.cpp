@@ -14,6 +14,7 @@
 #include "options.h"
 #include "output.h"
 #include "report/jsonl.h"
+#include "report/vocabulary.h"
 #include "util/json_writer.h"
 
 namespace kindred::cli {
@@ -129,19 +130,13 @@ void run_query(const IndexArgs& a) {
       w.begin_object()
           .field("id", m.id)
           .field("relation", relation_name(m.relation))
-          .field("jaccard", m.overlap.jaccard())
-          .field("containment_a_in_b", m.overlap.containment_a_in_b())
-          .field("containment_b_in_a", m.overlap.containment_b_in_a())
-          .key("passages")
-          .begin_array();
+          .field("direction", report::direction_name(m.overlap));
+      report::overlap_fields(m.overlap, report::fields_of(w));
+      w.key("passages").begin_array();
       for (const Passage& p : m.passages) {
-        w.begin_object()
-            .field("a_begin", p.a_begin)
-            .field("a_end", p.a_end)
-            .field("b_begin", p.b_begin)
-            .field("b_end", p.b_end)
-            .field("identity", p.identity())
-            .end_object();
+        w.begin_object();
+        report::passage_fields(p, report::fields_of(w));
+        w.end_object();
       }
       w.end_array().end_object();
     }

@@ -9,8 +9,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "util/utf8.h"
-
 namespace kindred::cli {
 
 namespace {
@@ -151,27 +149,6 @@ void OutputFile::discard() {
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
   temp_path_.clear();
   anonymous_ = false;
-}
-
-bool read_text_file(const std::string& path, std::string& text, uint32_t& invalid_utf8,
-                    std::string& error) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (!f) {
-    error = path + ": " + std::strerror(errno);
-    return false;
-  }
-  text.clear();
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  if (f != stdin) std::fclose(f);
-  if (failed) {
-    error = path + ": read failed";
-    return false;
-  }
-  invalid_utf8 = util::repair_utf8(text);
-  return true;
 }
 
 }  // namespace kindred::cli

@@ -55,9 +55,4 @@ class OutputFile {
   std::string path_, error_;
 };
 
-// Reads a whole file ("-" = stdin) as text, replacing invalid UTF-8. Returns
-// false and sets `error` when it cannot be read.
-bool read_text_file(const std::string& path, std::string& text, uint32_t& invalid_utf8,
-                    std::string& error);
-
 }  // namespace kindred::cli

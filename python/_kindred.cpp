@@ -15,6 +15,7 @@
 #include "binding.h"
 #include "ingest/byte_stream.h"
 #include "report/jsonl.h"
+#include "report/vocabulary.h"
 #include "synth/generator.h"
 
 namespace kindred::python {
@@ -72,12 +73,7 @@ ingest::ReadOptions read_options(const py::dict& fields, uint64_t max_document_b
 }
 
 void put_overlap(py::dict& d, const Overlap& o) {
-  d["jaccard"] = o.jaccard();
-  d["containment_a_in_b"] = o.containment_a_in_b();
-  d["containment_b_in_a"] = o.containment_b_in_a();
-  d["shared_shingles"] = o.shared;
-  d["shingles_a"] = o.size_a;
-  d["shingles_b"] = o.size_b;
+  report::overlap_fields(o, [&d](const char* name, const auto& value) { d[name] = value; });
 }
 
 namespace {
@@ -196,7 +192,7 @@ py::dict comparison_dict(const Comparison& c) {
   d["words_b"] = c.tokens_b;
   d["same_text"] = c.same_text;
   d["relation"] = c.relation ? py::cast(relation_name(*c.relation)) : py::none();
-  d["direction"] = o.containment_a_in_b() >= o.containment_b_in_a() ? "a_in_b" : "b_in_a";
+  d["direction"] = report::direction_name(o);
   return d;
 }
 
@@ -306,6 +302,8 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readonly("a", &Link::a)
       .def_readonly("b", &Link::b)
       .def_property_readonly("relation", [](const Link& l) { return relation_name(l.relation); })
+      .def_property_readonly("direction",
+                             [](const Link& l) { return report::direction_name(l.overlap); })
       .def_property_readonly("shared", [](const Link& l) { return l.overlap.shared; })
       .def_property_readonly("size_a", [](const Link& l) { return l.overlap.size_a; })
       .def_property_readonly("size_b", [](const Link& l) { return l.overlap.size_b; })

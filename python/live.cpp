@@ -1,6 +1,7 @@
 // kindred._kindred: the live index (include/kindred/live_index.h).
 #include "binding.h"
 #include "kindred/live_index.h"
+#include "report/vocabulary.h"
 
 namespace kindred::python {
 
@@ -33,17 +34,7 @@ py::object optional_id(int64_t id) {
 
 py::dict passage_dict(const Passage& p) {
   py::dict d;
-  d["a_begin"] = p.a_begin;
-  d["a_end"] = p.a_end;
-  d["b_begin"] = p.b_begin;
-  d["b_end"] = p.b_end;
-  d["a_words"] = p.a_words;
-  d["b_words"] = p.b_words;
-  d["matched_words"] = p.matched_words;
-  d["score"] = p.score;
-  d["identity"] = p.identity();
-  d["kind"] = passage_kind_name(p.kind);
-  d["confidence"] = p.confidence;
+  report::passage_fields(p, [&d](const char* name, const auto& value) { d[name] = value; });
   return d;
 }
 
@@ -55,7 +46,7 @@ py::dict live_match_dict(const LiveMatch& m) {
   d["id"] = m.id;
   d["relation"] = relation_name(m.relation);
   put_overlap(d, o);
-  d["direction"] = o.containment_a_in_b() >= o.containment_b_in_a() ? "a_in_b" : "b_in_a";
+  d["direction"] = report::direction_name(o);
   py::list passages;
   for (const Passage& p : m.passages) passages.append(passage_dict(p));
   d["passages"] = passages;

@@ -11,6 +11,7 @@
 
 #include "ingest/json_document.h"
 #include "report/html.h"
+#include "report/vocabulary.h"
 #include "util/date.h"
 #include "util/json_writer.h"
 
@@ -41,26 +42,14 @@ void send_status(httplib::Response& res, const Status& s) {
   }
 }
 
-void write_overlap(JsonWriter& w, const Overlap& o) {
-  w.field("jaccard", o.jaccard())
-      .field("containment_a_in_b", o.containment_a_in_b())
-      .field("containment_b_in_a", o.containment_b_in_a())
-      .field("shared_shingles", o.shared);
-}
-
+// Passages in the vocabulary of report/vocabulary.h; "words" is the older
+// name of matched_words, kept for clients written against it.
 void write_passages(JsonWriter& w, const std::vector<Passage>& passages) {
   w.key("passages").begin_array();
   for (const Passage& p : passages) {
-    w.begin_object()
-        .field("a_begin", p.a_begin)
-        .field("a_end", p.a_end)
-        .field("b_begin", p.b_begin)
-        .field("b_end", p.b_end)
-        .field("words", p.matched_words)
-        .field("identity", p.identity())
-        .field("kind", passage_kind_name(p.kind))
-        .field("confidence", p.confidence)
-        .end_object();
+    w.begin_object();
+    report::passage_fields(p, report::fields_of(w));
+    w.field("words", p.matched_words).end_object();
   }
   w.end_array();
 }
@@ -70,8 +59,9 @@ void write_match(JsonWriter& w, const LiveMatch& m, bool passages) {
   w.begin_object()
       .field("doc", m.doc)
       .field("id", m.id)
-      .field("relation", relation_name(m.relation));
-  write_overlap(w, m.overlap);
+      .field("relation", relation_name(m.relation))
+      .field("direction", report::direction_name(m.overlap));
+  report::overlap_fields(m.overlap, report::fields_of(w));
   if (passages) write_passages(w, m.passages);
   w.end_object();
 }

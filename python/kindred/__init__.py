@@ -96,11 +96,11 @@ class ScanResult:
             out = []
             for l in self._raw.links:
                 fa, fb = docs[l.a].family, docs[l.b].family
-                cab, cba = l.containment_a_in_b, l.containment_b_in_a
                 out.append(Link(
                     a=docs[l.a].id, b=docs[l.b].id, relation=l.relation,
-                    direction="a_in_b" if cab >= cba else "b_in_a", jaccard=l.jaccard,
-                    containment_a_in_b=cab, containment_b_in_a=cba, shared_shingles=l.shared,
+                    direction=l.direction, jaccard=l.jaccard,
+                    containment_a_in_b=l.containment_a_in_b,
+                    containment_b_in_a=l.containment_b_in_a, shared_shingles=l.shared,
                     shingles_a=l.size_a, shingles_b=l.size_b,
                     family=fa if fa >= 0 and fa == fb else None, a_index=l.a, b_index=l.b))
             self._links = out

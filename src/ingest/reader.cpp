@@ -150,10 +150,11 @@ bool walk(const fs::path& dir, const std::string& rel_prefix, ReadContext& ctx) 
   return true;
 }
 
-}  // namespace
-
-Status read_path(std::string_view path, const ReadOptions& options, const DocumentSink& on_document,
-                 const RejectSink& on_reject, ReadStats* stats) {
+// read_path and read_path_or_text: `unknown_as_text` says what content of no
+// recognisable format is (plain text, or refused in a file and JSON Lines on stdin).
+Status read_one_path(std::string_view path, const ReadOptions& options,
+                     const DocumentSink& on_document, const RejectSink& on_reject, ReadStats* stats,
+                     bool unknown_as_text) {
   ReadStats local;
   ReadContext ctx(options, on_document, on_reject, stats != nullptr ? *stats : local);
   const std::string file(path);
@@ -186,7 +187,9 @@ Status read_path(std::string_view path, const ReadOptions& options, const Docume
   PeekStream peek(utf8 ? *utf8 : raw);
   Status sniff_error;
   Format format = detect_format(peek, name, &sniff_error);
-  if (format == Format::kUnknown) {
+  if (format == Format::kUnknown && unknown_as_text && sniff_error.is_ok()) {
+    format = Format::kText;
+  } else if (format == Format::kUnknown) {
     if (path != "-") {
       return path_problem(Status(StatusCode::kInvalidArgument,
                                  file + ": unsupported file type (expected .txt, .jsonl, .json, "
@@ -197,6 +200,19 @@ Status read_path(std::string_view path, const ReadOptions& options, const Docume
   }
   read_stream(peek, format, file, file, ctx);
   return ctx.stop_status();
+}
+
+}  // namespace
+
+Status read_path(std::string_view path, const ReadOptions& options, const DocumentSink& on_document,
+                 const RejectSink& on_reject, ReadStats* stats) {
+  return read_one_path(path, options, on_document, on_reject, stats, false);
+}
+
+Status read_path_or_text(std::string_view path, const ReadOptions& options,
+                         const DocumentSink& on_document, const RejectSink& on_reject,
+                         ReadStats* stats) {
+  return read_one_path(path, options, on_document, on_reject, stats, true);
 }
 
 }  // namespace kindred::ingest

@@ -45,4 +45,13 @@ using RejectSink = std::function<bool(Rejection&&)>;
 Status read_path(std::string_view path, const ReadOptions& options, const DocumentSink& on_document,
                  const RejectSink& on_reject, ReadStats* stats = nullptr);
 
+// The same, except that content of no recognisable format is read as one
+// plain-text document (id: PATH) instead of being refused (a file with no
+// known extension, `.md`, ...) or read as JSON Lines (stdin). `kindred
+// compare` reads its A and B this way: any file is a document, and a WARC,
+// HTML, JSON Lines or compressed one is read as scan reads it.
+Status read_path_or_text(std::string_view path, const ReadOptions& options,
+                         const DocumentSink& on_document, const RejectSink& on_reject,
+                         ReadStats* stats = nullptr);
+
 }  // namespace kindred::ingest

@@ -8,6 +8,7 @@
 
 #include "kindred/version.h"
 #include "report/texts.h"
+#include "report/vocabulary.h"
 #include "util/json_writer.h"
 
 namespace kindred::report {
@@ -49,21 +50,13 @@ void append_run_record(std::string& out, const Params& params, const ScanStats& 
 
 void append_link_record(std::string& out, const Link& l, const ScanResult& r) {
   JsonWriter w(out);
-  const double cab = l.overlap.containment_a_in_b();
-  const double cba = l.overlap.containment_b_in_a();
   w.begin_object()
       .field("type", "link")
       .field("a", doc_id(r, l.a))
       .field("b", doc_id(r, l.b))
       .field("relation", relation_name(l.relation))
-      // Which way the reuse points: the document more of which lies inside the other.
-      .field("direction", cab >= cba ? "a_in_b" : "b_in_a")
-      .field("jaccard", l.overlap.jaccard())
-      .field("containment_a_in_b", cab)
-      .field("containment_b_in_a", cba)
-      .field("shared_shingles", l.overlap.shared)
-      .field("shingles_a", l.overlap.size_a)
-      .field("shingles_b", l.overlap.size_b);
+      .field("direction", direction_name(l.overlap));
+  overlap_fields(l.overlap, fields_of(w));
   const int32_t fa = r.docs[l.a].family;
   w.key("family");
   if (fa >= 0 && fa == r.docs[l.b].family) {
@@ -107,18 +100,8 @@ void write_passage_fields(JsonWriter& w, const Passage& p, std::string_view text
   auto span = [](std::string_view text, uint32_t begin, uint32_t end) {
     return end > text.size() || begin > end ? std::string_view() : text.substr(begin, end - begin);
   };
-  w.field("a_begin", p.a_begin)
-      .field("a_end", p.a_end)
-      .field("b_begin", p.b_begin)
-      .field("b_end", p.b_end)
-      .field("a_words", p.a_words)
-      .field("b_words", p.b_words)
-      .field("matched_words", p.matched_words)
-      .field("identity", p.identity())
-      .field("score", p.score)
-      .field("kind", passage_kind_name(p.kind))
-      .field("confidence", p.confidence)
-      .field("a_text", span(text_a, p.a_begin, p.a_end))
+  passage_fields(p, fields_of(w));
+  w.field("a_text", span(text_a, p.a_begin, p.a_end))
       .field("b_text", span(text_b, p.b_begin, p.b_end));
 }
 

@@ -24,7 +24,7 @@ void append_provenance_record(std::string& out, size_t link_index, const ScanRes
 // {"type":"passage",...}: one aligned reused passage of link `i`.
 void append_passage_record(std::string& out, size_t link_index, const Passage& passage,
                            const ScanResult& result);
-// The fields of a passage (offsets, word counts, identity, score and the two
+// The fields of a passage (report/vocabulary.h, passage_fields, then the two
 // texts), written into an object `w` has open. `text_a`/`text_b` are the texts
 // the offsets point into.
 void write_passage_fields(util::JsonWriter& w, const Passage& passage, std::string_view text_a,

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cstdlib>
 
@@ -201,7 +202,7 @@ simdjson::dom::element compare_json(simdjson::dom::parser& parser, const fs::pat
 }
 
 // A and B are read as scan reads its inputs: HTML is compared by its article,
-// a gzip file by its content, a WARC record by its page, a JSON Lines record by
+// a gzip or zstd file by its content, a WARC record by its page, a JSON Lines record by
 // its text field; a file of no known format is plain text.
 TEST(CompareInputs, EveryFormatScanReadsIsComparedByItsText) {
   TempDir tmp;
@@ -228,6 +229,15 @@ TEST(CompareInputs, EveryFormatScanReadsIsComparedByItsText) {
   ASSERT_NE(g, nullptr);
   ASSERT_EQ(gzwrite(g, text.data(), static_cast<unsigned>(text.size())), int(text.size()));
   ASSERT_EQ(gzclose(g), Z_OK);
+  // zstd under a name that says nothing more: decompressed, then plain text
+  // (compare used to read such a file as raw bytes, not through ingest).
+  const fs::path zst = tmp / "wire.zst";
+  std::string packed(ZSTD_compressBound(text.size()), '\0');
+  const size_t packed_size =
+      ZSTD_compress(packed.data(), packed.size(), text.data(), text.size(), 3);
+  ASSERT_FALSE(ZSTD_isError(packed_size));
+  packed.resize(packed_size);
+  write_file(zst, packed);
   const std::string http =
       "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
       "Content-Length: " +
@@ -255,11 +265,17 @@ TEST(CompareInputs, EveryFormatScanReadsIsComparedByItsText) {
   write_file(no_extension, text);
 
   simdjson::dom::parser parser;
-  for (const fs::path& same : {gz, record, no_extension}) {
+  simdjson::dom::element root_of_piped;
+  for (const fs::path& same : {gz, zst, record, no_extension}) {
     const auto e = compare_json(parser, plain, same);
     EXPECT_EQ(double(e["jaccard"]), 1.0) << same;
     EXPECT_EQ(std::string_view(e["relation"]), "exact") << same;
   }
+  // stdin: read as the file is (a pasted page would be its article).
+  const RunResult piped = run_kindred("compare --json " + quote(plain) + " -", zst.string());
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  ASSERT_EQ(parser.parse(piped.out).get(root_of_piped), simdjson::SUCCESS);
+  EXPECT_EQ(double(root_of_piped["jaccard"]), 1.0);
   for (const fs::path& markup : {page, archive}) {
     // The article, not the markup: the menu, script and footer words are gone.
     const auto e = compare_json(parser, plain, markup);

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "integration/cli_runner.h"
+#include "unit/ingest/json_document_cases.h"
 
 namespace kindred {
 namespace {
@@ -346,6 +347,54 @@ TEST_F(ServerTest, BadRequestsAreRejectedAndStoreNothing) {
   EXPECT_EQ(client->Post("/documents", doc_json("ok", kText), "application/json")->status, 409);
   EXPECT_EQ(index->stats()->documents, 1u);
   EXPECT_TRUE(index->check().empty());
+}
+
+// The table that drives the JSON Lines reader (unit/ingest/json_document_cases.h),
+// posted to the server one row at a time, each to a fresh index: a row the
+// reader accepts is stored with the same id and text, one it rejects is a 400
+// with the same reason. The server's own rules come on top: an id is
+// required (JSON Lines names a record by FILE:LINE), and a text without words
+// is refused when it is added (as `kindred scan` rejects it).
+TEST_F(ServerTest, AcceptsAndRejectsTheDocumentsTheJsonLinesReaderDoes) {
+  int fresh = 0;
+  for (const json_cases::Row& row : json_cases::rows()) {
+    SCOPED_TRACE(row.json.substr(0, 80));
+    TearDown();  // the previous row's server, before its index goes
+    service.reset();
+    auto ix =
+        LiveIndex::create((dir.path() / ("rows" + std::to_string(fresh++))).string(), Params{});
+    ASSERT_TRUE(ix.has_value()) << ix.status().to_string();
+    serve(std::move(*ix));
+    auto r = client->Post("/documents", row.json, "application/json");
+    ASSERT_TRUE(r);
+    const bool no_words = row.text.find_first_not_of(' ') == std::string::npos;
+    if (row.error.empty() && !row.id.empty() && !no_words) {
+      ASSERT_EQ(r->status, 200) << r->body;
+      EXPECT_EQ(std::string_view(parse(r->body)["documents"].at(0)["id"]), row.id);
+      r = client->Get("/documents/" + row.id);
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->status, 200) << r->body;
+      EXPECT_EQ(std::string_view(parse(r->body)["text"]), row.text);
+      continue;
+    }
+    EXPECT_EQ(r->status, 400) << r->body;
+    const std::string error(std::string_view(parse(r->body)["error"]));
+    if (!row.error.empty()) {
+      // The reason the JSON Lines reader gives, without its FILE:LINE.
+      simdjson::dom::parser p;
+      simdjson::dom::element root;
+      ASSERT_EQ(p.parse(row.json).get(root), simdjson::SUCCESS);
+      Document doc;
+      std::string id;
+      EXPECT_EQ(error, ingest::document_from_json(root, ingest::JsonFields{}, &doc, &id).message());
+      EXPECT_NE(error.find(row.error), std::string::npos) << error;
+    } else if (row.id.empty()) {
+      EXPECT_EQ(error, "missing id field 'id'");
+    } else {
+      EXPECT_NE(error.find("no words"), std::string::npos) << error;
+    }
+    EXPECT_EQ(index->stats()->documents, 0u);
+  }
 }
 
 TEST_F(ServerTest, BearerToken) {

@@ -2,10 +2,12 @@
 // its store's format and error handling.
 #include "kindred/live_index.h"
 
+#include <endian.h>
 #include <gtest/gtest.h>
 #include <lmdb.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -326,8 +328,11 @@ void overwrite(const std::filesystem::path& dir, const char* table, std::string_
   MDB_txn* txn = nullptr;
   ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
   MDB_dbi dbi = 0;
-  const bool named = std::string_view(table) == "meta" || std::string_view(table) == "ids";
-  ASSERT_EQ(mdb_dbi_open(txn, table, named ? 0 : MDB_INTEGERKEY, &dbi), 0);
+  const std::string_view name(table);
+  const unsigned flags = name == "meta" || name == "ids" ? 0
+                         : name == "links" ? MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED
+                                           : MDB_INTEGERKEY;
+  ASSERT_EQ(mdb_dbi_open(txn, table, flags, &dbi), 0);
   MDB_val k{key.size(), const_cast<char*>(key.data())};
   MDB_val v{value.size(), const_cast<char*>(value.data())};
   ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
@@ -336,6 +341,21 @@ void overwrite(const std::filesystem::path& dir, const char* table, std::string_
 }
 std::string doc_key(uint32_t n) {
   return std::string(reinterpret_cast<const char*>(&n), sizeof n);
+}
+// A well-formed record that names document `missing`, which the store lacks:
+// a link of the links table (16 bytes, the other document big-endian), a
+// family (root, members) or a story (updated, cohesion, members).
+std::string link_to(uint32_t missing) {
+  std::string v(16, '\0');
+  const uint32_t be = htobe32(missing);
+  std::memcpy(v.data(), &be, 4);
+  return v;
+}
+std::string family_naming(uint32_t member, uint32_t missing) {
+  return doc_key(member) + doc_key(member) + doc_key(missing);
+}
+std::string story_naming(uint32_t member, uint32_t missing) {
+  return std::string(16, '\0') + doc_key(member) + doc_key(missing);
 }
 
 // Every kind of record, corrupted in a copy of a store: the calls that read
@@ -376,6 +396,12 @@ TEST(LiveIndex, CorruptRecordsAreStatusesNotAborts) {
       {"family", doc_key(linked), "x", "assignment"},
       {"meta", "next_doc", "xy", "document count"},
       {"meta", "runs", "12345", "bucket runs"},
+      // Well-formed records that name a document the store does not hold.
+      {"links", doc_key(linked), link_to(9999), "document 9999"},
+      {"families", doc_key(family), family_naming(family, 9999), "names no document"},
+      {"stories", doc_key(story), story_naming(story, 9999), "names no document"},
+      {"story", doc_key(linked), "xyz", "assignment"},
+      {"ids", docs[linked].id, "xy", "document number"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.table) + " " + c.message);
@@ -402,6 +428,7 @@ TEST(LiveIndex, CorruptRecordsAreStatusesNotAborts) {
     note(ix.story(story, true).status());
     note(ix.story_result(story).status());
     note(ix.stories_since(0).status());
+    note(ix.find(docs[linked].id).status());
     Document probe = docs[linked];
     probe.id = "probe";
     note(ix.query(probe).status());
