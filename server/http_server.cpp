@@ -391,10 +391,19 @@ void Service::Impl::post_documents(const std::string& body, httplib::Response& r
     return;
   }
   std::vector<Document> docs;
-  bool batch = false;
+  // A batch is an object whose one key is "documents", an array; a document
+  // naming "documents" beside its own fields would be read two ways, so it is
+  // refused rather than guessed at.
+  simdjson::dom::object fields;
+  simdjson::dom::element listed;
+  const bool batch = !root.get_object().get(fields) && !fields["documents"].get(listed);
   simdjson::dom::array list;
-  if (!root["documents"].get_array().get(list)) {
-    batch = true;
+  if (batch && (fields.size() != 1 || listed.get_array().get(list))) {
+    send_error(res, 400,
+               "a batch is {\"documents\":[...]} with no other field, and \"documents\" is an array");
+    return;
+  }
+  if (batch) {
     if (list.size() > options.max_batch) {
       send_error(res, 413,
                  "batch of " + std::to_string(list.size()) + " documents; at most " +

@@ -336,6 +336,16 @@ TEST_F(ServerTest, BadRequestsAreRejectedAndStoreNothing) {
                    "application/json");
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("document 1"), std::string::npos) << r->body;
+  // A body that reads as a batch and as a document, or a batch that is no
+  // array: refused, not guessed at.
+  for (const std::string& ambiguous :
+       {"{\"id\":\"y\",\"text\":\"" + kText + "\",\"documents\":[]}",
+        "{\"documents\":[" + doc_json("z", kText) + "],\"id\":\"y\",\"text\":\"a b c\"}",
+        std::string("{\"documents\":\"not a list\"}")}) {
+    r = client->Post("/documents", ambiguous, "application/json");
+    EXPECT_EQ(r->status, 400) << ambiguous;
+    EXPECT_NE(r->body.find("a batch is"), std::string::npos) << r->body;
+  }
   std::string big = "{\"documents\":[";
   for (int i = 0; i < 4; ++i) big += (i ? "," : "") + doc_json("d" + std::to_string(i), "w x y z");
   EXPECT_EQ(client->Post("/documents", big + "]}", "application/json")->status, 413);
