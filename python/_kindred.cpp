@@ -159,14 +159,13 @@ SketchList sketches_from_state(const py::tuple& t) {
   SketchList list(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     DocumentSketch& d = list[i];
-    d.id = ids[i];
+    name_sketch(d, ids[i], dates[i]);
     d.tokens = tokens[i];
     d.fingerprint = fingerprints[i];
     d.shingles.assign(shingles.begin() + static_cast<ptrdiff_t>(offsets[i]),
                       shingles.begin() + static_cast<ptrdiff_t>(offsets[i + 1]));
     d.band_keys.assign(band_keys.begin() + band_offsets[i],
                        band_keys.begin() + band_offsets[i + 1]);
-    d.date = dates[i];
   }
   return list;
 }

@@ -17,6 +17,7 @@
 #include "ingest/reader.h"
 #include "kindred/kindred.h"
 #include "kindred/stages.h"
+#include "util/date.h"
 
 namespace py = pybind11;
 
@@ -55,6 +56,14 @@ py::object found_or_none(Result<T>&& r, F&& to_python) {
 
 // ---------------------------------------------------------------------------
 // Conversions
+
+// Dates as Python passes them (the documents' own strings, as the shards keep
+// them) read the way the library reads every date: DocInfo::time.
+inline std::vector<std::optional<int64_t>> times_of(const std::vector<std::string>& dates) {
+  std::vector<std::optional<int64_t>> out(dates.size());
+  for (size_t i = 0; i < dates.size(); ++i) out[i] = util::parse_iso8601(dates[i]);
+  return out;
+}
 
 template <typename T>
 py::array_t<T> to_array(const std::vector<T>& v) {

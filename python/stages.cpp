@@ -244,10 +244,11 @@ void bind_stages(py::module_& m) {
             doc_dates.size() != static_cast<size_t>(doc_keys.size())) {
           throw py::value_error("document columns of different lengths");
         }
+        const std::vector<std::optional<int64_t>> times = times_of(doc_dates);
         std::vector<FamilyDoc> docs(doc_dates.size());
         for (size_t i = 0; i < docs.size(); ++i) {
           docs[i] = FamilyDoc{static_cast<uint64_t>(doc_keys.data()[i]),
-                              static_cast<uint32_t>(doc_shingles.data()[i]), doc_dates[i]};
+                              static_cast<uint32_t>(doc_shingles.data()[i]), times[i]};
         }
         std::vector<int64_t> roots, offsets{0}, members;
         uint64_t withheld = 0;
@@ -285,20 +286,22 @@ void bind_stages(py::module_& m) {
           throw py::value_error("link columns of different lengths");
         }
         const auto fam = to_vector<int64_t>(family);
+        const std::vector<std::optional<int64_t>> a_times = times_of(a_dates),
+                                                  b_times = times_of(b_dates);
         std::string out;
         Status written;
         {
           py::gil_scoped_release release;
           if (passages.empty()) {
-            written = append_link_records(out, links, a_ids, b_ids, fam, a_dates, b_dates);
+            written = append_link_records(out, links, a_ids, b_ids, fam, a_times, b_times);
           } else {  // one link at a time, its passages after its provenance
-            const bool dated = !a_dates.empty();
+            const bool dated = !a_times.empty();
+            using Times = std::span<const std::optional<int64_t>>;
             for (size_t i = 0; i < links.size() && written.is_ok(); ++i) {
               written = append_link_records(
                   out, std::span(&links[i], 1), std::span(&a_ids[i], 1), std::span(&b_ids[i], 1),
                   std::span(&fam[i], 1),
-                  dated ? std::span(&a_dates[i], 1) : std::span<const std::string>(),
-                  dated ? std::span(&b_dates[i], 1) : std::span<const std::string>());
+                  dated ? Times(&a_times[i], 1) : Times(), dated ? Times(&b_times[i], 1) : Times());
               out += passages[i];
             }
           }

@@ -3,7 +3,8 @@
 // are tuples of arrays and lists, picklable and vocabulary- or shard-sized:
 //   counts     (documents, term_keys, term_documents, number_keys, number_documents, names)
 //   collection counts + (name_ids, name_documents)
-// Documents are given as two lists: texts (bytes, UTF-8) and dates (str).
+// Documents are given as two lists: texts (bytes, UTF-8) and dates (str, as
+// the documents give them; read here into DocInfo::time, util/date.h).
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ std::vector<StoryText> story_texts(const std::vector<std::string>& texts,
                                    const std::vector<std::string>& dates) {
   if (texts.size() != dates.size()) throw py::value_error("texts and dates of different lengths");
   std::vector<StoryText> out(texts.size());
-  for (size_t i = 0; i < texts.size(); ++i) out[i] = {texts[i], dates[i]};
+  for (size_t i = 0; i < texts.size(); ++i) out[i] = {texts[i], util::parse_iso8601(dates[i])};
   return out;
 }
 
@@ -76,7 +77,9 @@ std::vector<StoryDocument> story_documents(const std::vector<std::string>& ids,
     throw py::value_error("documents: columns of different lengths");
   }
   std::vector<StoryDocument> docs(ids.size());
-  for (size_t i = 0; i < docs.size(); ++i) docs[i] = {ids[i], titles[i], dates[i], texts[i]};
+  for (size_t i = 0; i < docs.size(); ++i) {
+    docs[i] = {ids[i], titles[i], dates[i], util::parse_iso8601(dates[i]), texts[i]};
+  }
   return docs;
 }
 

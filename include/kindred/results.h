@@ -110,6 +110,10 @@ struct Family {
 // API and the live index in DocInfo::text.
 struct DocInfo {
   std::string id, title, date, url, source;
+  /// `date` read once, when the document was accepted: seconds since
+  /// 1970-01-01T00:00:00Z of an ISO 8601 date (util/date.h), empty when the
+  /// date is absent or not ISO 8601. Every stage compares this, never `date`.
+  std::optional<int64_t> time;
   Origin origin;
   uint32_t tokens = 0;    ///< words after normalisation
   uint32_t shingles = 0;  ///< distinct shingles

@@ -47,7 +47,8 @@ struct DocumentSketch {
   uint64_t fingerprint = 0;         ///< hash of the normalised token sequence
   std::vector<uint64_t> shingles;   ///< sorted, distinct shingle hashes
   std::vector<uint32_t> band_keys;  ///< params.bands LSH keys
-  std::string date;                 ///< as given (Document::date): families prefer the earliest
+  std::string date;                 ///< as given (Document::date)
+  std::optional<int64_t> time;      ///< `date` read once (DocInfo::time): families prefer the earliest
 };
 
 // tokenize -> shingle_set -> one-permutation MinHash -> band keys, as Scanner::add() does.
@@ -62,7 +63,7 @@ class Sketcher {
   Sketcher& operator=(const Sketcher&) = delete;
 
   const Params& params() const { return params_; }
-  // Fills everything but out.id and out.date from `text`. Reusing `out` and
+  // Fills everything but out.id, out.date and out.time from `text`. Reusing `out` and
   // calling from the same threads keeps it free of allocations: its token
   // and sketch scratch is per thread (given back after a huge text).
   void sketch(std::string_view text, DocumentSketch& out) const;
@@ -73,6 +74,9 @@ class Sketcher {
   std::unique_ptr<Impl> impl_;
 };
 
+// Names a sketch: out.id, out.date, and out.time read from the date (the one
+// place a document's date is read; util/date.h says what is understood).
+void name_sketch(DocumentSketch& out, std::string id, std::string date);
 DocumentSketch sketch_document(const Document& doc, const Params& params);
 // Sketches of `docs` in order, computed on `threads` threads (0 = all cores).
 std::vector<DocumentSketch> sketch_documents(std::span<const Document> docs, const Params& params,
@@ -221,12 +225,12 @@ struct KeyedFamily {
 struct FamilyDoc {
   uint64_t key = 0;
   uint32_t shingles = 0;
-  std::string date;  ///< as given; ISO 8601 dates are compared, others ignored
+  std::optional<int64_t> time;  ///< DocumentSketch::time; empty when undated
 };
 
 // Scanner's root preference as copy_families() weights (higher = preferred):
 // the earliest dated document, then the most shingles, then the first in input
-// order. `time[i]` is parse_iso8601 of document i's date; i orders ties.
+// order. `time[i]` is document i's DocInfo::time; i orders ties.
 // Columns of different lengths are a kInvalidArgument Status.
 Result<std::vector<uint32_t>> root_weights(std::span<const std::optional<int64_t>> time,
                                            std::span<const uint32_t> shingles);
@@ -247,15 +251,15 @@ Result<std::vector<KeyedFamily>> families_from_links(std::span<const KeyedLink> 
 // Output records (report/jsonl.h), for documents named by their ids
 
 // One `link` record per link; family[i] is the family both ends belong to, or -1.
-// With the documents' dates (as given; one per link, or none), each link is
+// With the documents' times (DocInfo::time; one per link, or none), each link is
 // followed by its `provenance` record, decided as the Scanner decides it: a
 // link's `a` is the document that came first in the input. Columns of
 // different lengths are a kInvalidArgument Status (nothing is appended).
 Status append_link_records(std::string& out, std::span<const KeyedLink> links,
                            std::span<const std::string> a_ids, std::span<const std::string> b_ids,
                            std::span<const int64_t> family,
-                           std::span<const std::string> a_dates = {},
-                           std::span<const std::string> b_dates = {});
+                           std::span<const std::optional<int64_t>> a_times = {},
+                           std::span<const std::optional<int64_t>> b_times = {});
 // The `passage` records of a link between documents a_id and b_id: the
 // passages align_texts() finds in their texts, as Scanner aligns them.
 void append_passage_records(std::string& out, const std::string& a_id, const std::string& b_id,
@@ -271,14 +275,14 @@ void append_summary_record(std::string& out, const ScanStats& stats,
 // Stories in parts (src/pipeline/story_stages.cpp), for front ends that hold
 // the documents apart: the parts of story::cluster_stories(), story
 // quotations, accounts and records, each over what one task holds. A
-// document is given as its text and date (Document::date); its story
+// document is given as its text and time (DocInfo::time); its story
 // features are recomputed from them where a part needs them (deterministic),
 // so only texts travel. docs/distributed.md shows how they compose.
 
 // A document as the story parts read it.
 struct StoryText {
   std::string_view text;
-  std::string_view date;
+  std::optional<int64_t> time;  ///< DocInfo::time
 };
 
 // Collection counts of some documents (story::StoryStatsPart): vocabulary-sized.
@@ -367,6 +371,7 @@ struct KeyedStory {
 // A document of such a task: what the records show of it.
 struct StoryDocument {
   std::string id, title, date;
+  std::optional<int64_t> time;  ///< DocInfo::time
   std::string text;
 };
 // The `story` records of `stories` (by id) and the `quotation` records of

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "util/date.h"
 
 namespace kindred::cluster {
 
@@ -61,7 +60,7 @@ std::vector<Provenance> infer_provenance(std::span<const Link> links,
   out.reserve(links.size());
   for (const Link& l : links) {
     out.push_back(
-        decide(l, util::parse_iso8601(docs[l.a].date), util::parse_iso8601(docs[l.b].date)));
+        decide(l, docs[l.a].time, docs[l.b].time));
   }
   return out;
 }

@@ -17,13 +17,12 @@
 
 namespace kindred::cluster {
 
-// One Provenance per link, same order. `docs` gives dates (DocInfo::date).
+// One Provenance per link, same order. `docs` gives the times (DocInfo::time).
 std::vector<Provenance> infer_provenance(std::span<const Link> links,
                                          std::span<const DocInfo> docs);
 
-// The same with each document's date already parsed (util::parse_iso8601;
-// empty when absent or unreadable), as the Scanner has them: no date is
-// parsed twice.
+// The same with the times in a column of their own (DocInfo::time of each
+// document; empty when undated).
 std::vector<Provenance> infer_provenance(std::span<const Link> links,
                                          std::span<const std::optional<int64_t>> time);
 

@@ -6,6 +6,7 @@
 #include "candidates/pairs.h"
 #include "index/band_table.h"
 #include "live/index_impl.h"
+#include "util/utf8.h"
 
 namespace kindred {
 
@@ -55,10 +56,13 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
       auto r = s.doc(t, i);
       auto kv = live::get(t, d.bandkeys, live::val_of(i));
       auto sv = live::get(t, d.shingles, live::val_of(i));
-      if (!r || !kv || !sv || !live::get(t, d.texts, live::val_of(i))) {
+      auto tv = live::get(t, d.texts, live::val_of(i));
+      if (!r || !kv || !sv || !tv) {
         problem("document " + std::to_string(i) + " is incomplete");
         return problems;
       }
+      if (!util::is_valid_utf8(live::view(*tv)))
+        problem("the text of document " + std::to_string(i) + " is not UTF-8");
       auto idv = live::get(t, d.ids, live::val(r->id));
       if (!idv || live::load<uint32_t>(idv->mv_data) != i)
         problem("id '" + r->id + "' does not map to its document");
@@ -77,6 +81,7 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
       sk[i].fingerprint = r->fingerprint;
       sk[i].shingles.assign(sh.begin(), sh.end());
       sk[i].date = r->date;
+      sk[i].time = r->time;
     }
   }
   // Bucket runs (live/bucket_runs.h): listed runs cover [0, upto) in order, the
@@ -218,7 +223,7 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
   }
   std::vector<FamilyDoc> fdocs(n);
   for (uint32_t i = 0; i < n; ++i) {
-    fdocs[i] = {i, static_cast<uint32_t>(sk[i].shingles.size()), sk[i].date};
+    fdocs[i] = {i, static_cast<uint32_t>(sk[i].shingles.size()), sk[i].time};
   }
   const auto recomputed = families_from_links(klinks, fdocs);
   if (!recomputed) {

@@ -104,7 +104,7 @@ Result<std::vector<LiveFamily>> LiveIndex::Impl::refamily(Txn& t,
     for (uint32_t x : comp) {
       live::DocRecord r = stored_doc(t, x);
       shingle_count[x] = r.shingles;
-      fdocs.push_back({x, r.shingles, std::move(r.date)});
+      fdocs.push_back({x, r.shingles, r.time});
     }
     if (!t.ok()) return t.status();
     for (KeyedLink& l : links) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "live/index_impl.h"
+#include "util/utf8.h"
 
 namespace kindred {
 
@@ -52,7 +53,12 @@ std::span<const uint32_t> LiveIndex::Impl::band_keys(Txn& t, uint32_t n,
 
 std::string_view LiveIndex::Impl::text(Txn& t, uint32_t n) const {
   auto v = live::get(t, d().texts, live::val_of(n));
-  return v ? live::view(*v) : std::string_view();
+  // Every stored document has its text, repaired to UTF-8 when it was added.
+  if (!v || !util::is_valid_utf8(live::view(*v))) {
+    t.corrupt("the text of " + doc_name(n) + " is missing or not UTF-8");
+    return {};
+  }
+  return live::view(*v);
 }
 
 std::vector<live::LinkValue> LiveIndex::Impl::links_of(Txn& t, uint32_t n) const {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/date.h"
+
 namespace kindred::live {
 
 std::string encode_params(const Params& p) {
@@ -72,12 +74,13 @@ std::optional<DocRecord> decode_doc(std::string_view s) {
   d.added = r.pod<int64_t>();
   d.origin.line = r.pod<uint64_t>();
   d.origin.offset = r.pod<uint64_t>();
-  d.id = r.str();
-  d.title = r.str();
-  d.date = r.str();
-  d.url = r.str();
-  d.source = r.str();
-  d.origin.file = r.str();
+  d.id = r.utf8();
+  d.title = r.utf8();
+  d.date = r.utf8();
+  d.time = util::parse_iso8601(d.date);  // the record keeps the date as given
+  d.url = r.utf8();
+  d.source = r.utf8();
+  d.origin.file = r.str();  // a path as the user gave it: need not be UTF-8
   if (!r.ok() || !r.at_end()) return std::nullopt;
   return d;
 }

@@ -17,6 +17,7 @@
 
 #include "kindred/document.h"
 #include "kindred/params.h"
+#include "util/utf8.h"
 #include "kindred/results.h"
 
 namespace kindred::live {
@@ -35,7 +36,9 @@ struct Bytes {
   }
 };
 
-// Its reader: past the end of the record, ok() turns false and values read as zero.
+// Its reader: past the end of the record, or at a document string that is not
+// UTF-8 (ingest wrote it repaired, so it was damaged on disk and would make
+// every answer carrying it invalid JSON), ok() turns false and values read as zero.
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
@@ -62,13 +65,23 @@ class Reader {
     pos_ += n;
     return s;
   }
+  // str() of a string taken from a document (id, title, date, url, source).
+  std::string utf8() {
+    std::string s = str();
+    if (!util::is_valid_utf8(s)) {
+      bad_ = true;
+      return {};
+    }
+    return s;
+  }
   bool at_end() const { return pos_ == in_.size(); }
-  bool ok() const { return !truncated_; }
+  bool ok() const { return !truncated_ && !bad_; }
 
  private:
   std::string_view in_;
   size_t pos_ = 0;
   bool truncated_ = false;
+  bool bad_ = false;
 };
 
 // meta "params": the Params fields the index was created with.

@@ -49,10 +49,10 @@ Status LiveIndex::Impl::refresh(bool full, uint32_t& covered) {
     if (evidence.size() > n) evidence.clear();  // not this store's documents
     const uint32_t from = static_cast<uint32_t>(evidence.size());
     std::vector<std::string_view> texts(n - from);
-    std::vector<std::string> dates(n - from);
+    std::vector<std::optional<int64_t>> times(n - from);
     for (uint32_t i = from; i < n && r.ok(); ++i) {
       texts[i - from] = text(r, i);
-      dates[i - from] = stored_doc(r, i).date;
+      times[i - from] = stored_doc(r, i).time;
     }
     if (!r.ok()) return r.status();
     std::vector<story::StoryFeatures> fresh(n - from);
@@ -61,7 +61,7 @@ Status LiveIndex::Impl::refresh(bool full, uint32_t& covered) {
         if (stopping) return;
         std::vector<normalize::Token> tokens;
         normalize::tokenize(texts[i], tokens);
-        fresh[i] = story::extract_features(texts[i], tokens, dates[i]);
+        fresh[i] = story::extract_features(texts[i], tokens, times[i]);
       });
     });
     if (stopping) return Status(StatusCode::kCancelled, "the index is closing");

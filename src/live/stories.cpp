@@ -61,16 +61,17 @@ namespace {
 // The quotations and merged account of the story of `members`, exactly as a
 // batch scan computes them (both depend on the story's members alone):
 // computed with the members numbered 0.. in their order (the batch's order),
-// then given the index's document numbers back. texts[i], dates[i]: member i's.
+// then given the index's document numbers back. texts[i], times[i]: member i's.
 void story_details(uint32_t id, std::span<const uint32_t> members,
-                   std::span<const std::string_view> texts, std::span<const std::string> dates,
+                   std::span<const std::string_view> texts,
+                   std::span<const std::optional<int64_t>> times,
                    std::vector<Quotation>& quotations, std::vector<AccountSentence>& account) {
   std::vector<story::StoryFeatures> features(members.size());
   std::vector<normalize::Token> tokens;
   for (size_t i = 0; i < members.size(); ++i) {
     tokens.clear();
     normalize::tokenize(texts[i], tokens);
-    features[i] = story::extract_features(texts[i], tokens, dates[i]);
+    features[i] = story::extract_features(texts[i], tokens, times[i]);
   }
   Story local;
   local.id = 0;
@@ -119,17 +120,17 @@ Result<LiveStory> LiveIndex::Impl::story(Txn& t, uint32_t id, bool with_account)
     if (f >= 0) fams.insert(static_cast<uint32_t>(f));
   }
   st.families.assign(fams.begin(), fams.end());
-  std::vector<std::string> dates;
+  std::vector<std::optional<int64_t>> times;
   for (uint32_t m : st.members) {
     live::DocRecord rec = stored_doc(t, m);
     st.member_ids.push_back(std::move(rec.id));
-    dates.push_back(std::move(rec.date));
+    times.push_back(rec.time);
   }
   if (with_account && t.ok()) {
     std::vector<std::string_view> texts;
     for (uint32_t m : st.members) texts.push_back(text(t, m));
     if (!t.ok()) return t.status();
-    story_details(id, st.members, texts, dates, st.quotations, st.account);
+    story_details(id, st.members, texts, times, st.quotations, st.account);
     st.texts.assign(texts.begin(), texts.end());
   }
   if (!t.ok()) return t.status();
@@ -225,12 +226,12 @@ Result<ScanResult> LiveIndex::story_result(uint32_t id) const {
   if (!t.ok()) return t.status();
   for (size_t i = 0; i < out.docs.size(); ++i) story.members.push_back(static_cast<uint32_t>(i));
   std::vector<std::string_view> texts;
-  std::vector<std::string> dates;
+  std::vector<std::optional<int64_t>> times;
   for (const DocInfo& di : out.docs) {
     texts.push_back(di.text);
-    dates.push_back(di.date);
+    times.push_back(di.time);
   }
-  story_details(0, story.members, texts, dates, out.quotations, story.account);
+  story_details(0, story.members, texts, times, out.quotations, story.account);
   out.stories.push_back(std::move(story));
   out.provenance = cluster::infer_provenance(out.links, out.docs);
   out.stats.documents = out.docs.size();

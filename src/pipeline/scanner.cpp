@@ -60,7 +60,7 @@ using core::resolve_threads;
 
 // What add() computes for one document before it is accepted or rejected.
 struct Analysis {
-  DocumentSketch sketch;       // id and date left empty: the Document has them
+  DocumentSketch sketch;       // id and date left empty (the Document has them); time read
   uint64_t id_hash = 0;        // util::IdSet::hash of the id
   story::StoryFeatures story;  // only with ScanOptions::stories
 };
@@ -93,7 +93,8 @@ struct Scanner::Impl {
                std::vector<uint32_t>& sketch) const {
     pipeline::sketch_text(doc.text, params, sketcher, tokens, sketch, out.sketch);
     out.id_hash = util::IdSet::hash(doc.id);
-    if (options.stories) out.story = story::extract_features(doc.text, tokens, doc.date);
+    out.sketch.time = util::parse_iso8601(doc.date);  // once: document_info() keeps it
+    if (options.stories) out.story = story::extract_features(doc.text, tokens, out.sketch.time);
   }
 
   Params params;
@@ -329,7 +330,7 @@ ScanResult Scanner::finish() {
   std::vector<uint32_t> shingles(s.docs.size());
   s.arena.execute([&] {
     tbb::parallel_for(size_t{0}, s.docs.size(), [&](size_t d) {
-      time[d] = util::parse_iso8601(s.docs[d].date);
+      time[d] = s.docs[d].time;
       shingles[d] = s.docs[d].shingles;
     });
   });
@@ -456,8 +457,8 @@ Comparison compare_texts(std::string_view a, std::string_view b, const Params& p
   c.same_text = !ta.empty() && ta.size() == tb.size() &&
                 normalize::sequence_fingerprint(ta) == normalize::sequence_fingerprint(tb);
   c.relation = classify(c.overlap, c.same_text, params);
-  const story::StoryFeatures fa = story::extract_features(a, ta, "");
-  const story::StoryFeatures fb = story::extract_features(b, tb, "");
+  const story::StoryFeatures fa = story::extract_features(a, ta, std::nullopt);
+  const story::StoryFeatures fb = story::extract_features(b, tb, std::nullopt);
   // Only the time window enters a similarity (link and cohesion group stories).
   const story::StoryParams sp = story::story_params(params);
   const double copy =

@@ -197,6 +197,7 @@ DocInfo document_info(Document&& doc, const DocumentSketch& sketch) {
   info.id = std::move(doc.id);
   info.title = std::move(doc.title);
   info.date = std::move(doc.date);
+  info.time = sketch.time;
   info.url = std::move(doc.url);
   info.source = std::move(doc.source);
   info.origin = std::move(doc.origin);
@@ -222,11 +223,16 @@ void Sketcher::sketch(std::string_view text, DocumentSketch& out) const {
   if (tokens.capacity() > (size_t{1} << 20)) tokens = {};  // after a huge text, give it back
 }
 
+void name_sketch(DocumentSketch& out, std::string id, std::string date) {
+  out.id = std::move(id);
+  out.date = std::move(date);
+  out.time = util::parse_iso8601(out.date);
+}
+
 DocumentSketch sketch_document(const Document& doc, const Params& params) {
   DocumentSketch out;
   Sketcher(params).sketch(doc.text, out);
-  out.id = doc.id;
-  out.date = doc.date;
+  name_sketch(out, doc.id, doc.date);
   return out;
 }
 
@@ -236,8 +242,7 @@ std::vector<DocumentSketch> sketch_documents(std::span<const Document> docs, con
   std::vector<DocumentSketch> out(docs.size());
   parallel_for_n(docs.size(), threads, [&](size_t i) {
     sketcher.sketch(docs[i].text, out[i]);
-    out[i].id = docs[i].id;
-    out[i].date = docs[i].date;
+    name_sketch(out[i], docs[i].id, docs[i].date);
   });
   return out;
 }
@@ -353,8 +358,7 @@ ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& pa
         rejected.push_back(std::move(r));
         continue;
       }
-      sketches[i].id = std::move(doc.id);
-      sketches[i].date = std::move(doc.date);
+      name_sketch(sketches[i], std::move(doc.id), std::move(doc.date));
       out.docs.push_back(std::move(sketches[i]));
       out.positions.push_back(at);
       out.text_bytes.push_back(doc.text.size());
@@ -528,7 +532,7 @@ Result<std::vector<KeyedFamily>> families_from_links(std::span<const KeyedLink> 
   for (size_t i = 0; i < by_key.size(); ++i) {
     const FamilyDoc& d = docs[by_key[i]];
     keys[i] = d.key;
-    time[i] = util::parse_iso8601(d.date);
+    time[i] = d.time;
     shingles[i] = d.shingles;
     if (i > 0 && keys[i - 1] == keys[i]) {
       return Status(StatusCode::kInvalidArgument,
@@ -576,12 +580,13 @@ Result<std::vector<KeyedFamily>> families_from_links(std::span<const KeyedLink> 
 
 Status append_link_records(std::string& out, std::span<const KeyedLink> links,
                            std::span<const std::string> a_ids, std::span<const std::string> b_ids,
-                           std::span<const int64_t> family, std::span<const std::string> a_dates,
-                           std::span<const std::string> b_dates) {
-  const bool with_provenance = !a_dates.empty() || !b_dates.empty();
+                           std::span<const int64_t> family,
+                           std::span<const std::optional<int64_t>> a_times,
+                           std::span<const std::optional<int64_t>> b_times) {
+  const bool with_provenance = !a_times.empty() || !b_times.empty();
   if (a_ids.size() != links.size() || b_ids.size() != links.size() ||
       family.size() != links.size() ||
-      (with_provenance && (a_dates.size() != links.size() || b_dates.size() != links.size()))) {
+      (with_provenance && (a_times.size() != links.size() || b_times.size() != links.size()))) {
     return Status(StatusCode::kInvalidArgument, "link record columns of different lengths");
   }
   ScanResult r;  // the two documents of one link at a time
@@ -593,8 +598,7 @@ Status append_link_records(std::string& out, std::span<const KeyedLink> links,
     const Link link{0, 1, links[i].relation, links[i].overlap};
     report::append_link_record(out, link, r);
     if (with_provenance) {
-      const std::optional<int64_t> time[2] = {util::parse_iso8601(a_dates[i]),
-                                              util::parse_iso8601(b_dates[i])};
+      const std::optional<int64_t> time[2] = {a_times[i], b_times[i]};
       r.provenance = cluster::infer_provenance(std::span(&link, 1), time);
       report::append_provenance_record(out, 0, r);
     }
@@ -693,28 +697,3 @@ InputScan scan_documents(std::vector<Document> documents, const Params& params,
 }
 
 }  // namespace kindred
-
-namespace kindred::pipeline {
-
-void sketch_words(std::string_view text, const Params& params,
-                  const sketch::OnePermutationMinHash& minhash,
-                  std::vector<normalize::Token>& tokens, std::vector<uint32_t>& signature,
-                  DocumentSketch& out) {
-  normalize::tokenize(text, tokens);
-  out.tokens = static_cast<uint32_t>(tokens.size());
-  out.fingerprint = normalize::sequence_fingerprint(tokens);
-  signature.resize(params.sketch_bins);
-  sketch::shingle_hashes_and_sketch(tokens, params.shingle_size, minhash, out.shingles, signature);
-  out.band_keys.resize(params.bands);
-  index::band_keys(signature, params.bands, params.rows, out.band_keys);
-}
-
-void sketch_text(std::string_view text, const Params& params,
-                 const sketch::OnePermutationMinHash& minhash,
-                 std::vector<normalize::Token>& tokens, std::vector<uint32_t>& signature,
-                 DocumentSketch& out) {
-  sketch_words(text, params, minhash, tokens, signature, out);
-  sketch::sort_into_set(out.shingles);
-}
-
-}  // namespace kindred::pipeline

@@ -14,7 +14,6 @@
 #include "normalize/tokenize.h"
 #include "sketch/shingle.h"
 #include "story/candidates.h"
-#include "util/date.h"
 
 namespace kindred::pipeline {
 
@@ -247,8 +246,7 @@ void add_story_rewrites(ScanResult& result, std::span<const DocInfo> docs,
   for (StoryRewrite& r : rewrites) {
     result.links.push_back(r.link);
     result.provenance.push_back(cluster::provenance_of(r.link.a, r.link.b, r.reused_a, r.reused_b,
-                                                       util::parse_iso8601(docs[r.link.a].date),
-                                                       util::parse_iso8601(docs[r.link.b].date)));
+                                                       docs[r.link.a].time, docs[r.link.b].time));
     if (passages) result.passages.push_back(std::move(r.passages));
   }
   // Both runs are sorted (checked: a merge of unsorted runs would silently

@@ -28,7 +28,7 @@ std::vector<story::StoryFeatures> features_of(std::span<const StoryText> docs) {
   std::vector<normalize::Token> tokens;
   for (size_t i = 0; i < docs.size(); ++i) {
     normalize::tokenize(docs[i].text, tokens);
-    out[i] = story::extract_features(docs[i].text, tokens, docs[i].date);
+    out[i] = story::extract_features(docs[i].text, tokens, docs[i].time);
   }
   return out;
 }
@@ -102,7 +102,7 @@ StoryCandidateFeatures story_candidate_features(std::span<const StoryText> docs,
   std::vector<normalize::Token> tokens;
   for (const StoryText& d : docs) {
     normalize::tokenize(d.text, tokens);
-    const story::StoryFeatures f = story::extract_features(d.text, tokens, d.date);
+    const story::StoryFeatures f = story::extract_features(d.text, tokens, d.time);
     story::story_candidate_features(f, stats, out.features);
     out.offsets.push_back(out.features.size());
     out.time.push_back(f.time);
@@ -241,7 +241,8 @@ Result<uint64_t> append_story_records(std::string& stories_out, std::string& quo
     r.docs[i].id = docs[i].id;
     r.docs[i].title = docs[i].title;
     r.docs[i].date = docs[i].date;
-    texts[i] = {docs[i].text, docs[i].date};
+    r.docs[i].time = docs[i].time;
+    texts[i] = {docs[i].text, docs[i].time};
     views[i] = docs[i].text;
   }
   for (const KeyedStory& k : stories) {
@@ -290,7 +291,8 @@ Result<std::vector<RewriteRecords>> story_rewrite_records(
     r.docs[i].date = docs[i].date;
     r.docs[i].text = docs[i].text;
     r.docs[i].family = families[i];
-    texts[i] = {docs[i].text, docs[i].date};
+    r.docs[i].time = docs[i].time;
+    texts[i] = {docs[i].text, docs[i].time};
   }
   std::vector<Story> story_list;
   for (const KeyedStory& k : stories) {

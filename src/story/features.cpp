@@ -10,7 +10,6 @@
 #include <unordered_map>
 
 #include "story/speakers.h"
-#include "util/date.h"
 #include "util/hash.h"
 #include "util/utf8.h"
 
@@ -591,9 +590,9 @@ std::vector<std::pair<uint32_t, uint32_t>> split_sentences(std::string_view text
 }
 
 StoryFeatures extract_features(std::string_view text, std::span<const normalize::Token> tokens,
-                               std::string_view date) {
+                               std::optional<int64_t> time) {
   StoryFeatures f;
-  f.time = util::parse_iso8601(date);
+  f.time = time;
   f.language = normalize::identify_language(text, tokens);
 
   // Content terms and name candidates in one pass. PERF: the terms' stems are

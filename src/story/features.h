@@ -90,8 +90,9 @@ struct StoryFeatures {
       normalize::Language::kUnknown;  ///< identify_language() of the text
 };
 
+// `time` is the document's DocInfo::time (empty when undated).
 StoryFeatures extract_features(std::string_view text, std::span<const normalize::Token> tokens,
-                               std::string_view date);
+                               std::optional<int64_t> time);
 
 // |a ∩ b| of two sorted vectors (bags: repeated values count as often as both have them).
 size_t sorted_intersection(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);

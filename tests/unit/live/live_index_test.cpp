@@ -358,6 +358,29 @@ std::string story_naming(uint32_t member, uint32_t missing) {
   return std::string(16, '\0') + doc_key(member) + doc_key(missing);
 }
 
+// Document n's record in the store at `dir` with the first byte of its id
+// made 0xFF: the record still decodes as to its layout, but the id is not UTF-8.
+std::string damaged_id(const std::filesystem::path& dir, uint32_t n, const std::string& id) {
+  MDB_env* env = nullptr;
+  EXPECT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 16);
+  EXPECT_EQ(mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644), 0);
+  MDB_txn* txn = nullptr;
+  EXPECT_EQ(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), 0);
+  MDB_dbi dbi = 0;
+  EXPECT_EQ(mdb_dbi_open(txn, "docs", MDB_INTEGERKEY, &dbi), 0);
+  const std::string key = doc_key(n);
+  MDB_val k{key.size(), const_cast<char*>(key.data())}, v{0, nullptr};
+  EXPECT_EQ(mdb_get(txn, dbi, &k, &v), 0);
+  std::string record(static_cast<const char*>(v.mv_data), v.mv_size);
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+  const size_t at = record.find(id);  // the id comes first of the strings
+  EXPECT_NE(at, std::string::npos);
+  if (at != std::string::npos) record[at] = '\xff';
+  return record;
+}
+
 // Every kind of record, corrupted in a copy of a store: the calls that read
 // it return a kCorrupt Status naming it (never an abort), the others still
 // answer, check() lists a problem, and an add that reads it stores nothing.
@@ -402,6 +425,11 @@ TEST(LiveIndex, CorruptRecordsAreStatusesNotAborts) {
       {"stories", doc_key(story), story_naming(story, 9999), "names no document"},
       {"story", doc_key(linked), "xyz", "assignment"},
       {"ids", docs[linked].id, "xy", "document number"},
+      // Damaged bytes: a text that is no longer UTF-8, and a document record
+      // whose id is not (its layout intact), would make answers invalid JSON.
+      {"texts", doc_key(story), "caf\xc3 \xff\xfe", "text of document " + std::to_string(story)},
+      {"docs", doc_key(linked), damaged_id(original.path, linked, docs[linked].id),
+       "document " + std::to_string(linked)},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.table) + " " + c.message);

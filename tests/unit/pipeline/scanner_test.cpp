@@ -8,6 +8,7 @@
 
 #include "core/threads.h"
 #include "kindred/pipeline.h"
+#include "kindred/stages.h"
 
 namespace kindred {
 namespace {
@@ -61,6 +62,31 @@ TEST(Scanner, AddAfterFinishRejectsEveryDocumentWithAMessage) {
   ASSERT_EQ(late.size(), 2u);
   EXPECT_EQ(late[0].status.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(late[0].status.message().find("after finish()"), std::string::npos);
+}
+
+// A date is read once, when the document is accepted: every result carries
+// the time, and a date kindred cannot read is no time (not an error).
+TEST(Scanner, DatesAreReadOnceIntoTheDocumentsTime) {
+  std::vector<Document> docs = two_copies();
+  docs[0].date = "2025-02-17T10:30:00+01:00";
+  docs[1].date = "yesterday";
+  constexpr int64_t kNineThirtyUtc = 1739784600;  // 2025-02-17T09:30:00Z
+  for (const DocumentSketch& s : sketch_documents(docs, Params{}, 1)) {
+    EXPECT_EQ(s.time, s.id == "a" ? std::optional<int64_t>(kNineThirtyUtc) : std::nullopt);
+  }
+  Scanner scanner(Params{}, small_options());
+  scanner.add(docs);
+  const ScanResult result = scanner.finish();
+  ASSERT_EQ(result.docs.size(), 2u);
+  EXPECT_EQ(result.docs[0].date, "2025-02-17T10:30:00+01:00");  // kept as given
+  EXPECT_EQ(result.docs[0].time, kNineThirtyUtc);
+  EXPECT_FALSE(result.docs[1].time.has_value());
+  // Provenance compares the times: exact copies, one dated, so the order decides.
+  ASSERT_EQ(result.provenance.size(), 1u);
+  EXPECT_EQ(result.provenance[0].source, 0u);
+  DocumentSketch named;
+  name_sketch(named, "x", "2025-02-17 09:30");
+  EXPECT_EQ(named.time, kNineThirtyUtc);
 }
 
 TEST(Scanner, FinishTwiceIsAStatus) {

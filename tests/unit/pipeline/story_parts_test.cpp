@@ -50,7 +50,7 @@ const Collection& collection() {
       const std::string_view text = document_text(out.result, i, buffer);
       std::vector<normalize::Token> tokens;
       normalize::tokenize(text, tokens);
-      out.features.push_back(extract_features(text, tokens, d.date));
+      out.features.push_back(extract_features(text, tokens, d.time));
     }
     return out;
   }();

@@ -14,6 +14,7 @@
 #include "pipeline/story_reuse.h"
 #include "story/features.h"
 #include "story/stories.h"
+#include "util/date.h"
 
 namespace kindred::pipeline {
 namespace {
@@ -74,8 +75,9 @@ Corpus corpus(const std::vector<std::pair<std::string, std::string>>& texts_and_
     d.id = "d" + std::to_string(i);
     d.text = texts_and_dates[i].first;
     d.date = texts_and_dates[i].second;
+    d.time = util::parse_iso8601(d.date);
     normalize::tokenize(d.text, tokens);
-    c.features.push_back(story::extract_features(d.text, tokens, d.date));
+    c.features.push_back(story::extract_features(d.text, tokens, d.time));
     c.docs.push_back(std::move(d));
   }
   return c;
@@ -185,8 +187,8 @@ TEST(StoryReuse, MergedLinksStaySortedWithTheirProvenanceAndPassages) {
   result.provenance = {{0, 3, 1, "containment"}, {2, 3, 1, "containment"}};
   result.passages = {{Passage{}}, {}};
   std::vector<DocInfo> docs(5);
-  docs[1].date = "2025-01-02";
-  docs[4].date = "2025-01-01";
+  docs[1].time = util::parse_iso8601("2025-01-02");
+  docs[4].time = util::parse_iso8601("2025-01-01");
   std::vector<StoryRewrite> rewrites(2);
   rewrites[0].link = {1, 2, Relation::kRewrite, {}};
   rewrites[0].reused_a = 0.9;  // 1 mostly inside 2: 1 is the rewrite

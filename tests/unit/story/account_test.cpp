@@ -226,7 +226,7 @@ TEST(MergedAccount, SeedsMergeIndependentReports) {
     texts.push_back(ss.str());
     std::vector<normalize::Token> tokens;
     normalize::tokenize(texts.back(), tokens);
-    features.push_back(extract_features(texts.back(), tokens, ""));
+    features.push_back(extract_features(texts.back(), tokens, std::nullopt));
   }
   const Story story = story_of(5);
   const auto quotes = story_quotations(features, std::vector<Story>{story});

@@ -4,6 +4,7 @@
 
 #include "normalize/tokenize.h"
 #include "story/features.h"
+#include "util/date.h"
 
 namespace kindred::story {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 StoryFeatures features_of(const std::string& text, std::string_view date = "") {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
-  return extract_features(text, tokens, date);
+  return extract_features(text, tokens, util::parse_iso8601(date));
 }
 
 std::string quoted(const std::string& text, const Quote& q) {

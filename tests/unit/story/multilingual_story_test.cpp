@@ -39,7 +39,7 @@ const Case kCases[] = {
 StoryFeatures features_of(const std::string& text) {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
-  return extract_features(text, tokens, "");
+  return extract_features(text, tokens, std::nullopt);
 }
 
 class MultilingualStories : public ::testing::TestWithParam<Case> {};

@@ -13,6 +13,8 @@ std::vector<DocInfo> docs(const std::string& date_a, const std::string& date_b) 
   std::vector<DocInfo> d(2);
   d[0].date = date_a;
   d[1].date = date_b;
+  d[0].time = util::parse_iso8601(date_a);
+  d[1].time = util::parse_iso8601(date_b);
   return d;
 }
 

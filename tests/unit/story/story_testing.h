@@ -15,7 +15,7 @@ inline std::vector<StoryFeatures> features(const std::vector<std::string>& texts
   for (const auto& t : texts) {
     std::vector<normalize::Token> tokens;
     normalize::tokenize(t, tokens);
-    out.push_back(extract_features(t, tokens, ""));
+    out.push_back(extract_features(t, tokens, std::nullopt));
   }
   return out;
 }
