@@ -362,18 +362,35 @@ ScanResult Scanner::finish() {
 void Scanner::find_stories(ScanResult& result) {
   Impl& s = *impl_;
   const story::StoryParams sp = story::story_params(s.params);
-  const story::StoryStats stats(s.story_features);
   const auto loop = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
     s.arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 512),
                         [&](const tbb::blocked_range<size_t>& r) { body(r.begin(), r.end()); });
     });
   };
-  result.stories =
-      story::cluster_stories(s.story_features, stats, result.links, result.families, sp, loop);
+  // Each document's evidence weighted once against the collection. Its
+  // terms, names and numbers then live only in the prepared document: the
+  // story stage holds one copy of them, not the features and their weights.
+  std::vector<story::PreparedDoc> prepared(s.story_features.size());
+  {
+    const story::StoryStats stats(s.story_features);
+    loop(prepared.size(), [&](size_t begin, size_t end) {
+      for (size_t d = begin; d < end; ++d) {
+        story::StoryFeatures& f = s.story_features[d];
+        prepared[d] = story::prepare(f, stats);
+        std::vector<std::pair<uint64_t, uint32_t>>().swap(f.terms);
+        std::vector<std::string>().swap(f.names);
+        std::vector<uint64_t>().swap(f.numbers);
+      }
+    });
+  }
+  result.stories = story::cluster_stories(prepared, result.links, result.families, sp, loop);
   result.quotations = story::story_quotations(s.story_features, result.stories);
   // The evidence is spent unless rewrites still rank story pairs by it.
-  if (!s.options.rewrites) std::vector<story::StoryFeatures>().swap(s.story_features);
+  if (!s.options.rewrites) {
+    std::vector<story::PreparedDoc>().swap(prepared);
+    std::vector<story::StoryFeatures>().swap(s.story_features);
+  }
   s.texts->seal();
   const index::TextStore& store = *s.texts;
   // Each story's quotations (story_quotations() writes them story by story).
@@ -428,14 +445,15 @@ void Scanner::find_stories(ScanResult& result) {
     const auto each = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
       s.arena.execute([&] { tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); }); });
     };
-    auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, s.story_features, stats,
-                                                  result.links, s.params, {}, each, &rs, &store);
+    auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, prepared, result.links,
+                                                  s.params, {}, each, &rs, &store);
     pipeline::add_story_rewrites(result, s.docs, std::move(rewrites), s.options.passages);
     s.stats.rewrite_pairs = rs.pairs;
     s.stats.rewrite_links = rs.links;
     s.stats.links = result.links.size();
     s.stats.seconds_rewrites = seconds_since(t);
   }
+  std::vector<story::PreparedDoc>().swap(prepared);
   std::vector<story::StoryFeatures>().swap(s.story_features);
 }
 

@@ -40,9 +40,9 @@ bool copies(std::span<const DocInfo> docs, std::span<const uint64_t> linked, uin
 
 // The pairs of one story to align (see the budget in the header), as pair keys.
 void story_pairs(const Story& st, std::span<const DocInfo> docs,
-                 std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
-                 std::span<const uint64_t> linked, const story::StoryParams& sp,
-                 const StoryReuseParams& rp, std::vector<uint64_t>& out) {
+                 std::span<const story::PreparedDoc> prepared, std::span<const uint64_t> linked,
+                 const story::StoryParams& sp, const StoryReuseParams& rp,
+                 std::vector<uint64_t>& out) {
   const std::vector<uint32_t>& m = st.members;  // ascending document indices
   const size_t n = m.size();
   std::vector<std::pair<double, uint32_t>> ranked;
@@ -55,7 +55,7 @@ void story_pairs(const Story& st, std::span<const DocInfo> docs,
     ranked.clear();
     for (size_t j = lo; j < hi; ++j) {
       if (j == i || copies(docs, linked, m[i], m[j])) continue;
-      const double s = story::story_similarity(features[m[i]], features[m[j]], stats, sp).total;
+      const double s = story::story_similarity(prepared[m[i]], prepared[m[j]], sp).total;
       ranked.emplace_back(s, m[j]);
     }
     const size_t keep = std::min<size_t>(rp.partners, ranked.size());
@@ -93,6 +93,23 @@ std::vector<StoryRewrite> find_story_rewrites(
     std::span<const story::StoryFeatures> features, const story::StoryStats& stats,
     std::span<const Link> links, const Params& params, const StoryReuseParams& reuse_params,
     const story::RangeLoop& loop, StoryReuseStats* out_stats, const DocumentTexts* texts) {
+  std::vector<story::PreparedDoc> prepared(features.size());  // the stories' members only
+  loop(stories.size(), [&](size_t begin, size_t end) {
+    for (size_t si = begin; si < end; ++si) {
+      for (uint32_t d : stories[si].members) {
+        if (d < features.size()) prepared[d] = story::prepare(features[d], stats);
+      }
+    }
+  });
+  return find_story_rewrites(stories, docs, prepared, links, params, reuse_params, loop, out_stats,
+                             texts);
+}
+
+std::vector<StoryRewrite> find_story_rewrites(
+    std::span<const Story> stories, std::span<const DocInfo> docs,
+    std::span<const story::PreparedDoc> prepared, std::span<const Link> links, const Params& params,
+    const StoryReuseParams& reuse_params, const story::RangeLoop& loop, StoryReuseStats* out_stats,
+    const DocumentTexts* texts) {
   story::StoryParams sp;
   sp.link = params.story_link;
   sp.cohesion = params.story_cohesion;
@@ -117,7 +134,7 @@ std::vector<StoryRewrite> find_story_rewrites(
     for (size_t si = begin; si < end; ++si) {
       const std::vector<uint32_t>& m = stories[si].members;
       pairs.clear();
-      story_pairs(stories[si], docs, features, stats, linked, sp, reuse_params, pairs);
+      story_pairs(stories[si], docs, prepared, linked, sp, reuse_params, pairs);
       std::sort(pairs.begin(), pairs.end());
       pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
       aligned[si] = pairs.size();
@@ -127,7 +144,7 @@ std::vector<StoryRewrite> find_story_rewrites(
         if (!x.ready) {
           x.text = texts ? texts->text(d, x.buffer) : std::string_view(docs[d].text);
           normalize::tokenize(x.text, x.tokens);
-          x.stems = reuse_terms(x.text, x.tokens, features[d].language);
+          x.stems = reuse_terms(x.text, x.tokens, prepared[d].features->language);
           x.ready = true;
         }
         return x;

@@ -76,6 +76,13 @@ std::vector<StoryRewrite> find_story_rewrites(
     std::span<const Link> links, const Params& params, const StoryReuseParams& reuse_params,
     const story::RangeLoop& loop, StoryReuseStats* out_stats = nullptr,
     const DocumentTexts* texts = nullptr);
+// The same of the documents' prepared evidence (story::prepare(), one per
+// document, story/stories.h): what the scanner keeps in the story stage.
+std::vector<StoryRewrite> find_story_rewrites(
+    std::span<const Story> stories, std::span<const DocInfo> docs,
+    std::span<const story::PreparedDoc> prepared, std::span<const Link> links, const Params& params,
+    const StoryReuseParams& reuse_params, const story::RangeLoop& loop,
+    StoryReuseStats* out_stats = nullptr, const DocumentTexts* texts = nullptr);
 
 // The rewrite aligner's terms for a text (the `terms` of align::find_reuse):
 // Snowball stems in the text's language (story::token_stems), so that

@@ -226,24 +226,11 @@ uint32_t StoryStats::name_id(const std::string& key) const {
   return static_cast<uint32_t>(name_df_.size() + std::hash<std::string>{}(key) % 1000000007u);
 }
 
-namespace {
-
-// A document's evidence weighted once against the collection: what
-// story_similarity() compares, so that pairs cost merges, not look-ups.
-struct PreparedDoc {
-  std::vector<std::pair<uint64_t, double>> terms;    // (stem hash, TF-IDF weight), by hash
-  double norm = 0;                                   // Euclidean norm of the term weights
-  std::vector<std::pair<uint32_t, double>> names;    // (name id, squared IDF), by id
-  double name_weight = 0;                            // sum of the name weights
-  std::vector<std::pair<uint64_t, double>> numbers;  // (number hash, squared IDF), by hash
-  double number_weight = 0;
-  const StoryFeatures* features = nullptr;
-};
-
 PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
   PreparedDoc p;
   p.features = &f;
   p.terms.reserve(f.terms.size());
+  p.numbers.reserve(f.numbers.size());
   for (const auto& [h, tf] : f.terms) {
     const double w = (1.0 + std::log(double(tf))) * stats.term_idf(h);
     p.terms.emplace_back(h, w);
@@ -252,6 +239,7 @@ PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
   p.norm = std::sqrt(p.norm);
   // Squared IDF: a name in every article of the collection (the city, its
   // mayor) says almost nothing; one in three articles says a lot.
+  p.names.reserve(f.names.size());
   for (const auto& k : f.names) {
     const uint32_t id = stats.name_id(k);
     p.names.emplace_back(id, std::pow(stats.name_idf(id), 2.0));
@@ -260,6 +248,7 @@ PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
   p.names.erase(std::unique(p.names.begin(), p.names.end(),
                             [](const auto& x, const auto& y) { return x.first == y.first; }),
                 p.names.end());
+  p.names.shrink_to_fit();
   for (const auto& [id, w] : p.names) p.name_weight += w;
   for (uint64_t h : f.numbers) {
     const double w = std::pow(stats.number_idf(h), 2.0);
@@ -268,6 +257,8 @@ PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
   }
   return p;
 }
+
+namespace {
 
 // Sum over keys present in both sorted lists of f(weight_a, weight_b).
 template <typename Key, typename F>
@@ -359,6 +350,11 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment) {
   return similarity(prepare(a, stats), prepare(b, stats), params, copy_containment);
+}
+
+StoryEvidence story_similarity(const PreparedDoc& a, const PreparedDoc& b,
+                               const StoryParams& params, double copy_containment) {
+  return similarity(a, b, params, copy_containment);
 }
 
 namespace {
@@ -463,7 +459,7 @@ std::pair<std::vector<std::vector<uint32_t>>, std::vector<uint32_t>> agglomerate
 // scored), any other pair when first asked for, in the order asked.
 class SimilarityCache {
  public:
-  SimilarityCache(const std::vector<PreparedDoc>& prepared,
+  SimilarityCache(std::span<const PreparedDoc> prepared,
                   const std::unordered_map<uint64_t, double>& copy_of, const StoryParams& params)
       : prepared_(prepared), copy_of_(copy_of), params_(params) {}
   void add(uint64_t key, double s) { sim_.emplace(key, s); }
@@ -481,7 +477,7 @@ class SimilarityCache {
   }
 
  private:
-  const std::vector<PreparedDoc>& prepared_;
+  std::span<const PreparedDoc> prepared_;
   const std::unordered_map<uint64_t, double>& copy_of_;
   const StoryParams& params_;
   std::unordered_map<uint64_t, double> sim_;  // unit pair -> story similarity
@@ -552,6 +548,25 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
                                    std::span<const Link> links, std::span<const Family> families,
                                    const StoryParams& params, const RangeLoop& loop) {
   const auto n = static_cast<uint32_t>(docs.size());
+  std::vector<char> is_root(n, 1);  // members of a family speak through its root
+  for (const Family& f : families) {
+    for (uint32_t m : f.members) is_root[m] = m == f.root;
+  }
+  std::vector<PreparedDoc> prepared(n);
+  for (uint32_t d = 0; d < n; ++d) {
+    if (is_root[d]) {
+      prepared[d] = prepare(docs[d], stats);
+    } else {
+      prepared[d].features = &docs[d];
+    }
+  }
+  return cluster_stories(prepared, links, families, params, loop);
+}
+
+std::vector<Story> cluster_stories(std::span<const PreparedDoc> prepared,
+                                   std::span<const Link> links, std::span<const Family> families,
+                                   const StoryParams& params, const RangeLoop& loop) {
+  const auto n = static_cast<uint32_t>(prepared.size());
   // Units: a copy family is one unit represented by its root; other documents stand alone.
   std::vector<uint32_t> unit_of(n);
   std::iota(unit_of.begin(), unit_of.end(), 0u);
@@ -566,19 +581,13 @@ std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const St
                   l.overlap.containment_b_in_a()});
   }
 
-  // Each unit's evidence, weighted once.
-  std::vector<PreparedDoc> prepared(n);
-  for (uint32_t d = 0; d < n; ++d) {
-    if (unit_of[d] == d) prepared[d] = prepare(docs[d], stats);  // members speak through roots
-  }
-
   // Candidate unit pairs (story/candidates.h).
   CandidateInput input;
   input.units = n;
   input.features = [&](uint32_t d, std::vector<uint64_t>& out) {
     if (unit_of[d] == d) candidate_features_of(prepared[d], out);
   };
-  input.time = [&](uint32_t d) { return docs[d].time; };
+  input.time = [&](uint32_t d) { return prepared[d].features->time; };
   // PERF: each unit's copy partners in one array (CSR), so that the test the
   // candidate search makes for every partner it touches is a short scan, not
   // a hash look-up (which was 5% of a default scan).

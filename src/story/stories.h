@@ -131,12 +131,38 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment = 0);
 
+// A document's evidence weighted once against the collection: what
+// story_similarity() compares, so that pairs cost merges, not look-ups. It
+// holds the weights of the features' terms, names and numbers and points to
+// the features for the rest (quotations, time, years, weekdays, language):
+// a caller that keeps only prepared documents may clear the features'
+// terms, names and numbers once prepared (the story stage's one copy of them).
+struct PreparedDoc {
+  std::vector<std::pair<uint64_t, double>> terms;    ///< (stem hash, TF-IDF weight), by hash
+  double norm = 0;                                   ///< Euclidean norm of the term weights
+  std::vector<std::pair<uint32_t, double>> names;    ///< (name id, squared IDF), by id
+  double name_weight = 0;                            ///< sum of the name weights
+  std::vector<std::pair<uint64_t, double>> numbers;  ///< (number hash, squared IDF), by hash
+  double number_weight = 0;
+  const StoryFeatures* features = nullptr;
+};
+PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats);
+// story_similarity() of the documents `a` and `b` were prepared from.
+StoryEvidence story_similarity(const PreparedDoc& a, const PreparedDoc& b,
+                               const StoryParams& params, double copy_containment = 0);
+
 // Stories of two or more documents. `docs[d]` are the features of document d;
 // `links` and `families` come from the copy stage. Sets Story::members,
 // families and cohesion (not the account), numbered by smallest member.
 // The candidate pairs' similarities are computed through `loop`; the result
 // does not depend on it.
 std::vector<Story> cluster_stories(std::span<const StoryFeatures> docs, const StoryStats& stats,
+                                   std::span<const Link> links, std::span<const Family> families,
+                                   const StoryParams& params,
+                                   const RangeLoop& loop = sequential_ranges);
+// The same of prepared documents: prepared[d] of document d (only its
+// `features` pointer is read for a member of a family other than its root).
+std::vector<Story> cluster_stories(std::span<const PreparedDoc> prepared,
                                    std::span<const Link> links, std::span<const Family> families,
                                    const StoryParams& params,
                                    const RangeLoop& loop = sequential_ranges);
