@@ -19,6 +19,10 @@
 // its root) by average-linkage agglomeration: units are merged strongest pair
 // first, and only while the mean similarity between the two groups stays above
 // the threshold, so a few shared names cannot chain unrelated stories together.
+// Two groups of three units or more also need their nearest-neighbour links to
+// cross between them (relative interconnectivity, as in Chameleon): two events
+// of one kind share their kind's words, so the mean between them can pass the
+// threshold, but each report's nearest neighbours are reports of its own event.
 // A unit the linkage leaves alone then joins the group of its strongest link
 // when that link is at least half the group's own cohesion (see agglomerate()).
 #pragma once
@@ -36,8 +40,15 @@
 namespace kindred::story {
 
 struct StoryParams {
-  double link = 0.33;              ///< story similarity for two units to be merged first
-  double cohesion = 0.30;          ///< mean similarity two groups need to merge
+  double link = 0.33;      ///< story similarity for two units to be merged first
+  double cohesion = 0.30;  ///< mean similarity two groups need to merge
+  /// Nearest neighbours (strongest links) of each unit that the
+  /// interconnection test below counts.
+  uint32_t neighbours = 5;
+  /// Two groups of three units or more merge only when the share of their
+  /// units' nearest-neighbour links that cross between them is at least this
+  /// times the share expected of units mixed at random (see agglomerate()).
+  double interconnection = 0.2;
   double time_window_days = 3.0;   ///< no discount within; halves every window beyond
   double year_conflict = 0.5;      ///< factor on independent evidence when the years differ
   double weekday_conflict = 0.75;  ///< ... when the days of the week named differ

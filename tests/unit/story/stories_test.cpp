@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "normalize/tokenize.h"
 #include "story/account.h"
@@ -188,6 +189,55 @@ TEST(StoryGroups, AUnitAloneJoinsItsNearestNeighboursGroupRelativeToItsCohesion)
   ASSERT_EQ(apart.size(), 1u);
   EXPECT_EQ(apart[0].units.size(), 3u);
   EXPECT_EQ(std::count(apart[0].units.begin(), apart[0].units.end(), 3u), 0);
+}
+
+// Story groups of `n` units whose every pair is a candidate of similarity
+// similarity(i, j) (the features only stand in: story_groups() reads the
+// candidates' similarities as given).
+std::vector<StoryGroup> groups_of(uint32_t n,
+                                  const std::function<double(uint32_t, uint32_t)>& similarity,
+                                  const StoryParams& params) {
+  static const std::vector<StoryFeatures> f = features(kTexts);
+  const StoryStats stats(f);
+  std::vector<const StoryFeatures*> units;
+  for (uint32_t u = 0; u < n; ++u) units.push_back(&f[u % f.size()]);
+  std::vector<ScoredPair> candidates;
+  for (uint32_t x = 0; x < n; ++x) {
+    for (uint32_t y = x + 1; y < n; ++y) candidates.push_back({x, y, similarity(x, y)});
+  }
+  return story_groups(units, candidates, {}, stats, params);
+}
+
+// Two events of one kind: six reports each, 0.7 within an event and 0.4
+// across (their kind's words), so the mean between the two groups passes the
+// cohesion. Every report's nearest neighbours are its own event's: the two
+// groups are not interconnected and stay two stories.
+TEST(StoryGroups, TwoEventsOfOneKindStayApartWhenNoNearestNeighbourCrosses) {
+  const auto event = [](uint32_t u) { return u % 2; };  // interleaved, so ids do not tell them
+  const auto similarity = [&](uint32_t x, uint32_t y) { return event(x) == event(y) ? 0.7 : 0.4; };
+  StoryParams params;
+  ASSERT_GT(0.4, params.cohesion);
+  const std::vector<StoryGroup> apart = groups_of(12, similarity, params);
+  ASSERT_EQ(apart.size(), 2u);
+  for (const StoryGroup& g : apart) {
+    EXPECT_EQ(g.units.size(), 6u);
+    for (uint32_t u : g.units) EXPECT_EQ(event(u), event(g.units.front()));
+  }
+  // The mean alone (no interconnection asked for) merges them.
+  params.interconnection = 0;
+  EXPECT_EQ(groups_of(12, similarity, params).size(), 1u);
+}
+
+// One story whose reports' similarities vary (0.45-0.80) without two blocks:
+// its groups' nearest neighbours cross, and it stays one story.
+TEST(StoryGroups, OneStoryWithoutBlocksStaysOne) {
+  const auto similarity = [](uint32_t x, uint32_t y) {
+    const uint32_t h = (x * 7919u + y * 104729u + x * y * 31u) % 36u;
+    return 0.45 + 0.01 * double(h);
+  };
+  const std::vector<StoryGroup> groups = groups_of(10, similarity, StoryParams{});
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].units.size(), 10u);
 }
 
 TEST(Quotations, RewordedQuoteIsOneQuotationWithItsSpeaker) {
