@@ -298,10 +298,10 @@ void bind_stages(py::module_& m) {
             const bool dated = !a_times.empty();
             using Times = std::span<const std::optional<int64_t>>;
             for (size_t i = 0; i < links.size() && written.is_ok(); ++i) {
-              written = append_link_records(
-                  out, std::span(&links[i], 1), std::span(&a_ids[i], 1), std::span(&b_ids[i], 1),
-                  std::span(&fam[i], 1),
-                  dated ? Times(&a_times[i], 1) : Times(), dated ? Times(&b_times[i], 1) : Times());
+              written = append_link_records(out, std::span(&links[i], 1), std::span(&a_ids[i], 1),
+                                            std::span(&b_ids[i], 1), std::span(&fam[i], 1),
+                                            dated ? Times(&a_times[i], 1) : Times(),
+                                            dated ? Times(&b_times[i], 1) : Times());
               out += passages[i];
             }
           }

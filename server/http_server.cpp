@@ -399,8 +399,9 @@ void Service::Impl::post_documents(const std::string& body, httplib::Response& r
   const bool batch = !root.get_object().get(fields) && !fields["documents"].get(listed);
   simdjson::dom::array list;
   if (batch && (fields.size() != 1 || listed.get_array().get(list))) {
-    send_error(res, 400,
-               "a batch is {\"documents\":[...]} with no other field, and \"documents\" is an array");
+    send_error(
+        res, 400,
+        "a batch is {\"documents\":[...]} with no other field, and \"documents\" is an array");
     return;
   }
   if (batch) {

@@ -48,7 +48,7 @@ struct DocumentSketch {
   std::vector<uint64_t> shingles;   ///< sorted, distinct shingle hashes
   std::vector<uint32_t> band_keys;  ///< params.bands LSH keys
   std::string date;                 ///< as given (Document::date)
-  std::optional<int64_t> time;      ///< `date` read once (DocInfo::time): families prefer the earliest
+  std::optional<int64_t> time;  ///< `date` read once (DocInfo::time): families prefer the earliest
 };
 
 // tokenize -> shingle_set -> one-permutation MinHash -> band keys, as Scanner::add() does.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-
 namespace kindred::cluster {
 
 namespace {
@@ -59,8 +58,7 @@ std::vector<Provenance> infer_provenance(std::span<const Link> links,
   std::vector<Provenance> out;
   out.reserve(links.size());
   for (const Link& l : links) {
-    out.push_back(
-        decide(l, docs[l.a].time, docs[l.b].time));
+    out.push_back(decide(l, docs[l.a].time, docs[l.b].time));
   }
   return out;
 }

@@ -17,8 +17,8 @@
 
 #include "kindred/document.h"
 #include "kindred/params.h"
-#include "util/utf8.h"
 #include "kindred/results.h"
+#include "util/utf8.h"
 
 namespace kindred::live {
 

@@ -15,7 +15,8 @@ std::vector<std::string> speakers(const std::string& text) {
   std::vector<normalize::Token> tokens;
   normalize::tokenize(text, tokens);
   std::vector<std::string> out;
-  for (const Quote& q : extract_features(text, tokens, std::nullopt).quotes) out.push_back(q.speaker);
+  for (const Quote& q : extract_features(text, tokens, std::nullopt).quotes)
+    out.push_back(q.speaker);
   return out;
 }
 
