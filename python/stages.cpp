@@ -3,24 +3,32 @@
 #include <algorithm>
 
 #include "binding.h"
-#include "ingest/byte_stream.h"
 #include "report/jsonl.h"
 
 namespace kindred::python {
 
 namespace {
 
-// Input pieces from the tuples kindred.dask plans: (kind, file, id, begin, end, newlines).
+// Input pieces as kindred.dask carries them: (kind, file, id, begin, end,
+// newlines, size), file and id as bytes (paths need not be UTF-8).
+py::tuple piece_tuple(const InputPiece& p) {
+  return py::make_tuple(ingest::piece_kind_name(p.kind), py::bytes(p.file), py::bytes(p.id),
+                        p.begin, p.end, p.newlines, p.size);
+}
+
 std::vector<InputPiece> input_pieces(const std::vector<py::tuple>& pieces) {
   std::vector<InputPiece> in;
   for (const py::tuple& t : pieces) {
+    if (t.size() != 6 && t.size() != 7) {
+      throw py::value_error("an input piece is (kind, file, id, begin, end, newlines[, size])");
+    }
     InputPiece p;
     const auto kind = t[0].cast<std::string>();
-    if (kind == "path") {
+    if (kind == ingest::piece_kind_name(InputPiece::Kind::kPath)) {
       p.kind = InputPiece::Kind::kPath;
-    } else if (kind == "folder_file") {
+    } else if (kind == ingest::piece_kind_name(InputPiece::Kind::kFolderFile)) {
       p.kind = InputPiece::Kind::kFolderFile;
-    } else if (kind == "jsonl_range") {
+    } else if (kind == ingest::piece_kind_name(InputPiece::Kind::kJsonlRange)) {
       p.kind = InputPiece::Kind::kJsonlRange;
     } else {
       throw py::value_error("unknown input piece kind '" + kind + "'");
@@ -30,6 +38,7 @@ std::vector<InputPiece> input_pieces(const std::vector<py::tuple>& pieces) {
     p.begin = t[3].cast<uint64_t>();
     p.end = t[4].cast<uint64_t>();
     p.newlines = t[5].cast<uint64_t>();
+    if (t.size() == 7) p.size = t[6].cast<uint64_t>();
     in.push_back(std::move(p));
   }
   return in;
@@ -62,9 +71,35 @@ std::vector<KeyedLink> keyed_links(const Array<int64_t>& a, const Array<int64_t>
 
 void bind_stages(py::module_& m) {
   // --- stages, for the Dask backend ------------------------------------------------
-  m.def("sniff_codec", [](const py::bytes& prefix) {
-    return ingest::codec_name(ingest::sniff_codec(prefix.cast<std::string>()));
-  });
+  m.def(
+      "plan_inputs",
+      [](const std::vector<std::string>& paths, uint64_t split_bytes) {
+        ingest::InputPlan plan;
+        {
+          py::gil_scoped_release release;
+          plan = ingest::plan_inputs(paths, split_bytes);
+        }
+        py::list pieces;
+        for (const InputPiece& p : plan.pieces) pieces.append(piece_tuple(p));
+        return py::make_tuple(pieces, plan.files_skipped, plan.bytes);
+      },
+      py::arg("paths"), py::arg("split_bytes"),
+      "(pieces, files_skipped, bytes): the PATHs as input pieces in reading order "
+      "(kindred/input_plan.h).");
+  m.def(
+      "group_shards",
+      [](const std::vector<py::tuple>& pieces, uint64_t target_bytes) {
+        const std::vector<InputPiece> in = input_pieces(pieces);
+        py::list shards;
+        for (const auto& shard : ingest::group_shards(in, target_bytes)) {
+          py::list out;
+          for (const InputPiece& p : shard) out.append(piece_tuple(p));
+          shards.append(out);
+        }
+        return shards;
+      },
+      py::arg("pieces"), py::arg("target_bytes"),
+      "Consecutive pieces of about target_bytes each, in input order.");
   m.def(
       "count_newlines",
       [](const std::string& file, uint64_t begin, uint64_t end) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "kindred/document.h"
+#include "kindred/input_plan.h"
 #include "kindred/params.h"
 #include "kindred/pipeline.h"
 #include "kindred/read_options.h"
@@ -95,35 +96,10 @@ Status duplicate_id_status(const std::string& id);
 // ---------------------------------------------------------------------------
 // Input, split for many readers
 
-// One unit of input a reader on any machine can read by itself.
-struct InputPiece {
-  enum class Kind : uint8_t {
-    kPath,        ///< ingest::read_path(file): a PATH argument, read as `kindred scan` reads it
-    kFolderFile,  ///< one file met inside a folder argument; `id` is its path relative to it
-    kJsonlRange,  ///< the JSON Lines records of uncompressed `file` that start in bytes [begin,
-                  ///< end)
-  };
-  Kind kind = Kind::kPath;
-  std::string file;
-  std::string id;         ///< kFolderFile only
-  uint64_t begin = 0;     ///< kJsonlRange only
-  uint64_t end = 0;       ///< kJsonlRange only
-  uint64_t newlines = 0;  ///< kJsonlRange: newlines in bytes [0, begin) (see count_newlines)
-};
-
-// Reads one piece with the semantics of ingest::read_path() over the whole
-// PATH: documents and rejections carry the file, line, offset and id a read of
-// the PATH would give them. A folder file is read with read_path() and renamed
-// as the folder walk names it: a one-document file (text, HTML) gets its
-// relative path as id, and a file of no recognisable format is skipped and
-// counted in stats->files_skipped. (Where the walk and read_path() differ on an
-// unreadable file, the piece reports what read_path() reports.)
-Status read_input(const InputPiece& piece, const ingest::ReadOptions& options,
-                  const std::function<bool(Document&&)>& on_document,
-                  const std::function<bool(Rejection&&)>& on_reject, ingest::ReadStats* stats);
-
-// Newlines in bytes [begin, end) of `file` (read as is, never decompressed).
-Result<uint64_t> count_newlines(const std::string& file, uint64_t begin, uint64_t end);
+// Input pieces, their planning and reading are ingest's (input_plan.h).
+using ingest::count_newlines;
+using ingest::InputPiece;
+using ingest::read_input;
 
 // Pieces read and sketched by one worker.
 struct ShardSketch {

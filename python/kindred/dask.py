@@ -12,8 +12,9 @@ Paths must be readable by every worker under the same name (shared storage),
 and output_dir writable by every worker. The stages run where the data is;
 every computation is a call into the C++ library through the binding:
 
-1. plan (client): the inputs are listed, as ingest lists them, and cut into
-   shards of about the same size; a large uncompressed JSON Lines file is cut
+1. plan (client): the inputs are listed by ingest itself (plan_inputs, the
+   folder walk `kindred scan` reads with) and cut into shards of about the
+   same size; a large uncompressed JSON Lines file is cut
    into byte ranges (a first pass on the workers counts each range's newlines,
    so records keep their line numbers).
 2. sketch (workers): each shard is read and sketched (read_and_sketch). A
@@ -72,7 +73,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import stat
 import sys
 import time
 import uuid
@@ -97,116 +97,20 @@ _REJECTS_FILE = "rejects.jsonl"
 
 
 # ---------------------------------------------------------------------------
-# Plan: inputs listed in the order ingest reads them (src/ingest/reader.cpp),
-# cut into shards. Formats are left to the readers on the workers; the plan only
-# cuts large uncompressed JSON Lines files into byte ranges.
+# Plan: ingest plans (kindred/input_plan.h, through the binding): the inputs in
+# the order `kindred scan` reads them, each file a piece, large uncompressed
+# JSON Lines files cut into byte ranges; formats are left to the readers on the
+# workers. A piece is the binding's tuple (kind, file, id, begin, end,
+# newlines, size).
 
 
-@dataclass
-class _Piece:
-    kind: str  # "path", "folder_file" or "jsonl_range" (InputPiece::Kind)
-    file: bytes
-    id: bytes = b""
-    begin: int = 0
-    end: int = 0
-    newlines: int = 0
-    size: int = 0  # bytes, to balance shards
-
-    def as_tuple(self) -> tuple:
-        return (self.kind, self.file, self.id, self.begin, self.end, self.newlines)
-
-
-def _splittable(path: bytes) -> bool:
-    """JSON Lines by every rule ingest has (name, and a '{' opening the
-    uncompressed content), so byte ranges of it read as the whole file does."""
-    name = os.path.basename(path).lower()
-    if not name.endswith((b".jsonl", b".json", b".ndjson")):
-        return False
-    try:
-        with open(path, "rb") as f:
-            head = f.read(1024)
-    except OSError:
-        return False
-    if _kindred.sniff_codec(head[:8]) != "plain":
-        return False
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    return head.lstrip(b" \t\r\n\f\v").startswith(b"{")
-
-
-def _file_pieces(path: bytes, rel: Optional[bytes], size: int, target: int) -> list:
-    """A file: whole, or byte ranges when it is large, uncompressed JSON Lines."""
-    if size > target and _splittable(path):
-        n = -(-size // target)
-        bounds = [size * i // n for i in range(n + 1)]
-        return [_Piece("jsonl_range", path, begin=b, end=e, size=e - b)
-                for b, e in zip(bounds, bounds[1:])]
-    if rel is None:
-        return [_Piece("path", path, size=size)]
-    return [_Piece("folder_file", path, id=rel, size=size)]
-
-
-def _walk(directory: bytes, prefix: bytes, target: int, out: list, skipped: list) -> None:
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        out.append(_Piece("path", directory))  # the reader reports it as `kindred scan` does
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith(b"."):
-            continue  # hidden files and folders
-        rel = name if not prefix else prefix + b"/" + name
-        try:
-            is_link = entry.is_symlink()
-        except OSError:
-            is_link = False
-        try:
-            st = os.stat(entry.path)
-            is_dir, is_file, size = stat.S_ISDIR(st.st_mode), stat.S_ISREG(st.st_mode), st.st_size
-        except OSError:  # a dangling link: the reader reports it
-            is_dir, is_file, size = False, True, 0
-        if is_dir:
-            if not is_link:  # links to folders are not followed
-                _walk(entry.path, rel, target, out, skipped)
-            continue
-        if not is_file:  # devices, FIFOs and sockets are not documents
-            skipped[0] += 1
-            continue
-        out.extend(_file_pieces(entry.path, rel, size, target))
-
-
-def _list_inputs(paths: Sequence[Any], target: int) -> tuple:
-    pieces: list = []
-    skipped = [0]
-    for p in paths:
-        path = os.fsencode(p)
-        if path == b"-":
-            raise ValueError("kindred.dask reads files every worker can see, not stdin")
-        try:
-            st = os.stat(path)
-        except OSError:
-            pieces.append(_Piece("path", path))  # the reader reports it
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            _walk(path, b"", target, pieces, skipped)
-        else:
-            pieces.extend(_file_pieces(path, None, st.st_size, target))
-    return pieces, skipped[0]
-
-
-def _shards(pieces: list, target: int) -> list:
-    """Consecutive pieces of about `target` bytes each, in input order."""
-    shards, current, size = [], [], 0
-    for piece in pieces:
-        if current and size + piece.size > target:
-            shards.append(current)
-            current, size = [], 0
-        current.append(piece)
-        size += max(piece.size, 1)
-    if current:
-        shards.append(current)
-    return shards
+def _plan(paths: Sequence[Any], split_bytes: int) -> tuple:
+    """(pieces as lists, files skipped, bytes) of the PATHs."""
+    encoded = [os.fsencode(p) for p in paths]
+    if b"-" in encoded:
+        raise ValueError("kindred.dask reads files every worker can see, not stdin")
+    pieces, skipped, total = _kindred.plan_inputs(encoded, split_bytes)
+    return [list(p) for p in pieces], skipped, total
 
 
 # ---------------------------------------------------------------------------
@@ -739,25 +643,28 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     if shard_bytes:
         target = max(1, int(shard_bytes))
     else:
-        listing, _ = _list_inputs(paths, 1 << 62)
-        target = max(_MiB, -(-sum(piece.size for piece in listing) // nparts))
-    pieces, files_skipped = _list_inputs(paths, target)
-    ranges = [i for i, piece in enumerate(pieces) if piece.kind == "jsonl_range"]
+        _, _, total = _plan(paths, 1 << 62)
+        target = max(_MiB, -(-total // nparts))
+    pieces, files_skipped, _ = _plan(paths, target)
+    ranges = [i for i, piece in enumerate(pieces) if piece[0] == "jsonl_range"]
     if ranges:
         counts = client.gather(client.map(
-            _count_newlines, [pieces[i].file for i in ranges], [pieces[i].begin for i in ranges],
-            [pieces[i].end for i in ranges], key=[f"kindred-count-{run}-{i}" for i in ranges],
+            _count_newlines, [pieces[i][1] for i in ranges], [pieces[i][3] for i in ranges],
+            [pieces[i][4] for i in ranges], key=[f"kindred-count-{run}-{i}" for i in ranges],
             retries=retries))
-        before: dict = {}
+        before = 0
         for i, n in zip(ranges, counts):
-            pieces[i].newlines = before.get(pieces[i].file, 0)
-            before[pieces[i].file] = pieces[i].newlines + n
-    shards = _shards(pieces, target)
+            if pieces[i][3] == 0:  # a file's first range (a file may be given twice)
+                before = 0
+            pieces[i][5] = before
+            before += n
+    shards = [[tuple(x) for x in shard]
+              for shard in _kindred.group_shards([tuple(p) for p in pieces], target)]
     lap("plan")
 
     # 2. Read and sketch.
     parts = client.map(
-        _sketch_shard, range(len(shards)), [[x.as_tuple() for x in s] for s in shards],
+        _sketch_shard, range(len(shards)), shards,
         params=p, fields=fields, max_document_bytes=max_document_bytes, skip_bad=skip_bad,
         key=[f"kindred-sketch-{run}-{i}" for i in range(len(shards))], retries=retries)
     summaries = client.gather(client.map(
@@ -892,7 +799,7 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     # 8. Passages of every link, from the two texts.
     if links is not None and passages:
         links = client.persist(
-            _with_passages(links, [[x.as_tuple() for x in s] for s in shards], fields,
+            _with_passages(links, shards, fields,
                            max_document_bytes), retries=retries)
         client.compute(links.map_partitions(len), retries=retries).result()
     lap("passages")
@@ -905,7 +812,7 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
 
         found = story_phase(
             client, parts=parts, dup_keys=dup_keys,
-            shard_pieces=[[x.as_tuple() for x in s] for s in shards], fields=fields,
+            shard_pieces=shards, fields=fields,
             max_document_bytes=max_document_bytes, params=p, links=links, families=families,
             nparts=nparts, retries=retries, output_dir=output_dir, run=run,
             components=lambda edges: _components(client, edges, nparts, retries),

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "ingest/folder_walk.h"
 #include "ingest/reader.h"
 
 namespace kindred::ingest {
@@ -48,5 +49,12 @@ class ReadContext {
   ReadStats& stats_;
   Status stop_status_;
 };
+
+// One file the folder walk met, read as read_path() reads it inside a folder:
+// its format by content and name, a one-document file (text, HTML) named by
+// its relative path, a file of no recognisable format skipped and counted.
+// Returns false when reading must stop. (Readers of planned input pieces call
+// it for a folder's files, so they read as the whole folder does.)
+bool read_folder_file(const FolderFile& file, ReadContext& ctx);
 
 }  // namespace kindred::ingest

@@ -8,6 +8,7 @@
 
 #include "ingest/byte_stream.h"
 #include "ingest/charset.h"
+#include "ingest/folder_walk.h"
 #include "ingest/html_reader.h"
 #include "ingest/jsonl_reader.h"
 #include "ingest/read_context.h"
@@ -70,84 +71,19 @@ std::unique_ptr<ByteStream> utf8_view(PeekStream& raw) {
   return make_utf8_stream(raw, std::string(bom));
 }
 
-// Walks `dir` (whose entries have ids starting with `rel_prefix`) in sorted
-// order. Returns false when reading must stop.
-bool walk(const fs::path& dir, const std::string& rel_prefix, ReadContext& ctx) {
-  std::error_code ec;
-  std::vector<fs::directory_entry> entries;
-  auto cannot_list = [&] {
-    return ctx.reject(
-        Origin{dir.string(), 0, 0}, {},
-        Status(StatusCode::kIoError, dir.string() + ": cannot read directory: " + ec.message()));
+// Walks `dir` (folder_walk.h has the rule), reading each file in its format.
+// Returns false when reading must stop.
+bool walk(const std::string& dir, ReadContext& ctx) {
+  FolderVisitor visitor;
+  visitor.unlistable = [&](const std::string& folder, const std::error_code& ec) {
+    const bool go_on = ctx.reject(
+        Origin{folder, 0, 0}, {},
+        Status(StatusCode::kIoError, folder + ": cannot read directory: " + ec.message()));
+    return go_on ? FolderVisitor::Next::kGoOn : FolderVisitor::Next::kStop;
   };
-  fs::directory_iterator it(dir, ec);
-  if (ec) return cannot_list();
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    entries.push_back(*it);
-  }
-  if (ec && !cannot_list()) return false;
-  // Byte order of names; recursing in place then yields the files sorted by
-  // path, component by component, as std::filesystem::path compares them.
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a.path().filename().native() < b.path().filename().native();
-  });
-
-  for (const fs::directory_entry& entry : entries) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with('.')) continue;  // hidden files and directories
-    const std::string rel = rel_prefix.empty() ? name : rel_prefix + '/' + name;
-    std::error_code link_ec, type_ec;
-    const bool is_link = entry.is_symlink(link_ec);
-    const fs::file_status st = entry.status(type_ec);  // follows links
-    if (fs::is_directory(st)) {
-      // Links to directories are not followed: they could loop, or read a
-      // folder twice under two names.
-      if (!is_link && !walk(entry.path(), rel, ctx)) return false;
-      continue;
-    }
-    const Format by_name = format_from_name(name);
-    // Devices, FIFOs and sockets are not documents (and could block forever).
-    const bool readable = fs::is_regular_file(st) || type_ec || link_ec;
-    if (!readable) {
-      ++ctx.stats().files_skipped;
-      continue;
-    }
-    const std::string file = entry.path().string();
-    // One document per file: its name is the id.
-    auto id_for = [&](Format f) {
-      return f == Format::kText || f == Format::kHtml ? rel : std::string();
-    };
-    auto stream = open_stream(file);
-    if (!stream) {
-      // Unreadable or a dangling link: the open error names it precisely. A
-      // file that does not even look like a document by name is only counted.
-      if (by_name == Format::kUnknown) {
-        ++ctx.stats().files_skipped;
-        continue;
-      }
-      if (!ctx.reject(Origin{file, 0, 0}, id_for(by_name), stream.status())) return false;
-      continue;
-    }
-    PeekStream raw(**stream);
-    const std::unique_ptr<ByteStream> utf8 = utf8_view(raw);
-    PeekStream peek(utf8 ? *utf8 : raw);
-    Status sniff_error;
-    const Format format = detect_format(peek, name, &sniff_error);
-    if (format == Format::kUnknown) {
-      if (sniff_error.is_ok()) {
-        ++ctx.stats().files_skipped;
-        continue;
-      }
-      if (!ctx.reject(Origin{file, 0, 0}, {},
-                      Status(sniff_error.code(), file + ": " + sniff_error.message()))) {
-        return false;
-      }
-      continue;
-    }
-    if (!read_stream(peek, format, file, id_for(format), ctx)) return false;
-  }
-  return true;
+  visitor.skipped = [&] { ++ctx.stats().files_skipped; };
+  visitor.file = [&](const FolderFile& entry) { return read_folder_file(entry, ctx); };
+  return walk_folder(dir, {}, visitor);
 }
 
 // read_path and read_path_or_text: `unknown_as_text` says what content of no
@@ -175,7 +111,7 @@ Status read_one_path(std::string_view path, const ReadOptions& options,
                                  file + ": " + (ec ? ec.message() : std::string("cannot access"))));
     }
     if (fs::is_directory(st)) {
-      walk(fs::path(file), {}, ctx);
+      walk(file, ctx);
       return ctx.stop_status();
     }
     name = fs::path(file).filename().string();
@@ -203,6 +139,38 @@ Status read_one_path(std::string_view path, const ReadOptions& options,
 }
 
 }  // namespace
+
+bool read_folder_file(const FolderFile& entry, ReadContext& ctx) {
+  const Format by_name = format_from_name(entry.name);
+  // One document per file: its name is the id.
+  auto id_for = [&](Format f) {
+    return f == Format::kText || f == Format::kHtml ? entry.rel : std::string();
+  };
+  auto stream = open_stream(entry.path);
+  if (!stream) {
+    // Unreadable or a dangling link: the open error names it precisely. A
+    // file that does not even look like a document by name is only counted.
+    if (by_name == Format::kUnknown) {
+      ++ctx.stats().files_skipped;
+      return true;
+    }
+    return ctx.reject(Origin{entry.path, 0, 0}, id_for(by_name), stream.status());
+  }
+  PeekStream raw(**stream);
+  const std::unique_ptr<ByteStream> utf8 = utf8_view(raw);
+  PeekStream peek(utf8 ? *utf8 : raw);
+  Status sniff_error;
+  const Format format = detect_format(peek, entry.name, &sniff_error);
+  if (format == Format::kUnknown) {
+    if (sniff_error.is_ok()) {
+      ++ctx.stats().files_skipped;
+      return true;
+    }
+    return ctx.reject(Origin{entry.path, 0, 0}, {},
+                      Status(sniff_error.code(), entry.path + ": " + sniff_error.message()));
+  }
+  return read_stream(peek, format, entry.path, id_for(format), ctx);
+}
 
 Status read_path(std::string_view path, const ReadOptions& options, const DocumentSink& on_document,
                  const RejectSink& on_reject, ReadStats* stats) {

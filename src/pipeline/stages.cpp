@@ -1,6 +1,6 @@
 // The pipeline's stages one at a time (include/kindred/stages.h). Every
 // function here calls the stage Scanner calls; what is added is only the
-// naming of documents by keys and the reading of input pieces.
+// naming of documents by keys (ingest reads the input pieces: input_plan.h).
 #include "kindred/stages.h"
 #include "pipeline/sketch_text.h"
 
@@ -8,9 +8,6 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <deque>
 #include <numeric>
 #include <optional>
@@ -26,12 +23,7 @@
 #include "core/threads.h"
 #include "index/band_table.h"
 #include "ingest/batches.h"
-#include "ingest/byte_stream.h"
-#include "ingest/jsonl_reader.h"
-#include "ingest/line_reader.h"
-#include "ingest/read_context.h"
 #include "ingest/reader.h"
-#include "ingest/text_reader.h"
 #include "normalize/tokenize.h"
 #include "report/jsonl.h"
 #include "sketch/minhash.h"
@@ -59,121 +51,6 @@ void parallel_for_n(size_t n, unsigned threads, const Body& body) {
       for (size_t i = r.begin(); i != r.end(); ++i) body(i);
     });
   });
-}
-
-Status file_error(const std::string& file) {
-  const int err = errno;
-  return Status(err == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
-                file + ": " + std::strerror(err));
-}
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
-
-Result<File> open_at(const std::string& file, uint64_t offset) {
-  File f(std::fopen(file.c_str(), "rb"));
-  if (!f) return file_error(file);
-  if (fseeko(f.get(), static_cast<off_t>(offset), SEEK_SET) != 0) return file_error(file);
-  return f;
-}
-
-// The bytes of an open file from where it stands to its end, uncompressed.
-class FileTail : public ingest::ByteStream {
- public:
-  explicit FileTail(File f) : file_(std::move(f)) {}
-  Status read(char* buffer, size_t capacity, size_t* got) override {
-    *got = std::fread(buffer, 1, capacity, file_.get());
-    if (*got < capacity && std::ferror(file_.get())) {
-      return Status(StatusCode::kIoError, std::strerror(errno));
-    }
-    return Status::ok();
-  }
-
- private:
-  File file_;
-};
-
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
-// The JSON Lines records starting in [begin, end), numbered and placed as a
-// read of the whole file (ingest::read_jsonl) numbers and places them.
-bool read_jsonl_range(const InputPiece& piece, ingest::ReadContext& ctx) {
-  const std::string& file = piece.file;
-  auto opened = open_at(file, piece.begin == 0 ? 0 : piece.begin - 1);
-  if (!opened) return ctx.reject(Origin{file, 0, piece.begin}, {}, opened.status());
-  File f = std::move(*opened);
-  // The first record starts at `start`: `begin` itself when a line ends just
-  // before it, else after the next newline.
-  uint64_t start = piece.begin;
-  uint64_t first_line = piece.newlines + 1;
-  if (piece.begin > 0) {
-    uint64_t at = piece.begin - 1;  // where the newline ending the previous line is sought
-    int c = std::fgetc(f.get());
-    while (c != EOF && c != '\n') {
-      c = std::fgetc(f.get());
-      ++at;
-    }
-    if (c == EOF) return true;  // no line starts in the range
-    start = at + 1;
-    if (at >= piece.begin) ++first_line;  // that newline lies inside the range
-  }
-  if (start >= piece.end) return true;
-  if (fseeko(f.get(), static_cast<off_t>(start), SEEK_SET) != 0) {
-    return ctx.reject(Origin{file, first_line, start}, {}, file_error(file));
-  }
-  // LineReader strips a byte-order mark from the first line it reads, which is
-  // right only at the start of the file.
-  char head[3] = {};
-  const size_t head_got = std::fread(head, 1, sizeof head, f.get());
-  const bool inner_bom = start > 0 && std::string_view(head, head_got) == kBom;
-  if (fseeko(f.get(), static_cast<off_t>(start), SEEK_SET) != 0) {
-    return ctx.reject(Origin{file, first_line, start}, {}, file_error(file));
-  }
-
-  FileTail stream(std::move(f));
-  const uint64_t limit = ctx.options().max_document_bytes;
-  ingest::LineReader reader(stream, limit);
-  ingest::JsonLineParser parser(ctx.options().fields);
-  std::string restored;  // the first line with its byte-order mark put back
-  ingest::Line line;
-  bool go_on = true;
-  bool past_end = false;
-  while (go_on && reader.next(&line)) {
-    if (start + line.offset >= piece.end) {
-      past_end = true;
-      break;
-    }
-    const bool first = line.number == 1;
-    line.number += first_line - 1;
-    line.offset += start;
-    if (first && inner_bom) {
-      line.length += kBom.size();
-      if (!line.too_long) {
-        restored.assign(kBom);
-        restored.append(line.bytes);
-        restored.append(ingest::kLinePadding, '\0');
-        line.bytes = std::string_view(restored.data(), restored.size() - ingest::kLinePadding);
-      }
-      if (line.length > limit) {
-        line.too_long = true;
-        line.bytes = {};
-      }
-    }
-    go_on = ingest::consume_jsonl_line(line, file, limit, parser, ctx);
-  }
-  ctx.stats().bytes += reader.bytes();
-  if (!go_on) return false;
-  if (!past_end && !reader.status().is_ok()) {
-    const uint64_t lines = first_line - 1 + reader.lines();
-    const uint64_t bytes = start + reader.bytes();
-    const Status& st = reader.status();
-    std::string msg = file + ": " + st.message() + " after line " + std::to_string(lines) +
-                      " (byte " + std::to_string(bytes) + ")";
-    return ctx.reject(Origin{file, lines + 1, bytes}, {}, Status(st.code(), std::move(msg)));
-  }
-  return true;
 }
 
 }  // namespace
@@ -253,60 +130,6 @@ Status no_words_status(const std::string& id) {
 
 Status duplicate_id_status(const std::string& id) {
   return {StatusCode::kDuplicate, "document id '" + id + "' seen before"};
-}
-
-// ---------------------------------------------------------------------------
-// Input
-
-Status read_input(const InputPiece& piece, const ingest::ReadOptions& options,
-                  const std::function<bool(Document&&)>& on_document,
-                  const std::function<bool(Rejection&&)>& on_reject, ingest::ReadStats* stats) {
-  if (piece.kind == InputPiece::Kind::kPath) {
-    return ingest::read_path(piece.file, options, on_document, on_reject, stats);
-  }
-  ingest::ReadStats local;
-  ingest::ReadContext ctx(options, on_document, on_reject, stats != nullptr ? *stats : local);
-  if (piece.kind == InputPiece::Kind::kJsonlRange) {
-    if (piece.begin == 0) ++ctx.stats().files;
-    read_jsonl_range(piece, ctx);
-    return ctx.stop_status();
-  }
-  // A file inside a folder: read as a PATH, named as the walk names it.
-  std::string full_id = piece.file;  // the id read_path() gives a one-document file
-  util::repair_utf8(full_id);
-  const ingest::DocumentSink rename = [&](Document&& doc) {
-    if (doc.id == full_id) doc.id = piece.id;
-    return on_document(std::move(doc));
-  };
-  const ingest::RejectSink rename_or_skip = [&](Rejection&& r) {
-    if (r.status.code() == StatusCode::kInvalidArgument && r.origin.file == piece.file &&
-        r.origin.line == 0) {
-      ++ctx.stats().files_skipped;  // "unsupported file type": the walk skips such files
-      return true;
-    }
-    if (r.id == full_id) r.id = piece.id;
-    return on_reject(std::move(r));
-  };
-  return ingest::read_path(piece.file, options, rename, rename_or_skip, &ctx.stats());
-}
-
-Result<uint64_t> count_newlines(const std::string& file, uint64_t begin, uint64_t end) {
-  auto opened = open_at(file, begin);
-  if (!opened) return opened.status();
-  std::vector<char> buf(size_t{1} << 20);
-  uint64_t count = 0;
-  uint64_t left = end > begin ? end - begin : 0;
-  while (left > 0) {
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
-    const size_t got = std::fread(buf.data(), 1, want, opened->get());
-    count += static_cast<uint64_t>(std::count(buf.data(), buf.data() + got, '\n'));
-    left -= got;
-    if (got < want) {
-      if (std::ferror(opened->get())) return file_error(file);
-      break;
-    }
-  }
-  return count;
 }
 
 ShardSketch read_and_sketch(std::span<const InputPiece> pieces, const Params& params,
