@@ -11,41 +11,14 @@
 
 namespace kindred::cli {
 
+// One option per row of the parameter table (kindred/params.h).
 inline void add_params_options(CLI::App* cmd, Params& p) {
   auto* g = "Similarity parameters (PARAMS.md explains each trade-off)";
-  cmd->add_option("--shingle", p.shingle_size, "Words per shingle")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--bins", p.sketch_bins, "MinHash sketch size (bins)")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--bands", p.bands, "LSH bands")->group(g)->capture_default_str();
-  cmd->add_option("--rows", p.rows, "LSH rows per band")->group(g)->capture_default_str();
-  cmd->add_option("--max-bucket", p.max_bucket, "LSH bucket size above which pairs are capped")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--near", p.near_duplicate, "Jaccard for near_duplicate")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--contained", p.contained, "Containment of the smaller text for contained")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--link", p.link, "Containment (either way) for the weakest link, overlapping")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--min-shared", p.min_shared, "Shared shingles a non-exact link needs")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--seed", p.seed, "Hash seed")->group(g)->capture_default_str();
-  cmd->add_option("--story-link", p.story_link, "Story similarity for two articles to join first")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--story-cohesion", p.story_cohesion, "Mean similarity two groups need to merge")
-      ->group(g)
-      ->capture_default_str();
-  cmd->add_option("--story-window", p.story_window_days, "Days apart before dates discount stories")
-      ->group(g)
-      ->capture_default_str();
+  for_each_param([&](const ParamRow& row, auto member) {
+    cmd->add_option(std::string("--") + row.option, p.*member, row.help)
+        ->group(g)
+        ->capture_default_str();
+  });
 }
 
 inline void add_input_options(CLI::App* cmd, ingest::ReadOptions& o) {

@@ -9,6 +9,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -78,28 +79,10 @@ void put_overlap(py::dict& d, const Overlap& o) {
 
 namespace {
 
-// Every field of Params, by its Python name: Params(**overrides), attributes and pickling.
-template <typename F>
-void for_each_param(F&& f) {
-  f("shingle_size", &Params::shingle_size);
-  f("sketch_bins", &Params::sketch_bins);
-  f("seed", &Params::seed);
-  f("bands", &Params::bands);
-  f("rows", &Params::rows);
-  f("max_bucket", &Params::max_bucket);
-  f("near_duplicate", &Params::near_duplicate);
-  f("contained", &Params::contained);
-  f("link", &Params::link);
-  f("min_shared", &Params::min_shared);
-  f("story_link", &Params::story_link);
-  f("story_cohesion", &Params::story_cohesion);
-  f("story_window_days", &Params::story_window_days);
-}
-
 void set_param(Params& p, const std::string& name, const py::handle& value) {
   bool found = false;
-  for_each_param([&](const char* field, auto member) {
-    if (name != field) return;
+  for_each_param([&](const ParamRow& row, auto member) {
+    if (name != row.name) return;
     found = true;
     using T = std::remove_reference_t<decltype(p.*member)>;
     try {
@@ -114,7 +97,7 @@ void set_param(Params& p, const std::string& name, const py::handle& value) {
 
 py::dict params_state(const Params& p) {
   py::dict d;
-  for_each_param([&](const char* field, auto member) { d[field] = p.*member; });
+  for_each_param([&](const ParamRow& row, auto member) { d[row.name] = p.*member; });
   return d;
 }
 
@@ -232,7 +215,20 @@ PYBIND11_MODULE(_kindred, m) {
     checked(p);
     return p;
   }));
-  for_each_param([&](const char* name, auto member) { params_class.def_readwrite(name, member); });
+  for_each_param(
+      [&](const ParamRow& row, auto member) { params_class.def_readwrite(row.name, member); });
+  m.def(
+      "param_table",
+      [] {
+        py::list rows;
+        for_each_param([&](const ParamRow& row, auto member) {
+          using T = std::remove_reference_t<decltype(Params{}.*member)>;
+          rows.append(py::make_tuple(row.name, row.option, row.help,
+                                     std::is_floating_point_v<T> ? "float" : "int"));
+        });
+        return rows;
+      },
+      "(name, option, help, type) of every parameter, in the table's order (kindred/params.h)");
   params_class
       .def(
           "validate", [](const Params& p) { checked(p); },

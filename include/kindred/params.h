@@ -39,10 +39,62 @@ struct Params {
   double story_cohesion = 0.30;  ///< mean similarity two groups of articles need to merge
   double story_window_days = 3;  ///< dates further apart than this discount the similarity
 
-  /// Checks ranges and consistency; the message names the offending option.
+  /// Checks ranges (kParamRows) and consistency; the message names the offending option.
   Status validate() const;
-  /// "shingle:5,bins:128,lsh:64x2,near:0.8,contained:0.8,link:0.5" (for logs and outputs)
+  /// Every parameter as option:value, in table order, the seed included:
+  /// "shingle:5,bins:128,seed:7739838812307940385,bands:64,rows:2,..." (for logs and outputs)
   std::string to_spec() const;
 };
+
+// ---------------------------------------------------------------------------
+// The parameter table: every list of parameters is read from it (validation,
+// the spec string, the options of `kindred scan`/`index`/`compare` and of
+// `kindred-dask scan`, Python's Params keywords, the live store's codec), so a
+// new parameter is one field above and one row here. The defaults are the
+// field initialisers above.
+
+struct ParamRow {
+  const char* name;    ///< the field, and Python's keyword: "shingle_size"
+  const char* option;  ///< the command-line option without "--", and the spec key: "shingle"
+  const char* help;    ///< one line for --help
+  double min;          ///< smallest valid value (or, with min_exclusive, the bound above it)
+  double max;          ///< largest valid value (kNoLimit: none)
+  bool min_exclusive;  ///< valid values are (min, max], not [min, max]
+  static constexpr double kNoLimit = 1e300;
+};
+
+// Calls f(row, member pointer) for every field of Params, in the table's order
+// (which is also the order the live store writes them in: do not reorder).
+template <typename F>
+void for_each_param(F&& f) {
+  constexpr double kNo = ParamRow::kNoLimit;
+  f(ParamRow{"shingle_size", "shingle", "Words per shingle", 1, 32, false}, &Params::shingle_size);
+  f(ParamRow{"sketch_bins", "bins", "MinHash sketch size (bins)", 8, 4096, false},
+    &Params::sketch_bins);
+  f(ParamRow{"seed", "seed", "Hash seed", 0, kNo, false}, &Params::seed);
+  f(ParamRow{"bands", "bands", "LSH bands", 1, kNo, false}, &Params::bands);
+  f(ParamRow{"rows", "rows", "LSH rows per band", 1, kNo, false}, &Params::rows);
+  f(ParamRow{"max_bucket", "max-bucket", "LSH bucket size above which pairs are capped", 2, kNo,
+             false},
+    &Params::max_bucket);
+  f(ParamRow{"near_duplicate", "near", "Jaccard for near_duplicate", 0, 1, true},
+    &Params::near_duplicate);
+  f(ParamRow{"contained", "contained", "Containment of the smaller text for contained", 0, 1, true},
+    &Params::contained);
+  f(ParamRow{"link", "link", "Containment (either way) for the weakest link, overlapping", 0, 1,
+             true},
+    &Params::link);
+  f(ParamRow{"min_shared", "min-shared", "Shared shingles a non-exact link needs", 0, kNo, false},
+    &Params::min_shared);
+  f(ParamRow{"story_link", "story-link", "Story similarity for two articles to join first", 0, 1,
+             true},
+    &Params::story_link);
+  f(ParamRow{"story_cohesion", "story-cohesion", "Mean similarity two groups need to merge", 0, 1,
+             true},
+    &Params::story_cohesion);
+  f(ParamRow{"story_window_days", "story-window", "Days apart before dates discount stories", 0,
+             kNo, true},
+    &Params::story_window_days);
+}
 
 }  // namespace kindred

@@ -887,12 +887,6 @@ def _finish(output_dir: str, params, stats, seconds: dict, relation_counts: list
 # Command line: python3 -m kindred.dask scan PATH... (also `kindred-dask`)
 
 
-_PARAM_FLAGS = (("--shingle", "shingle_size"), ("--bins", "sketch_bins"), ("--bands", "bands"),
-                ("--rows", "rows"), ("--max-bucket", "max_bucket"), ("--near", "near_duplicate"),
-                ("--contained", "contained"), ("--link", "link"), ("--min-shared", "min_shared"),
-                ("--seed", "seed"))
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="kindred-dask", description="kindred's batch pipeline on a Dask cluster")
@@ -922,14 +916,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s.add_argument("--max-doc-bytes", type=int, default=0,
                    help="documents larger than this are rejected (default: the library's)")
     defaults = _Params()
-    for flag, name in _PARAM_FLAGS:  # as `kindred scan` names them
-        value = getattr(defaults, name)
-        s.add_argument(flag, dest=name, type=type(value), default=value,
-                       help=f"Params.{name} (PARAMS.md)")
+    names = []
+    for name, option, help_text, kind in _kindred.param_table():  # as `kindred scan` has them
+        names.append(name)
+        s.add_argument(f"--{option}", dest=name, type=float if kind == "float" else int,
+                       default=getattr(defaults, name), help=f"{help_text} (PARAMS.md)")
     args = parser.parse_args(argv)
 
     try:
-        params = _Params(**{name: getattr(args, name) for _, name in _PARAM_FLAGS})
+        params = _Params(**{name: getattr(args, name) for name in names})
     except ValueError as e:
         print(f"kindred-dask scan: {e}", file=sys.stderr)
         return 2

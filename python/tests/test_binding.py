@@ -93,7 +93,8 @@ def test_sketch():
 def test_params():
     p = kindred.Params(bands=32, rows=4, contained=0.9)
     assert (p.bands, p.rows, p.contained) == (32, 4, 0.9)
-    assert "lsh:32x4" in p.to_spec()
+    assert ",bands:32,rows:4," in p.to_spec()
+    assert [row[0] for row in kindred._kindred.param_table()] == list(p.__getstate__())
     assert pickle.loads(pickle.dumps(p)) == p
     assert kindred.Params() != p
 

@@ -204,3 +204,18 @@ def test_texts_read_back_must_still_be_there(tmp_path):
     assert got["text"].tolist() == [b"one two three four"]
     with pytest.raises(OSError, match="must not change"):
         kindred.dask._read_texts(3, pieces, pd.DataFrame({"key": [3 << 32 | 1]}), fields, 0)
+
+
+def test_command_line_has_every_parameter_of_the_table(capsys):
+    """kindred-dask's options are the parameter table's (kindred/params.h), as
+    `kindred scan`'s are, and their values reach Params' validation."""
+    import kindred.dask as kd
+    with pytest.raises(SystemExit):
+        kd.main(["scan", "--help"])
+    usage = capsys.readouterr().out
+    for _, option, _, _ in kindred._kindred.param_table():
+        assert f"--{option} " in usage, option
+    # Refused before any cluster starts, naming the option as `kindred scan` does.
+    assert kd.main(["scan", "x.jsonl", "-o", "out", "--local-workers", "1",
+                    "--story-link", "2"]) == 2
+    assert "--story-link must be in (0, 1]" in capsys.readouterr().err

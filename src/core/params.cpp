@@ -2,45 +2,68 @@
 
 #include <cstdio>
 #include <string>
+#include <type_traits>
 
 namespace kindred {
 
 namespace {
+
 Status invalid(const std::string& message) {
   return {StatusCode::kInvalidArgument, message};
 }
-bool in_unit_interval(double v) {
-  return v > 0.0 && v <= 1.0;
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
+
+// "--near must be in (0, 1]", "--max-bucket must be at least 2", "--story-window must be positive"
+std::string range_message(const ParamRow& row) {
+  const std::string option = std::string("--") + row.option;
+  if (row.max >= ParamRow::kNoLimit) {
+    if (row.min_exclusive && row.min == 0) return option + " must be positive";
+    return option + (row.min_exclusive ? " must be above " : " must be at least ") +
+           number(row.min);
+  }
+  return option + " must be in " + (row.min_exclusive ? "(" : "[") + number(row.min) + ", " +
+         number(row.max) + "]";
+}
+
 }  // namespace
 
 Status Params::validate() const {
-  if (shingle_size < 1 || shingle_size > 32) return invalid("--shingle must be in [1, 32]");
-  if (sketch_bins < 8 || sketch_bins > 4096) return invalid("--bins must be in [8, 4096]");
-  if (bands < 1 || rows < 1) return invalid("--bands and --rows must be at least 1");
+  Status status;
+  for_each_param([&](const ParamRow& row, auto member) {
+    if (!status.is_ok()) return;
+    const auto v = static_cast<double>(this->*member);
+    const bool above_min = row.min_exclusive ? v > row.min : v >= row.min;
+    const bool below_max = row.max >= ParamRow::kNoLimit || v <= row.max;
+    if (!above_min || !below_max) status = invalid(range_message(row));  // NaN fails above_min
+  });
+  if (!status.is_ok()) return status;
   if (uint64_t{bands} * rows > sketch_bins) {
     return invalid("--bands x --rows (" + std::to_string(uint64_t{bands} * rows) +
                    ") must not exceed --bins (" + std::to_string(sketch_bins) + ")");
   }
-  if (max_bucket < 2) return invalid("--max-bucket must be at least 2");
-  if (!in_unit_interval(near_duplicate)) return invalid("--near must be in (0, 1]");
-  if (!in_unit_interval(contained)) return invalid("--contained must be in (0, 1]");
-  if (!in_unit_interval(link)) return invalid("--link must be in (0, 1]");
   if (link > contained) return invalid("--link must not exceed --contained");
-  if (!in_unit_interval(story_link)) return invalid("--story-link must be in (0, 1]");
-  if (!in_unit_interval(story_cohesion)) return invalid("--story-cohesion must be in (0, 1]");
-  if (!(story_window_days > 0)) return invalid("--story-window must be positive");
   return Status::ok();
 }
 
 std::string Params::to_spec() const {
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "shingle:%u,bins:%u,lsh:%ux%u,max_bucket:%u,near:%g,contained:%g,link:%g,"
-                "min_shared:%u,story_link:%g,story_cohesion:%g,story_window:%g",
-                shingle_size, sketch_bins, bands, rows, max_bucket, near_duplicate, contained, link,
-                min_shared, story_link, story_cohesion, story_window_days);
-  return buf;
+  std::string spec;
+  for_each_param([&](const ParamRow& row, auto member) {
+    if (!spec.empty()) spec += ',';
+    spec += row.option;
+    spec += ':';
+    const auto v = this->*member;
+    if constexpr (std::is_floating_point_v<decltype(v)>) {
+      spec += number(v);
+    } else {
+      spec += std::to_string(v);
+    }
+  });
+  return spec;
 }
 
 }  // namespace kindred

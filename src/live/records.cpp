@@ -3,45 +3,27 @@
 #include <endian.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include "util/date.h"
 
 namespace kindred::live {
 
+// Every field in the parameter table's order (kindred/params.h), as stores
+// of every earlier format wrote them.
 std::string encode_params(const Params& p) {
   Bytes b;
-  b.pod(p.shingle_size);
-  b.pod(p.sketch_bins);
-  b.pod(p.seed);
-  b.pod(p.bands);
-  b.pod(p.rows);
-  b.pod(p.max_bucket);
-  b.pod(p.near_duplicate);
-  b.pod(p.contained);
-  b.pod(p.link);
-  b.pod(p.min_shared);
-  b.pod(p.story_link);
-  b.pod(p.story_cohesion);
-  b.pod(p.story_window_days);
+  for_each_param([&](const ParamRow&, auto member) { b.pod(p.*member); });
   return b.out;
 }
 
 std::optional<Params> decode_params(std::string_view s) {
   Reader r{s};
   Params p;
-  p.shingle_size = r.pod<uint32_t>();
-  p.sketch_bins = r.pod<uint32_t>();
-  p.seed = r.pod<uint64_t>();
-  p.bands = r.pod<uint32_t>();
-  p.rows = r.pod<uint32_t>();
-  p.max_bucket = r.pod<uint32_t>();
-  p.near_duplicate = r.pod<double>();
-  p.contained = r.pod<double>();
-  p.link = r.pod<double>();
-  p.min_shared = r.pod<uint32_t>();
-  p.story_link = r.pod<double>();
-  p.story_cohesion = r.pod<double>();
-  p.story_window_days = r.pod<double>();
+  for_each_param([&](const ParamRow&, auto member) {
+    using T = std::remove_reference_t<decltype(p.*member)>;
+    p.*member = r.pod<T>();
+  });
   if (!r.ok()) return std::nullopt;
   return p;
 }

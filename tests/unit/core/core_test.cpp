@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <type_traits>
+
 #include "kindred/params.h"
 #include "kindred/results.h"
 #include "kindred/status.h"
@@ -33,9 +36,49 @@ TEST(Params, RejectsThresholdsOutsideUnitInterval) {
 }
 
 TEST(Params, SpecNamesEveryTunable) {
-  const std::string spec = Params{}.to_spec();
-  EXPECT_EQ(spec.rfind("shingle:5,bins:128,lsh:64x2", 0), 0u) << spec;
-  EXPECT_NE(spec.find("link:0.5"), std::string::npos);
+  Params p;
+  p.seed = 42;
+  const std::string spec = p.to_spec();
+  EXPECT_EQ(spec.rfind("shingle:5,bins:128,seed:42,bands:64,rows:2,", 0), 0u) << spec;
+  EXPECT_NE(spec.find(",link:0.5,"), std::string::npos) << spec;
+  EXPECT_NE(spec.find(",story-window:3"), std::string::npos) << spec;
+  size_t rows = 0;
+  for_each_param([&](const ParamRow& row, auto) {
+    ++rows;
+    EXPECT_NE(spec.find(std::string(row.option) + ':'), std::string::npos) << row.option;
+  });
+  EXPECT_EQ(static_cast<size_t>(std::count(spec.begin(), spec.end(), ',')) + 1, rows);
+}
+
+// Every row's range is what validate() enforces: the bounds themselves (where
+// included) pass, a step past either bound fails, naming the row's option.
+TEST(Params, ValidateEnforcesEveryRowsRange) {
+  for_each_param([&](const ParamRow& row, auto member) {
+    using T = std::remove_reference_t<decltype(Params{}.*member)>;
+    SCOPED_TRACE(row.option);
+    const auto with = [&](double v) {
+      Params p;
+      p.*member = static_cast<T>(v);
+      return p.validate();
+    };
+    const double step = std::is_floating_point_v<T> ? 1e-6 : 1;
+    const std::string range_message = "--" + std::string(row.option) + " must";
+    if (!row.min_exclusive) {
+      // The bound itself is in range (it may still break a consistency rule,
+      // as the smallest --bins does with the default bands and rows).
+      EXPECT_EQ(with(row.min).message().rfind(range_message, 0), std::string::npos);
+    }
+    if (row.min_exclusive || row.min > 0) {
+      const Status below = with(row.min_exclusive ? row.min : row.min - step);
+      ASSERT_FALSE(below.is_ok());
+      EXPECT_EQ(below.message().rfind(range_message, 0), 0u) << below.message();
+    }
+    if (row.max < ParamRow::kNoLimit) {
+      const Status above = with(row.max + step);
+      ASSERT_FALSE(above.is_ok());
+      EXPECT_EQ(above.message().rfind(range_message, 0), 0u) << above.message();
+    }
+  });
 }
 
 TEST(Status, ToStringNamesCode) {
