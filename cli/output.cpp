@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <string>
 
 namespace kindred::cli {
 
@@ -26,6 +28,31 @@ std::string temporary_name(const std::string& path, int attempt) {
   const std::string name = "." + p.filename().string() + ".kindred-" + std::to_string(::getpid()) +
                            "-" + std::to_string(counter++) + "-" + std::to_string(attempt);
   return (p.parent_path() / name).string();
+}
+
+// Removes the hidden temporaries of `path` (temporary_name()) left by kindred
+// processes that no longer run: a process killed in the instant between
+// naming its finished output and renaming it over `path`. Temporaries of live
+// processes (another run writing the same path) are left alone.
+void remove_stale_temporaries(const std::string& path) {
+  const std::filesystem::path p(path);
+  const std::string prefix = "." + p.filename().string() + ".kindred-";
+  std::error_code ec;
+  std::filesystem::directory_iterator it(folder_of(path), ec);
+  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string rest = name.substr(prefix.size());
+    const size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string::npos) continue;
+    const std::string digits = rest.substr(0, dash);
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const auto pid = static_cast<pid_t>(std::stol(digits));
+    if (pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove(it->path(), ec);
+      ec.clear();
+    }
+  }
 }
 
 // So that the rename survives a power cut with the data it names.
@@ -72,6 +99,7 @@ bool OutputFile::open(const std::string& path, Commit commit) {
     owned_ = true;
     return true;
   }
+  remove_stale_temporaries(path);
   const std::string dir = folder_of(path);
   int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
   anonymous_ = fd >= 0;

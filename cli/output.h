@@ -11,7 +11,9 @@
 // input. Devices, pipes and other non-regular files are written in place.
 // The one window: the file is linked under a hidden temporary name
 // (".NAME.kindred-PID-N-M") just before the rename, so a kill within those
-// microseconds leaves that hidden file beside an intact target.
+// microseconds leaves that hidden file beside an intact target; the next
+// output opened at that path removes it (temporaries of processes that no
+// longer run, never those of a live one).
 #pragma once
 
 #include <cstdio>

@@ -91,6 +91,26 @@ TEST(Output, FullDiskLeavesThePreviousFileIntact) {
   EXPECT_NE(dev.err.find("No space left on device"), std::string::npos) << dev.err;
 }
 
+// What a kill between naming the finished output and renaming it leaves (a
+// hidden temporary of a process that is gone) is removed by the next run
+// writing that path; a temporary of a live process is not touched.
+TEST(Output, TemporariesOfProcessesThatAreGoneAreRemoved) {
+  TempDir tmp;
+  const pid_t gone = fork();
+  ASSERT_GE(gone, 0);
+  if (gone == 0) _exit(0);
+  ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
+  const std::string stale = ".out.jsonl.kindred-" + std::to_string(gone) + "-0-0";
+  const std::string live = ".out.jsonl.kindred-" + std::to_string(::getpid()) + "-0-0";
+  const std::string other = ".other.jsonl.kindred-" + std::to_string(gone) + "-0-0";
+  for (const std::string& name : {stale, live, other}) write_file(tmp / name, kOld);
+  ASSERT_EQ(run_kindred("scan " + quote(kCorpus) + " -q -o " + quote(tmp / "out.jsonl")).exit_code,
+            0);
+  std::vector<std::string> want{live, other, "out.jsonl"};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(names_in(tmp.path()), want);
+}
+
 // Kills `kindred scan -o FILE` at random moments, and also the moment FILE
 // changes on disk (where a torn file would show), and checks that FILE then
 // holds the previous output or a complete new one. Bounded: 12 runs, each
@@ -101,7 +121,7 @@ TEST(Output, SigkillNeverLeavesAPartialFile) {
   ASSERT_EQ(run_kindred("synth -n 3000 --mean-words 150 -o " + quote(corpus)).exit_code, 0);
   const fs::path target = tmp / "out.jsonl";
   std::mt19937 rng(2024);
-  int killed_early = 0, killed_on_change = 0, finished = 0;
+  int killed_early = 0, killed_on_change = 0, finished = 0, left_over = 0;
   for (int iter = 0; iter < 12; ++iter) {
     write_file(target, kOld);
     struct stat before {};
@@ -142,10 +162,24 @@ TEST(Output, SigkillNeverLeavesAPartialFile) {
       EXPECT_TRUE(complete_scan_output(text, why))
           << "run " << iter << ": a partial file (" << text.size() << " bytes): " << why;
     }
-    // Nothing else is left in the folder, killed or not.
-    EXPECT_EQ(names_in(tmp.path()), (std::vector<std::string>{"corpus.jsonl", "out.jsonl"}))
-        << "run " << iter;
+    // Nothing else is left in the folder, killed or not, except after a kill
+    // in the instant between naming the finished output and renaming it: a
+    // hidden temporary holding a complete output, which the next run removes.
+    std::vector<std::string> names = names_in(tmp.path());
+    std::erase_if(names, [&](const std::string& name) {
+      if (!name.starts_with(".out.jsonl.kindred-")) return false;
+      std::string left_why;
+      EXPECT_TRUE(complete_scan_output(read_file(tmp / name), left_why))
+          << "run " << iter << ": a partial temporary: " << left_why;
+      ++left_over;
+      return true;
+    });
+    EXPECT_EQ(names, (std::vector<std::string>{"corpus.jsonl", "out.jsonl"})) << "run " << iter;
   }
+  // A complete run leaves nothing but its output, whatever earlier kills left.
+  ASSERT_EQ(run_kindred("scan " + quote(corpus) + " -q -o " + quote(target)).exit_code, 0);
+  EXPECT_EQ(names_in(tmp.path()), (std::vector<std::string>{"corpus.jsonl", "out.jsonl"}))
+      << left_over << " temporaries were left by kills";
   EXPECT_GT(killed_early + killed_on_change, 0);
   EXPECT_GT(killed_on_change + finished, 0) << "no run got as far as its output";
 }
