@@ -123,14 +123,19 @@ py::tuple sketches_state(const SketchList& list) {
     band_offsets.push_back(static_cast<uint32_t>(band_keys.size()));
   }
   std::vector<std::string> dates;
-  for (const DocumentSketch& d : list) dates.push_back(d.date);
+  std::vector<int64_t> times;  // read once, when sketched: never parsed again
+  for (const DocumentSketch& d : list) {
+    dates.push_back(d.date);
+    times.push_back(time_value(d.time));
+  }
   return py::make_tuple(ids, py::bytes(to_bytes(tokens)), py::bytes(to_bytes(fingerprints)),
                         py::bytes(to_bytes(offsets)), py::bytes(to_bytes(shingles)),
-                        py::bytes(to_bytes(band_offsets)), py::bytes(to_bytes(band_keys)), dates);
+                        py::bytes(to_bytes(band_offsets)), py::bytes(to_bytes(band_keys)), dates,
+                        py::bytes(to_bytes(times)));
 }
 
 SketchList sketches_from_state(const py::tuple& t) {
-  if (t.size() != 8) throw std::runtime_error("bad SketchList state");
+  if (t.size() != 9) throw std::runtime_error("bad SketchList state");
   const auto ids = t[0].cast<std::vector<std::string>>();
   const auto tokens = from_bytes<uint32_t>(t[1].cast<std::string>());
   const auto fingerprints = from_bytes<uint64_t>(t[2].cast<std::string>());
@@ -139,10 +144,18 @@ SketchList sketches_from_state(const py::tuple& t) {
   const auto band_offsets = from_bytes<uint32_t>(t[5].cast<std::string>());
   const auto band_keys = from_bytes<uint32_t>(t[6].cast<std::string>());
   const auto dates = t[7].cast<std::vector<std::string>>();
+  const auto times = from_bytes<int64_t>(t[8].cast<std::string>());
+  if (tokens.size() != ids.size() || fingerprints.size() != ids.size() ||
+      offsets.size() != ids.size() + 1 || band_offsets.size() != ids.size() + 1 ||
+      dates.size() != ids.size() || times.size() != ids.size()) {
+    throw std::runtime_error("bad SketchList state");
+  }
   SketchList list(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     DocumentSketch& d = list[i];
-    name_sketch(d, ids[i], dates[i]);
+    d.id = ids[i];
+    d.date = dates[i];
+    if (times[i] != kNoTime) d.time = times[i];
     d.tokens = tokens[i];
     d.fingerprint = fingerprints[i];
     d.shingles.assign(shingles.begin() + static_cast<ptrdiff_t>(offsets[i]),
@@ -217,6 +230,7 @@ PYBIND11_MODULE(_kindred, m) {
   }));
   for_each_param(
       [&](const ParamRow& row, auto member) { params_class.def_readwrite(row.name, member); });
+  m.attr("NO_TIME") = kNoTime;  // a time column's value for "no time" (SketchList.times())
   m.def(
       "param_table",
       [] {
@@ -283,6 +297,7 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readonly("id", &DocInfo::id)
       .def_readonly("title", &DocInfo::title)
       .def_readonly("date", &DocInfo::date)
+      .def_readonly("time", &DocInfo::time, "the date read: seconds since 1970, None if unreadable")
       .def_readonly("url", &DocInfo::url)
       .def_readonly("source", &DocInfo::source)
       .def_property_readonly("file", [](const DocInfo& d) { return d.origin.file; })
@@ -358,6 +373,8 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readonly("tokens", &DocumentSketch::tokens)
       .def_readonly("fingerprint", &DocumentSketch::fingerprint)
       .def_readonly("date", &DocumentSketch::date)
+      .def_readonly("time", &DocumentSketch::time,
+                    "the date read: seconds since 1970, None if unreadable")
       .def_property_readonly("shingle_count",
                              [](const DocumentSketch& d) { return d.shingles.size(); })
       .def_property_readonly("shingles",
@@ -423,12 +440,23 @@ PYBIND11_MODULE(_kindred, m) {
              for (const DocumentSketch& d : list) ids.push_back(d.id);
              return ids;
            })
-      .def("dates", [](const SketchList& list) {
-        std::vector<std::string> dates;
-        dates.reserve(list.size());
-        for (const DocumentSketch& d : list) dates.push_back(d.date);
-        return dates;
-      });
+      .def("dates",
+           [](const SketchList& list) {
+             std::vector<std::string> dates;
+             dates.reserve(list.size());
+             for (const DocumentSketch& d : list) dates.push_back(d.date);
+             return dates;
+           })
+      .def(
+          "times",
+          [](const SketchList& list) {
+            std::vector<int64_t> times;
+            times.reserve(list.size());
+            for (const DocumentSketch& d : list) times.push_back(time_value(d.time));
+            return to_array(times);
+          },
+          "Each document's time (DocInfo::time, seconds since 1970), read once from its date "
+          "when sketched; the minimum int64 where the date did not parse");
 
   // --- whole scans -------------------------------------------------------------
   auto scan_options = [](unsigned threads, bool stories, uint64_t memory_mb,

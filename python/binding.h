@@ -10,6 +10,8 @@
 #include <pybind11/stl_bind.h>
 
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,12 +59,13 @@ py::object found_or_none(Result<T>&& r, F&& to_python) {
 // ---------------------------------------------------------------------------
 // Conversions
 
-// Dates as Python passes them (the documents' own strings, as the shards keep
-// them) read the way the library reads every date: DocInfo::time.
-inline std::vector<std::optional<int64_t>> times_of(const std::vector<std::string>& dates) {
-  std::vector<std::optional<int64_t>> out(dates.size());
-  for (size_t i = 0; i < dates.size(); ++i) out[i] = util::parse_iso8601(dates[i]);
-  return out;
+// Times as the Dask backend carries them, an int64 column: DocInfo::time,
+// read once from the date when the document was sketched, with kNoTime where
+// the date did not parse.
+inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+
+inline int64_t time_value(const std::optional<int64_t>& time) {
+  return time ? *time : kNoTime;
 }
 
 template <typename T>
@@ -88,6 +91,16 @@ std::vector<T> from_bytes(const std::string& s) {
   std::vector<T> v(s.size() / sizeof(T));
   if (!v.empty()) std::memcpy(v.data(), s.data(), v.size() * sizeof(T));
   return v;
+}
+
+// A time column (kNoTime: none) as the library's times.
+inline std::vector<std::optional<int64_t>> times_of(const Array<int64_t>& times) {
+  std::vector<std::optional<int64_t>> out(static_cast<size_t>(times.size()));
+  const int64_t* t = times.data();
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (t[i] != kNoTime) out[i] = t[i];
+  }
+  return out;
 }
 
 // ReadOptions from a dict of JSON field roles ({"id": "guid", ...}).

@@ -273,14 +273,13 @@ void bind_stages(py::module_& m) {
       [](const Array<int64_t>& a, const Array<int64_t>& b, const Array<uint8_t>& relation,
          const Array<int64_t>& shared, const Array<int64_t>& size_a, const Array<int64_t>& size_b,
          const Array<int64_t>& doc_keys, const Array<int64_t>& doc_shingles,
-         const std::vector<std::string>& doc_dates) {
+         const Array<int64_t>& doc_times) {
         const std::vector<KeyedLink> links = keyed_links(a, b, relation, shared, size_a, size_b);
-        if (doc_shingles.size() != doc_keys.size() ||
-            doc_dates.size() != static_cast<size_t>(doc_keys.size())) {
+        if (doc_shingles.size() != doc_keys.size() || doc_times.size() != doc_keys.size()) {
           throw py::value_error("document columns of different lengths");
         }
-        const std::vector<std::optional<int64_t>> times = times_of(doc_dates);
-        std::vector<FamilyDoc> docs(doc_dates.size());
+        const std::vector<std::optional<int64_t>> times = times_of(doc_times);
+        std::vector<FamilyDoc> docs(times.size());
         for (size_t i = 0; i < docs.size(); ++i) {
           docs[i] = FamilyDoc{static_cast<uint64_t>(doc_keys.data()[i]),
                               static_cast<uint32_t>(doc_shingles.data()[i]), times[i]};
@@ -300,7 +299,7 @@ void bind_stages(py::module_& m) {
         return py::make_tuple(to_array(roots), to_array(offsets), to_array(members), withheld);
       },
       py::arg("a"), py::arg("b"), py::arg("relation"), py::arg("shared"), py::arg("size_a"),
-      py::arg("size_b"), py::arg("doc_keys"), py::arg("doc_shingles"), py::arg("doc_dates"),
+      py::arg("size_b"), py::arg("doc_keys"), py::arg("doc_shingles"), py::arg("doc_times"),
       "Families of whole components: (roots, member offsets, members, links withheld)");
 
   // --- records ------------------------------------------------------------------
@@ -308,21 +307,20 @@ void bind_stages(py::module_& m) {
       "link_records",
       [](const std::vector<std::string>& a_ids, const std::vector<std::string>& b_ids,
          const Array<uint8_t>& relation, const Array<int64_t>& shared, const Array<int64_t>& size_a,
-         const Array<int64_t>& size_b, const Array<int64_t>& family,
-         const std::vector<std::string>& a_dates, const std::vector<std::string>& b_dates,
-         const std::vector<std::string>& passages) {
+         const Array<int64_t>& size_b, const Array<int64_t>& family, const Array<int64_t>& a_time,
+         const Array<int64_t>& b_time, const std::vector<std::string>& passages) {
         const Array<int64_t> zeros(static_cast<py::ssize_t>(a_ids.size()));
         const std::vector<KeyedLink> links =
             keyed_links(zeros, zeros, relation, shared, size_a, size_b);
         if (family.size() != relation.size() || a_ids.size() != links.size() ||
-            b_ids.size() != links.size() || a_dates.size() != b_dates.size() ||
-            (!a_dates.empty() && a_dates.size() != links.size()) ||
+            b_ids.size() != links.size() || a_time.size() != b_time.size() ||
+            (a_time.size() != 0 && static_cast<size_t>(a_time.size()) != links.size()) ||
             (!passages.empty() && passages.size() != links.size())) {
           throw py::value_error("link columns of different lengths");
         }
         const auto fam = to_vector<int64_t>(family);
-        const std::vector<std::optional<int64_t>> a_times = times_of(a_dates),
-                                                  b_times = times_of(b_dates);
+        const std::vector<std::optional<int64_t>> a_times = times_of(a_time),
+                                                  b_times = times_of(b_time);
         std::string out;
         Status written;
         {
@@ -345,10 +343,10 @@ void bind_stages(py::module_& m) {
         return out;
       },
       py::arg("a_ids"), py::arg("b_ids"), py::arg("relation"), py::arg("shared"), py::arg("size_a"),
-      py::arg("size_b"), py::arg("family"), py::arg("a_dates") = std::vector<std::string>{},
-      py::arg("b_dates") = std::vector<std::string>{},
-      py::arg("passages") = std::vector<std::string>{},
-      "link records; with both ends' dates, each followed by its provenance record, and with "
+      py::arg("size_b"), py::arg("family"), py::arg("a_time") = Array<int64_t>(0),
+      py::arg("b_time") = Array<int64_t>(0), py::arg("passages") = std::vector<std::string>{},
+      "link records; with both ends' times (SketchList.times()), each followed by its "
+      "provenance record, and with "
       "passages (per link, from passage_records) by those");
   m.def(
       "family_record",

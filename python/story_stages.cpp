@@ -3,8 +3,9 @@
 // are tuples of arrays and lists, picklable and vocabulary- or shard-sized:
 //   counts     (documents, term_keys, term_documents, number_keys, number_documents, names)
 //   collection counts + (name_ids, name_documents)
-// Documents are given as two lists: texts (bytes, UTF-8) and dates (str, as
-// the documents give them; read here into DocInfo::time, util/date.h).
+// Documents are given as texts (bytes, UTF-8) and times (an int64 array: each
+// DocInfo::time, read once from the date when the document was sketched,
+// SketchList.times(); binding.h's kNoTime where it did not parse).
 #include <string>
 #include <vector>
 
@@ -16,10 +17,13 @@ namespace kindred::python {
 namespace {
 
 std::vector<StoryText> story_texts(const std::vector<std::string>& texts,
-                                   const std::vector<std::string>& dates) {
-  if (texts.size() != dates.size()) throw py::value_error("texts and dates of different lengths");
+                                   const Array<int64_t>& times) {
+  if (texts.size() != static_cast<size_t>(times.size())) {
+    throw py::value_error("texts and times of different lengths");
+  }
+  const std::vector<std::optional<int64_t>> t = times_of(times);
   std::vector<StoryText> out(texts.size());
-  for (size_t i = 0; i < texts.size(); ++i) out[i] = {texts[i], util::parse_iso8601(dates[i])};
+  for (size_t i = 0; i < texts.size(); ++i) out[i] = {texts[i], t[i]};
   return out;
 }
 
@@ -72,14 +76,15 @@ std::vector<KeyedStory> keyed_stories(const Array<uint32_t>& ids, const Array<do
 std::vector<StoryDocument> story_documents(const std::vector<std::string>& ids,
                                            const std::vector<std::string>& titles,
                                            const std::vector<std::string>& dates,
+                                           const Array<int64_t>& times,
                                            const std::vector<std::string>& texts) {
-  if (titles.size() != ids.size() || dates.size() != ids.size() || texts.size() != ids.size()) {
+  if (titles.size() != ids.size() || dates.size() != ids.size() || texts.size() != ids.size() ||
+      static_cast<size_t>(times.size()) != ids.size()) {
     throw py::value_error("documents: columns of different lengths");
   }
+  const std::vector<std::optional<int64_t>> t = times_of(times);
   std::vector<StoryDocument> docs(ids.size());
-  for (size_t i = 0; i < docs.size(); ++i) {
-    docs[i] = {ids[i], titles[i], dates[i], util::parse_iso8601(dates[i]), texts[i]};
-  }
+  for (size_t i = 0; i < docs.size(); ++i) docs[i] = {ids[i], titles[i], dates[i], t[i], texts[i]};
   return docs;
 }
 
@@ -104,8 +109,8 @@ StoryCollection collection_of(const py::tuple& t) {
 void bind_story_stages(py::module_& m) {
   m.def(
       "story_counts",
-      [](const std::vector<std::string>& texts, const std::vector<std::string>& dates) {
-        const auto docs = story_texts(texts, dates);
+      [](const std::vector<std::string>& texts, const Array<int64_t>& times) {
+        const auto docs = story_texts(texts, times);
         StoryCounts c;
         {
           py::gil_scoped_release release;
@@ -113,7 +118,7 @@ void bind_story_stages(py::module_& m) {
         }
         return counts_tuple(c);
       },
-      py::arg("texts"), py::arg("dates"), "Story collection counts of some documents");
+      py::arg("texts"), py::arg("times"), "Story collection counts of some documents");
   m.def(
       "merge_story_counts",
       [](const py::tuple& a, const py::tuple& b) {
@@ -126,9 +131,9 @@ void bind_story_stages(py::module_& m) {
       py::arg("names"), "Variant-merged ids of distinct, sorted name keys");
   m.def(
       "story_name_documents",
-      [](const std::vector<std::string>& texts, const std::vector<std::string>& dates,
+      [](const std::vector<std::string>& texts, const Array<int64_t>& times,
          const std::vector<std::string>& names, const Array<uint32_t>& ids) {
-        const auto docs = story_texts(texts, dates);
+        const auto docs = story_texts(texts, times);
         const auto id = to_vector<uint32_t>(ids);
         if (id.size() != names.size()) throw py::value_error("one id per name");
         std::vector<uint32_t> out;
@@ -138,13 +143,13 @@ void bind_story_stages(py::module_& m) {
         }
         return to_array(out);
       },
-      py::arg("texts"), py::arg("dates"), py::arg("names"), py::arg("ids"),
+      py::arg("texts"), py::arg("times"), py::arg("names"), py::arg("ids"),
       "Documents naming each name id");
   m.def(
       "story_candidate_features",
-      [](const std::vector<std::string>& texts, const std::vector<std::string>& dates,
+      [](const std::vector<std::string>& texts, const Array<int64_t>& times,
          const py::tuple& collection) {
-        const auto docs = story_texts(texts, dates);
+        const auto docs = story_texts(texts, times);
         const StoryCollection c = collection_of(collection);
         StoryCandidateFeatures f;
         {
@@ -158,7 +163,7 @@ void bind_story_stages(py::module_& m) {
         return py::make_tuple(to_array(f.offsets), to_array(f.features), to_array(has),
                               to_array(time));
       },
-      py::arg("texts"), py::arg("dates"), py::arg("collection"),
+      py::arg("texts"), py::arg("times"), py::arg("collection"),
       "(offsets, features, has_time, time) of each document");
   m.def(
       "story_rarity",
@@ -197,10 +202,10 @@ void bind_story_stages(py::module_& m) {
       "select_partners of each unit's readings: (unit, partner) proposed");
   m.def(
       "story_pair_similarities",
-      [](const std::vector<std::string>& texts, const std::vector<std::string>& dates,
+      [](const std::vector<std::string>& texts, const Array<int64_t>& times,
          const Array<uint32_t>& x, const Array<uint32_t>& y, const Array<double>& copy,
          const py::tuple& collection, const Params& params) {
-        const auto docs = story_texts(texts, dates);
+        const auto docs = story_texts(texts, times);
         const StoryCollection c = collection_of(collection);
         const auto vx = to_vector<uint32_t>(x), vy = to_vector<uint32_t>(y);
         const auto vc = to_vector<double>(copy);
@@ -211,15 +216,15 @@ void bind_story_stages(py::module_& m) {
         }
         return to_array(value_or_raise(std::move(r)));
       },
-      py::arg("texts"), py::arg("dates"), py::arg("x"), py::arg("y"), py::arg("copy"),
+      py::arg("texts"), py::arg("times"), py::arg("x"), py::arg("y"), py::arg("copy"),
       py::arg("collection"), py::arg("params"), "Story similarity of each pair (x, y)");
   m.def(
       "story_component_groups",
-      [](const std::vector<std::string>& texts, const std::vector<std::string>& dates,
+      [](const std::vector<std::string>& texts, const Array<int64_t>& times,
          const Array<uint32_t>& x, const Array<uint32_t>& y, const Array<double>& s,
          const Array<uint32_t>& cx, const Array<uint32_t>& cy, const Array<double>& cs,
          const py::tuple& collection, const Params& params) {
-        const auto docs = story_texts(texts, dates);
+        const auto docs = story_texts(texts, times);
         const StoryCollection c = collection_of(collection);
         const auto vx = to_vector<uint32_t>(x), vy = to_vector<uint32_t>(y);
         const auto vs = to_vector<double>(s);
@@ -242,7 +247,7 @@ void bind_story_stages(py::module_& m) {
         }
         return py::make_tuple(to_array(offsets), to_array(units), to_array(cohesion));
       },
-      py::arg("texts"), py::arg("dates"), py::arg("x"), py::arg("y"), py::arg("s"), py::arg("cx"),
+      py::arg("texts"), py::arg("times"), py::arg("x"), py::arg("y"), py::arg("s"), py::arg("cx"),
       py::arg("cy"), py::arg("cs"), py::arg("collection"), py::arg("params"),
       "story_groups of units: (offsets, units, cohesion)");
   m.def(
@@ -251,11 +256,12 @@ void bind_story_stages(py::module_& m) {
          const Array<uint64_t>& family_offsets, const Array<uint32_t>& families,
          const Array<uint64_t>& member_offsets, const Array<uint32_t>& members,
          const std::vector<std::string>& doc_ids, const std::vector<std::string>& titles,
-         const std::vector<std::string>& dates, const std::vector<std::string>& texts,
-         uint64_t first_quotation, bool records) {
+         const std::vector<std::string>& dates, const Array<int64_t>& times,
+         const std::vector<std::string>& texts, uint64_t first_quotation, bool records) {
         const std::vector<KeyedStory> stories =
             keyed_stories(ids, cohesion, family_offsets, families, member_offsets, members);
-        const std::vector<StoryDocument> docs = story_documents(doc_ids, titles, dates, texts);
+        const std::vector<StoryDocument> docs =
+            story_documents(doc_ids, titles, dates, times, texts);
         std::string so, qo;
         Result<uint64_t> n = uint64_t{0};
         {
@@ -267,7 +273,8 @@ void bind_story_stages(py::module_& m) {
       },
       py::arg("ids"), py::arg("cohesion"), py::arg("family_offsets"), py::arg("families"),
       py::arg("member_offsets"), py::arg("members"), py::arg("doc_ids"), py::arg("titles"),
-      py::arg("dates"), py::arg("texts"), py::arg("first_quotation"), py::arg("records") = true,
+      py::arg("dates"), py::arg("times"), py::arg("texts"), py::arg("first_quotation"),
+      py::arg("records") = true,
       "(story records, quotation records, quotations) of stories whose members index the docs");
   m.def(
       "story_rewrite_records",
@@ -275,14 +282,15 @@ void bind_story_stages(py::module_& m) {
          const Array<uint64_t>& family_offsets, const Array<uint32_t>& families,
          const Array<uint64_t>& member_offsets, const Array<uint32_t>& members,
          const std::vector<std::string>& doc_ids, const std::vector<std::string>& titles,
-         const std::vector<std::string>& dates, const std::vector<std::string>& texts,
-         const Array<int32_t>& doc_families, const Array<uint32_t>& la, const Array<uint32_t>& lb,
-         const Array<uint8_t>& relation, const Array<int64_t>& shared, const Array<int64_t>& size_a,
-         const Array<int64_t>& size_b, const py::tuple& collection, const Params& params,
-         bool with_passages) {
+         const std::vector<std::string>& dates, const Array<int64_t>& times,
+         const std::vector<std::string>& texts, const Array<int32_t>& doc_families,
+         const Array<uint32_t>& la, const Array<uint32_t>& lb, const Array<uint8_t>& relation,
+         const Array<int64_t>& shared, const Array<int64_t>& size_a, const Array<int64_t>& size_b,
+         const py::tuple& collection, const Params& params, bool with_passages) {
         const std::vector<KeyedStory> stories =
             keyed_stories(ids, cohesion, family_offsets, families, member_offsets, members);
-        const std::vector<StoryDocument> docs = story_documents(doc_ids, titles, dates, texts);
+        const std::vector<StoryDocument> docs =
+            story_documents(doc_ids, titles, dates, times, texts);
         const auto fam = to_vector<int32_t>(doc_families);
         const auto a = to_vector<uint32_t>(la), b = to_vector<uint32_t>(lb);
         const auto rel = to_vector<uint8_t>(relation);
@@ -322,8 +330,8 @@ void bind_story_stages(py::module_& m) {
       },
       py::arg("ids"), py::arg("cohesion"), py::arg("family_offsets"), py::arg("families"),
       py::arg("member_offsets"), py::arg("members"), py::arg("doc_ids"), py::arg("titles"),
-      py::arg("dates"), py::arg("texts"), py::arg("doc_families"), py::arg("a"), py::arg("b"),
-      py::arg("relation"), py::arg("shared"), py::arg("size_a"), py::arg("size_b"),
+      py::arg("dates"), py::arg("times"), py::arg("texts"), py::arg("doc_families"), py::arg("a"),
+      py::arg("b"), py::arg("relation"), py::arg("shared"), py::arg("size_a"), py::arg("size_b"),
       py::arg("collection"), py::arg("params"), py::arg("with_passages"),
       "(a, b, records) of the rewrite links within the stories, sorted by (a, b)");
 }

@@ -282,14 +282,14 @@ _LINKS_META = pd.DataFrame({
     "relation": pd.Series([], dtype="uint8"), "shared": pd.Series([], dtype="int64"),
     "size_a": pd.Series([], dtype="int64"), "size_b": pd.Series([], dtype="int64"),
     "a_id": pd.Series([], dtype=object), "b_id": pd.Series([], dtype=object),
-    "a_date": pd.Series([], dtype=object), "b_date": pd.Series([], dtype=object)})
+    "a_time": pd.Series([], dtype="int64"), "b_time": pd.Series([], dtype="int64")})
 
 
 def _verify(pairs: pd.DataFrame, left: SketchPart, rights: list, params) -> pd.DataFrame:
     """Exact verification of the pairs whose second document is in one of `rights`."""
     frames = []
     left_ids = left.ids()
-    left_dates = np.array(left.docs.dates(), dtype=object)
+    left_times = left.docs.times()
     sb = pairs["b"].to_numpy() >> 32
     for right in rights:
         sel = pairs[sb == right.index]
@@ -302,8 +302,8 @@ def _verify(pairs: pd.DataFrame, left: SketchPart, rights: list, params) -> pd.D
         at_b = np.searchsorted(right.keys, got["b"])
         got["a_id"] = left_ids[at_a]
         got["b_id"] = right.ids()[at_b]
-        got["a_date"] = left_dates[at_a]  # the family root prefers the earliest
-        got["b_date"] = np.array(right.docs.dates(), dtype=object)[at_b]
+        got["a_time"] = left_times[at_a]  # the family root prefers the earliest
+        got["b_time"] = right.docs.times()[at_b]
         frames.append(pd.DataFrame(got))
     if not frames:
         return _LINKS_META.copy()
@@ -394,16 +394,16 @@ def _families(df: pd.DataFrame) -> tuple:
     if len(df) == 0:
         return _FAMILIES_META.copy(), _FAMILY_LINKS_META.copy(), 0
     a, b = df["a"].to_numpy(), df["b"].to_numpy()
-    # Every document of these links, once: its key, shingle count and date.
+    # Every document of these links, once: its key, shingle count and time.
     ends = pd.DataFrame({
         "key": np.concatenate([a, b]),
         "shingles": np.concatenate([df["size_a"].to_numpy(), df["size_b"].to_numpy()]),
-        "date": np.concatenate([df["a_date"].to_numpy(), df["b_date"].to_numpy()])},
+        "time": np.concatenate([df["a_time"].to_numpy(), df["b_time"].to_numpy()])},
     ).drop_duplicates("key")
     roots, offsets, members, withheld = _kindred.families_from_links(
         a, b, df["relation"].to_numpy(), df["shared"].to_numpy(), df["size_a"].to_numpy(),
         df["size_b"].to_numpy(), ends["key"].to_numpy(), ends["shingles"].to_numpy(),
-        ends["date"].tolist())
+        ends["time"].to_numpy(np.int64))
     ids = dict(zip(a.tolist(), df["a_id"].tolist()))
     ids.update(zip(b.tolist(), df["b_id"].tolist()))
     family_of: dict = {}
@@ -506,7 +506,7 @@ def _link_text(df: pd.DataFrame) -> str:
         df["a_id"].tolist(), df["b_id"].tolist(), df["relation"].to_numpy(np.uint8),
         df["shared"].to_numpy(np.int64), df["size_a"].to_numpy(np.int64),
         df["size_b"].to_numpy(np.int64), df["family"].to_numpy(np.int64),
-        df["a_date"].tolist(), df["b_date"].tolist(),
+        df["a_time"].to_numpy(np.int64), df["b_time"].to_numpy(np.int64),
         df["passages"].tolist() if "passages" in df.columns else [])
 
 

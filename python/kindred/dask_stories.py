@@ -55,16 +55,19 @@ _DOCS_META = pd.DataFrame({"key": pd.Series([], dtype="int64"),
                            "id": pd.Series([], dtype=object),
                            "title": pd.Series([], dtype=object),
                            "date": pd.Series([], dtype=object),
+                           "time": pd.Series([], dtype="int64"),
                            "text": pd.Series([], dtype=object)})
 
 
 def _story_docs(index: int, pieces: list, part, dup_keys: np.ndarray, fields: dict,
                 max_document_bytes: int) -> pd.DataFrame:
-    """Every kept document of shard `index`: key, id, title, date and text, read again."""
+    """Every kept document of shard `index`: key, id, title, date (as given),
+    time (read once, when sketched) and text, read again."""
     keep = ~np.isin(part.keys, dup_keys)
     keys = part.keys[keep]
     ids = part.ids()[keep]
     dates = np.array(part.docs.dates(), dtype=object)[keep] if len(keys) else np.array([], object)
+    times = part.docs.times()[keep] if len(keys) else np.array([], np.int64)
     texts, titles = (_kindred.read_documents(pieces, fields, max_document_bytes, keys & _LOW)
                      if len(keys) else ([], []))
     if any(len(t) == 0 for t in texts):
@@ -73,15 +76,16 @@ def _story_docs(index: int, pieces: list, part, dup_keys: np.ndarray, fields: di
     return pd.DataFrame({"key": keys, "id": pd.Series(ids, dtype=object),
                          "title": pd.Series(titles, dtype=object),
                          "date": pd.Series(dates, dtype=object),
+                         "time": pd.Series(times, dtype="int64"),
                          "text": pd.Series(texts, dtype=object)})
 
 
 def _counts(docs: pd.DataFrame) -> tuple:
-    return _kindred.story_counts(docs["text"].tolist(), docs["date"].tolist())
+    return _kindred.story_counts(docs["text"].tolist(), docs["time"].to_numpy(np.int64))
 
 
 def _name_documents(docs: pd.DataFrame, names: list, ids: np.ndarray) -> np.ndarray:
-    return _kindred.story_name_documents(docs["text"].tolist(), docs["date"].tolist(), names, ids)
+    return _kindred.story_name_documents(docs["text"].tolist(), docs["time"].to_numpy(np.int64), names, ids)
 
 
 def _add_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -147,7 +151,7 @@ _FEATURES_META = pd.DataFrame({"feature": pd.Series([], dtype="int64"),
 
 def _candidate_features(units: pd.DataFrame, collection: tuple, n: int) -> tuple:
     offsets, features, has_time, t = _kindred.story_candidate_features(
-        units["text"].tolist(), units["date"].tolist(), collection)
+        units["text"].tolist(), units["time"].to_numpy(np.int64), collection)
     counts = np.diff(offsets.astype(np.int64))
     keys = units["key"].to_numpy(np.int64)
     f = features.view(np.int64)
@@ -306,7 +310,7 @@ def _similarities(pairs: pd.DataFrame, docs: list, collection: tuple, params) ->
     keys = units["key"].to_numpy(np.int64)
     x = np.searchsorted(keys, pairs["x"].to_numpy(np.int64)).astype(np.uint32)
     y = np.searchsorted(keys, pairs["y"].to_numpy(np.int64)).astype(np.uint32)
-    s = _kindred.story_pair_similarities(units["text"].tolist(), units["date"].tolist(), x, y,
+    s = _kindred.story_pair_similarities(units["text"].tolist(), units["time"].to_numpy(np.int64), x, y,
                                          pairs["copy"].to_numpy(np.float64), collection, params)
     return pairs[["x", "y", "copy"]].reset_index(drop=True).assign(s=s)
 
@@ -332,7 +336,7 @@ def _groups(units: pd.DataFrame, pairs: pd.DataFrame, copies: pd.DataFrame, coll
         return np.searchsorted(keys, col.to_numpy(np.int64)).astype(np.uint32)
 
     offsets, members, cohesion = _kindred.story_component_groups(
-        units["text"].tolist(), units["date"].tolist(), index(pairs["x"]), index(pairs["y"]),
+        units["text"].tolist(), units["time"].to_numpy(np.int64), index(pairs["x"]), index(pairs["y"]),
         pairs["s"].to_numpy(np.float64), index(copies["x"]), index(copies["y"]),
         copies["copy"].to_numpy(np.float64), collection, params)
     rows = []
@@ -415,7 +419,7 @@ def _story_columns(stories: pd.DataFrame, docs: list, first_story: int) -> tuple
         np.r_[0, np.cumsum([len(m) for m in members])].astype(np.uint64),
         np.concatenate(members + [np.array([], np.int64)]).astype(np.uint32))
     doc_columns = (docs["id"].tolist(), docs["title"].tolist(), docs["date"].tolist(),
-                   docs["text"].tolist())
+                   docs["time"].to_numpy(np.int64), docs["text"].tolist())
     return columns, doc_columns, keys
 
 

@@ -187,6 +187,28 @@ def _read(pieces, **kw):
     return docs, rejections
 
 
+def test_times_are_read_once_and_travel_with_the_sketches(tmp_path):
+    """A sketch part carries each document's time (read from its date when
+    sketched) as a column, through pickling, without reading the date again."""
+    path = tmp_path / "dated.jsonl"
+    rows = [{"id": "utc", "date": "2024-03-01T12:00:00Z"},
+            {"id": "offset", "date": "2024-03-01T14:00:00+02:00"},
+            {"id": "none", "date": "sometime in spring"},
+            {"id": "empty"}]
+    path.write_text("".join(json.dumps(dict(r, text="words of the dated document " + r["id"]))
+                            + "\n" for r in rows), encoding="utf-8")
+    raw = _kindred.read_and_sketch([("path", str(path).encode(), b"", 0, 0, 0)],
+                                   kindred.Params(), {}, 0, True, 1)
+    docs = raw["docs"]
+    want = [1709294400, 1709294400, _kindred.NO_TIME, _kindred.NO_TIME]
+    assert docs.times().tolist() == want
+    assert [d.time for d in docs] == [1709294400, 1709294400, None, None]
+    again = pickle.loads(pickle.dumps(docs))
+    assert again.times().tolist() == want
+    assert again.dates() == docs.dates() == ["2024-03-01T12:00:00Z", "2024-03-01T14:00:00+02:00",
+                                             "sometime in spring", ""]
+
+
 def test_jsonl_ranges_read_like_the_whole_file(tmp_path):
     """Every way of cutting a file into two byte ranges yields the records of a
     whole-file read, with the same line numbers, offsets, ids and messages."""
@@ -246,7 +268,8 @@ def test_families_of_components_match_a_whole_scan(synth_docs):
     roots, offsets, members, _ = _kindred.families_from_links(
         **{k: v[order] for k, v in cols.items()}, doc_keys=np.array(linked),
         doc_shingles=np.array([docs[d].shingles for d in linked]),
-        doc_dates=[docs[d].date for d in linked])
+        doc_times=np.array([_kindred.NO_TIME if docs[d].time is None else docs[d].time
+                            for d in linked], dtype=np.int64))
     got = [(int(roots[i]), tuple(members[offsets[i]:offsets[i + 1]].tolist()))
            for i in range(len(roots))]
     assert got == [(f.root_index, f.member_indices) for f in result.families]
