@@ -127,11 +127,8 @@ void run_query(const IndexArgs& a) {
     util::JsonWriter w(out);
     w.begin_object().field("id", doc.id).key("matches").begin_array();
     for (const LiveMatch& m : r->matches) {
-      w.begin_object()
-          .field("id", m.id)
-          .field("relation", relation_name(m.relation))
-          .field("direction", report::direction_name(m.overlap));
-      report::overlap_fields(m.overlap, report::fields_of(w));
+      w.begin_object();
+      report::match_fields(m, report::fields_of(w));
       w.key("passages").begin_array();
       for (const Passage& p : m.passages) {
         w.begin_object();

@@ -40,13 +40,8 @@ py::dict passage_dict(const Passage& p) {
 
 // A match seen from the document asked about: a = that document, b = the other.
 py::dict live_match_dict(const LiveMatch& m) {
-  const Overlap& o = m.overlap;
   py::dict d;
-  d["doc"] = m.doc;
-  d["id"] = m.id;
-  d["relation"] = relation_name(m.relation);
-  put_overlap(d, o);
-  d["direction"] = report::direction_name(o);
+  report::match_fields(m, [&d](const char* name, const auto& value) { d[name] = value; });
   py::list passages;
   for (const Passage& p : m.passages) passages.append(passage_dict(p));
   d["passages"] = passages;

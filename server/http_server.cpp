@@ -56,12 +56,8 @@ void write_passages(JsonWriter& w, const std::vector<Passage>& passages) {
 
 // A match seen from document a: "a_in_b" is how much of a the other contains.
 void write_match(JsonWriter& w, const LiveMatch& m, bool passages) {
-  w.begin_object()
-      .field("doc", m.doc)
-      .field("id", m.id)
-      .field("relation", relation_name(m.relation))
-      .field("direction", report::direction_name(m.overlap));
-  report::overlap_fields(m.overlap, report::fields_of(w));
+  w.begin_object();
+  report::match_fields(m, report::fields_of(w));
   if (passages) write_passages(w, m.passages);
   w.end_object();
 }

@@ -1,5 +1,5 @@
 // Report: the output vocabulary, defined once. The names and values of an
-// overlap's fields, a passage's fields and a pair's direction, in the order
+// overlap's fields, a passage's fields, a live match's fields and a pair's direction, in the order
 // they are written; every front end renders them from here: the JSON Lines
 // records (report/jsonl.cpp), `kindred compare --json` and `kindred index
 // query`, the HTTP server's JSON and the Python binding's dicts and objects.
@@ -48,6 +48,19 @@ void passage_fields(const Passage& p, Put&& put) {
   put("score", p.score);
   put("kind", passage_kind_name(p.kind));
   put("confidence", p.confidence);
+}
+
+// Calls put(name, value) for each field of a match the live index answers
+// (LiveMatch, kindred/live_index.h: any type with doc, id, relation and
+// overlap): doc, id, relation (its name), direction, then overlap_fields().
+// Its passages are the caller's list of passage_fields() objects.
+template <class Match, class Put>
+void match_fields(const Match& m, Put&& put) {
+  put("doc", m.doc);
+  put("id", m.id);
+  put("relation", relation_name(m.relation));
+  put("direction", direction_name(m.overlap));
+  overlap_fields(m.overlap, put);
 }
 
 // The put() that writes each field into the object `w` has open.

@@ -162,7 +162,7 @@ TEST(CliIndex, SurvivesSigkillDuringIngest) {
   // exact copy.
   RunResult q = run_kindred("index query " + quote(dir) + " " + quote(corpus));
   for (const std::string& id : acknowledged) {
-    EXPECT_NE(q.out.find("{\"id\":\"" + id + "\",\"relation\":\"exact\""), std::string::npos) << id;
+    EXPECT_NE(q.out.find(",\"id\":\"" + id + "\",\"relation\":\"exact\""), std::string::npos) << id;
   }
 }
 
