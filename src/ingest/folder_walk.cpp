@@ -43,7 +43,8 @@ bool walk_folder(const std::string& folder, const std::string& rel_prefix,
       continue;
     }
     std::error_code size_ec;
-    const uintmax_t size = fs::is_regular_file(st) ? entry.file_size(size_ec) : 0;
+    const uintmax_t size =
+        visitor.want_sizes && fs::is_regular_file(st) ? entry.file_size(size_ec) : 0;
     if (!visitor.file(FolderFile{entry.path().string(), rel, name, size_ec ? 0 : size})) {
       return false;
     }

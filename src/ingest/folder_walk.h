@@ -25,7 +25,7 @@ struct FolderFile {
   std::string path;   ///< as the walk reached it: the folder argument joined with `rel`
   std::string rel;    ///< relative to the folder argument ('/'-separated): a one-document file's id
   std::string name;   ///< the last component
-  uint64_t size = 0;  ///< bytes (the link target's), 0 when it cannot be read
+  uint64_t size = 0;  ///< bytes (the link target's) when asked for (want_sizes), else 0
 };
 
 struct FolderVisitor {
@@ -37,6 +37,8 @@ struct FolderVisitor {
   std::function<Next(const std::string& folder, const std::error_code&)> unlistable;
   /// An entry that is not a document (a device, FIFO or socket).
   std::function<void()> skipped;
+  /// Fill FolderFile::size (one more stat per file: the planner needs it, a reader not).
+  bool want_sizes = false;
 };
 
 // Walks `folder` (whose entries' rel names start with `rel_prefix`); false

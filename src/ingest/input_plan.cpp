@@ -213,6 +213,7 @@ InputPlan plan_inputs(std::span<const std::string> paths, uint64_t split_bytes) 
         return FolderVisitor::Next::kSkipFolder;
       };
       visitor.skipped = [&] { ++plan.files_skipped; };
+      visitor.want_sizes = true;
       visitor.file = [&](const FolderFile& f) {
         plan_file(piece(InputPiece::Kind::kFolderFile, f.path, f.rel, f.size), f.name, split_bytes,
                   plan);
