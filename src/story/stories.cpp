@@ -393,13 +393,20 @@ double group_cohesion(const std::vector<uint32_t>& units, Similarity&& unit_simi
 // strongest first (ties by pair). unit_similarity(u, v) is the story
 // similarity of any two units; a group only ever merges along an edge, so the
 // groups of a set of units that no edge leaves do not depend on the others.
-// A unit the agglomeration leaves alone although it has an edge (its edges
-// lead to groups whose mean similarity to it is below the cohesion) then
-// joins the group of its strongest edge, when that edge is at least half the
-// group's own cohesion: a report whose nearest neighbour is a clear match
-// belongs to that neighbour's story even when it shares less with the rest
-// (on ECB+, 33 of 37 such reports join their own event), while a unit far
-// below a tight group (a decoy next to the reports of one event) stays out.
+// A group the agglomeration leaves smaller than the group its strongest edge
+// out leads to (its edges lead to groups whose mean similarity to it is below
+// the cohesion) then joins that group, when that edge is at least half the
+// group's own cohesion, and, if both have kMinInterconnectedGroup units or
+// more, when they are interconnected (below): a report whose nearest
+// neighbour is a clear match belongs to that neighbour's story even when it
+// shares less with the rest, and so do a few reports of one event that the
+// linkage grouped apart (short reports that name the event's parts
+// differently: "four robbers on Avenue Montaigne", "armed robbers stole 85
+// million euros"); a unit far below a tight group (a decoy next to the
+// reports of one event) stays out, and so does the other event of one kind,
+// whose nearest-neighbour links do not cross (figures in BENCHMARKS.md, issue
+// 14, session 11). A group joins only a larger one, and where that one ends
+// up, so the joins form no cycle.
 // Decided on the groups as they stand, so the order of the units does not matter.
 // Returns the units of each group (in order of merging) by group, and each
 // unit's group.
@@ -493,25 +500,39 @@ std::pair<std::vector<std::vector<uint32_t>>, std::vector<uint32_t>> agglomerate
     units_in[into].insert(units_in[into].end(), units_in[from].begin(), units_in[from].end());
     units_in[from].clear();
   }
-  std::vector<std::pair<uint32_t, uint32_t>> joins;  // (unit alone, group it joins)
-  std::vector<char> decided(n, 0);
+  // Groups left smaller than the group of their strongest edge out join it
+  // (see above), all decided on the groups as the linkage left them.
+  std::vector<uint32_t> joins(n, kNoUnit);           // by group: the group it joins
+  std::vector<char> decided(n, 0);                   // by group: its strongest edge out seen
   std::unordered_map<uint32_t, double> cohesion_of;  // by group, computed when first asked for
   for (const Edge& e : edges) {
     for (const auto& [u, v] : {std::pair{e.x, e.y}, std::pair{e.y, e.x}}) {
-      if (decided[u] || units_in[group[u]].size() != 1) continue;
-      decided[u] = 1;  // only its strongest edge counts
-      const uint32_t g = group[v];
-      if (units_in[g].size() < 2) continue;
-      auto it = cohesion_of.find(g);
+      const uint32_t from = group[u], to = group[v];
+      if (from == to || decided[from]) continue;
+      decided[from] = 1;  // only its strongest edge out counts
+      if (units_in[to].size() <= units_in[from].size()) continue;
+      auto it = cohesion_of.find(to);
       if (it == cohesion_of.end())
-        it = cohesion_of.emplace(g, group_cohesion(units_in[g], unit_similarity)).first;
-      if (e.s >= 0.5 * it->second) joins.emplace_back(u, g);
+        it = cohesion_of.emplace(to, group_cohesion(units_in[to], unit_similarity)).first;
+      if (e.s < 0.5 * it->second) continue;
+      if (units_in[from].size() >= kMinInterconnectedGroup &&
+          !interconnected(units_in[from], units_in[to], group, nearest, k, params.interconnection))
+        continue;
+      joins[from] = to;
     }
   }
-  for (const auto& [u, g] : joins) {
-    units_in[group[u]].clear();
-    group[u] = g;
-    units_in[g].push_back(u);
+  // A group joins where the group it joins ends up: those are larger, so every chain ends.
+  std::vector<std::pair<uint32_t, uint32_t>> moves;  // (group, group it ends in)
+  for (uint32_t g = 0; g < n; ++g) {
+    if (joins[g] == kNoUnit) continue;
+    uint32_t to = joins[g];
+    while (joins[to] != kNoUnit) to = joins[to];
+    moves.emplace_back(g, to);
+  }
+  for (const auto& [from, to] : moves) {
+    for (uint32_t u : units_in[from]) group[u] = to;
+    units_in[to].insert(units_in[to].end(), units_in[from].begin(), units_in[from].end());
+    units_in[from].clear();
   }
   return {std::move(units_in), std::move(group)};
 }
