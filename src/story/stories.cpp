@@ -287,6 +287,18 @@ bool shares_value(const std::vector<T>& a, const std::vector<T>& b) {
   return false;
 }
 
+// Two events of one kind share their kind's words and often its people;
+// the year each report names tells them apart. A conflict only when both
+// write years (most reports of a recent event write none) and one of them
+// dates itself ("since 2006" and "by 2027" in two reports of one strike are
+// no conflict). For two reports, or two groups of reports (their years
+// together), `years` sorted and unique.
+bool years_conflict(const std::vector<uint16_t>& years_a, bool a_dated,
+                    const std::vector<uint16_t>& years_b, bool b_dated) {
+  return !years_a.empty() && !years_b.empty() && (a_dated || b_dated) &&
+         !shares_value(years_a, years_b);
+}
+
 // Quotations of the side with fewer that have a match on the other side.
 uint32_t matched_quotes(const StoryFeatures& a, const StoryFeatures& b, double threshold) {
   const auto& few = a.quotes.size() <= b.quotes.size() ? a.quotes : b.quotes;
@@ -322,14 +334,9 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
     const double w = params.time_window_days;
     e.time_factor = days <= w ? 1.0 : std::pow(0.5, (days - w) / w);
   }
-  // Two events of one kind share their kind's words and often its people;
-  // the year each report names tells them apart. Only when both write years
-  // (most reports of a recent event write none) and one of them dates itself:
-  // "since 2006" and "by 2027" in two reports of one strike are no conflict.
   const StoryFeatures& fa = *a.features;
   const StoryFeatures& fb = *b.features;
-  if (!fa.years.empty() && !fb.years.empty() &&
-      (!fa.dated_years.empty() || !fb.dated_years.empty()) && !shares_value(fa.years, fb.years))
+  if (years_conflict(fa.years, !fa.dated_years.empty(), fb.years, !fb.dated_years.empty()))
     e.conflict_factor = params.year_conflict;
   // The same, weaker, for the days of the week the texts name ("on
   // Saturday"): a follow-up may name only the day of its own news.
@@ -405,8 +412,11 @@ double group_cohesion(const std::vector<uint32_t>& units, Similarity&& unit_simi
 // million euros"); a unit far below a tight group (a decoy next to the
 // reports of one event) stays out, and so does the other event of one kind,
 // whose nearest-neighbour links do not cross (figures in BENCHMARKS.md, issue
-// 14, session 11). A group joins only a larger one, and where that one ends
-// up, so the joins form no cycle.
+// 14, session 11). Nor does a group of two or more whose texts together write
+// years that conflict with the other group's (years_conflict(), the test the
+// similarity of two reports makes, on the years of all their texts: one
+// event's reports seldom all write its year, a group's together do). A group
+// joins only a larger one, and where that one ends up, so the joins form no cycle.
 // Decided on the groups as they stand, so the order of the units does not matter.
 // Returns the units of each group (in order of merging) by group, and each
 // unit's group.
@@ -465,10 +475,27 @@ bool interconnected(const std::vector<uint32_t>& units_x, const std::vector<uint
   return double(crossing) / double(crossing + inside) >= interconnection * expected;
 }
 
-template <typename Similarity>
+// The years the units' texts write together (sorted, unique), and whether one of them dates itself.
+template <typename Features>
+std::pair<std::vector<uint16_t>, bool> years_of(const std::vector<uint32_t>& units,
+                                                Features&& features_of) {
+  std::vector<uint16_t> years;
+  bool dated = false;
+  for (uint32_t u : units) {
+    const StoryFeatures& f = features_of(u);
+    years.insert(years.end(), f.years.begin(), f.years.end());
+    dated = dated || !f.dated_years.empty();
+  }
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  return {std::move(years), dated};
+}
+
+// features_of(u) is the StoryFeatures of unit u.
+template <typename Similarity, typename Features>
 std::pair<std::vector<std::vector<uint32_t>>, std::vector<uint32_t>> agglomerate(
     const std::vector<char>& is_unit, std::vector<Edge> edges, Similarity&& unit_similarity,
-    const StoryParams& params) {
+    Features&& features_of, const StoryParams& params) {
   const auto n = static_cast<uint32_t>(is_unit.size());
   std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
     return a.s != b.s ? a.s > b.s : std::tie(a.x, a.y) < std::tie(b.x, b.y);
@@ -518,6 +545,11 @@ std::pair<std::vector<std::vector<uint32_t>>, std::vector<uint32_t>> agglomerate
       if (units_in[from].size() >= kMinInterconnectedGroup &&
           !interconnected(units_in[from], units_in[to], group, nearest, k, params.interconnection))
         continue;
+      if (units_in[from].size() >= 2) {
+        const auto [years_from, from_dated] = years_of(units_in[from], features_of);
+        const auto [years_to, to_dated] = years_of(units_in[to], features_of);
+        if (years_conflict(years_from, from_dated, years_to, to_dated)) continue;
+      }
       joins[from] = to;
     }
   }
@@ -610,7 +642,9 @@ std::vector<StoryGroup> story_groups(std::span<const StoryFeatures* const> units
     sim.add(unit_pair_key(c.x, c.y), c.s);
     if (c.s >= params.link) edges.push_back({c.s, std::min(c.x, c.y), std::max(c.x, c.y)});
   }
-  auto [units_in, group] = agglomerate(std::vector<char>(n, 1), std::move(edges), sim, params);
+  auto [units_in, group] = agglomerate(
+      std::vector<char>(n, 1), std::move(edges), sim,
+      [&](uint32_t u) -> const StoryFeatures& { return *units[u]; }, params);
   std::vector<StoryGroup> out;
   for (uint32_t u = 0; u < n; ++u) {
     if (group[u] != u || units_in[u].size() < 2) continue;
@@ -717,7 +751,9 @@ std::vector<Story> cluster_stories(std::span<const PreparedDoc> prepared,
   }
   std::vector<char> is_unit(n);
   for (uint32_t d = 0; d < n; ++d) is_unit[d] = unit_of[d] == d;
-  auto [units_in, group] = agglomerate(is_unit, std::move(edges), unit_similarity, params);
+  auto [units_in, group] = agglomerate(
+      is_unit, std::move(edges), unit_similarity,
+      [&](uint32_t u) -> const StoryFeatures& { return *prepared[u].features; }, params);
 
   // Stories: groups covering two or more documents, numbered by smallest member.
   std::vector<int32_t> family_of_root(n, -1);

@@ -282,6 +282,31 @@ TEST(StoryGroups, AGroupOfAnotherEventDoesNotJoinWhenNoLinkCrosses) {
   }
 }
 
+// The case of AGroupLeftSmallJoinsTheGroupOfItsStrongestLink, but the four
+// reports write 2008 and date themselves to it, and the two write 2013: two
+// events of one kind, years apart. The pair does not join.
+TEST(StoryGroups, AGroupWhoseYearsConflictDoesNotJoin) {
+  std::vector<StoryFeatures> f(6);
+  for (uint32_t u = 0; u < 6; ++u) {
+    f[u].years = {uint16_t(u < 4 ? 2008 : 2013)};
+    if (u % 4 == 0) f[u].dated_years = f[u].years;  // one of each group dates itself
+  }
+  std::vector<const StoryFeatures*> units;
+  for (const auto& x : f) units.push_back(&x);
+  std::vector<ScoredPair> candidates;
+  for (uint32_t x = 0; x < 6; ++x) {
+    for (uint32_t y = x + 1; y < 6; ++y) {
+      const double s = (x < 4) == (y < 4) ? 0.8 : x == 0 && y == 4 ? 0.5 : 0.1;
+      candidates.push_back({x, y, s});
+    }
+  }
+  const StoryStats stats;
+  EXPECT_EQ(story_groups(units, candidates, {}, stats, StoryParams{}).size(), 2u);
+  // A year in common (the pair also writes 2008): no conflict, and it joins.
+  f[5].years = {2008, 2013};
+  EXPECT_EQ(story_groups(units, candidates, {}, stats, StoryParams{}).size(), 1u);
+}
+
 TEST(Quotations, RewordedQuoteIsOneQuotationWithItsSpeaker) {
   const auto f = features(kTexts);
   Story s;
