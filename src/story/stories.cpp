@@ -1,5 +1,6 @@
 #include "story/stories.h"
 
+#include "story/agglomeration.h"
 #include "util/disjoint_sets.h"
 
 #include <algorithm>
@@ -13,6 +14,10 @@ namespace kindred::story {
 
 namespace {
 
+using detail::agglomerate;
+using detail::Edge;
+using detail::group_cohesion;
+using detail::years_conflict;
 using util::DisjointSets;
 
 double idf(double documents, double background, double df) {
@@ -276,17 +281,6 @@ double merge_sum(const std::vector<std::pair<Key, double>>& a,
   return sum;
 }
 
-// True when two sorted vectors hold a common value.
-template <typename T>
-bool shares_value(const std::vector<T>& a, const std::vector<T>& b) {
-  size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] == b[j]) return true;
-    a[i] < b[j] ? ++i : ++j;
-  }
-  return false;
-}
-
 // Quotations of the side with fewer that have a match on the other side.
 uint32_t matched_quotes(const StoryFeatures& a, const StoryFeatures& b, double threshold) {
   const auto& few = a.quotes.size() <= b.quotes.size() ? a.quotes : b.quotes;
@@ -322,14 +316,9 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
     const double w = params.time_window_days;
     e.time_factor = days <= w ? 1.0 : std::pow(0.5, (days - w) / w);
   }
-  // Two events of one kind share their kind's words and often its people;
-  // the year each report names tells them apart. Only when both write years
-  // (most reports of a recent event write none) and one of them dates itself:
-  // "since 2006" and "by 2027" in two reports of one strike are no conflict.
   const StoryFeatures& fa = *a.features;
   const StoryFeatures& fb = *b.features;
-  if (!fa.years.empty() && !fb.years.empty() &&
-      (!fa.dated_years.empty() || !fb.dated_years.empty()) && !shares_value(fa.years, fb.years))
+  if (years_conflict(fa.years, !fa.dated_years.empty(), fb.years, !fb.dated_years.empty()))
     e.conflict_factor = params.year_conflict;
   // The same, weaker, for the days of the week the texts name ("on
   // Saturday"): a follow-up may name only the day of its own news.
@@ -369,151 +358,6 @@ void candidate_features_of(const PreparedDoc& p, std::vector<uint64_t>& out) {
   std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
   for (size_t i = 0; i < keep; ++i) out.push_back(top[i].second & ~(uint64_t{1} << 63));
   for (const auto& [id, w] : p.names) out.push_back((uint64_t{1} << 63) | id);
-}
-
-struct Edge {
-  double s;
-  uint32_t x, y;
-};
-
-// Mean similarity of the unit pairs of a group (1 for one unit: a family of copies).
-template <typename Similarity>
-double group_cohesion(const std::vector<uint32_t>& units, Similarity&& unit_similarity) {
-  double total = 0;
-  size_t pairs = 0;
-  for (size_t i = 0; i < units.size(); ++i) {
-    for (size_t j = i + 1; j < units.size(); ++j, ++pairs) {
-      total += unit_similarity(units[i], units[j]);
-    }
-  }
-  return pairs > 0 ? total / double(pairs) : 1.0;
-}
-
-// Average-linkage agglomeration over the units (is_unit[u]) along the edges,
-// strongest first (ties by pair). unit_similarity(u, v) is the story
-// similarity of any two units; a group only ever merges along an edge, so the
-// groups of a set of units that no edge leaves do not depend on the others.
-// A unit the agglomeration leaves alone although it has an edge (its edges
-// lead to groups whose mean similarity to it is below the cohesion) then
-// joins the group of its strongest edge, when that edge is at least half the
-// group's own cohesion: a report whose nearest neighbour is a clear match
-// belongs to that neighbour's story even when it shares less with the rest
-// (on ECB+, 33 of 37 such reports join their own event), while a unit far
-// below a tight group (a decoy next to the reports of one event) stays out.
-// Decided on the groups as they stand, so the order of the units does not matter.
-// Returns the units of each group (in order of merging) by group, and each
-// unit's group.
-//
-// Two groups of kMinInterconnectedGroup units or more merge only when they are
-// interconnected (the relative interconnectivity of Chameleon, Karypis, Han and
-// Kumar 1999, on the graph of each unit's `neighbours` strongest edges): of
-// those links of their units that stay inside the two groups, the share that
-// crosses between them must be at least `interconnection` times the share
-// expected if the units were mixed at random, 2|A||B| / (n(n-1)) for
-// n = |A| + |B|. Two events of one kind share their kind's words (on ECB+, the
-// mean similarity between the reports of two events of one topic is
-// 0.31-0.39, over the cohesion), but each report's nearest neighbours are
-// reports of its own event: the links cross at 8-19% of the random share,
-// where halves of one story mostly cross at 40-90% (a few at 20-40%). Smaller groups are judged by
-// the mean alone: a unit or a pair has too few links to count. Each test reads `neighbours` links
-// per unit of the two groups, less than the mean reads.
-constexpr size_t kMinInterconnectedGroup = 3;
-
-// Each unit's up to `k` strongest edges, as the other units (edges sorted
-// strongest first); kNoUnit where it has fewer.
-constexpr uint32_t kNoUnit = UINT32_MAX;
-std::vector<uint32_t> nearest_neighbours(uint32_t n, const std::vector<Edge>& sorted_edges,
-                                         uint32_t k) {
-  std::vector<uint32_t> nearest(size_t{n} * k, kNoUnit);
-  std::vector<uint32_t> count(n, 0);
-  for (const Edge& e : sorted_edges) {
-    if (count[e.x] < k) nearest[size_t{e.x} * k + count[e.x]++] = e.y;
-    if (count[e.y] < k) nearest[size_t{e.y} * k + count[e.y]++] = e.x;
-  }
-  return nearest;
-}
-
-// The interconnection test above for the groups of units_x and units_y.
-bool interconnected(const std::vector<uint32_t>& units_x, const std::vector<uint32_t>& units_y,
-                    const std::vector<uint32_t>& group, const std::vector<uint32_t>& nearest,
-                    uint32_t k, double interconnection) {
-  const uint32_t gx = group[units_x.front()], gy = group[units_y.front()];
-  size_t crossing = 0, inside = 0;
-  for (const auto* units : {&units_x, &units_y}) {
-    for (uint32_t u : *units) {
-      const uint32_t own = group[u];
-      for (size_t i = size_t{u} * k; i < size_t{u + 1} * k && nearest[i] != kNoUnit; ++i) {
-        const uint32_t g = group[nearest[i]];
-        if (g == own) {
-          ++inside;
-        } else if (g == gx || g == gy) {
-          ++crossing;
-        }
-      }
-    }
-  }
-  if (crossing + inside == 0) return true;  // no links to judge by
-  const double nx = double(units_x.size()), ny = double(units_y.size()), n = nx + ny;
-  const double expected = 2 * nx * ny / (n * (n - 1));
-  return double(crossing) / double(crossing + inside) >= interconnection * expected;
-}
-
-template <typename Similarity>
-std::pair<std::vector<std::vector<uint32_t>>, std::vector<uint32_t>> agglomerate(
-    const std::vector<char>& is_unit, std::vector<Edge> edges, Similarity&& unit_similarity,
-    const StoryParams& params) {
-  const auto n = static_cast<uint32_t>(is_unit.size());
-  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
-    return a.s != b.s ? a.s > b.s : std::tie(a.x, a.y) < std::tie(b.x, b.y);
-  });
-  const uint32_t k = params.neighbours;
-  const std::vector<uint32_t> nearest = nearest_neighbours(n, edges, k);
-  std::vector<uint32_t> group(n);
-  std::iota(group.begin(), group.end(), 0u);
-  std::vector<std::vector<uint32_t>> units_in(n);
-  for (uint32_t d = 0; d < n; ++d) {
-    if (is_unit[d]) units_in[d] = {d};
-  }
-  for (const Edge& e : edges) {
-    const uint32_t gx = group[e.x], gy = group[e.y];
-    if (gx == gy) continue;
-    double total = 0;
-    for (uint32_t u : units_in[gx]) {
-      for (uint32_t v : units_in[gy]) total += unit_similarity(u, v);
-    }
-    const double mean = total / double(units_in[gx].size() * units_in[gy].size());
-    if (mean < params.cohesion) continue;
-    if (units_in[gx].size() >= kMinInterconnectedGroup &&
-        units_in[gy].size() >= kMinInterconnectedGroup &&
-        !interconnected(units_in[gx], units_in[gy], group, nearest, k, params.interconnection))
-      continue;
-    const uint32_t into = units_in[gx].size() >= units_in[gy].size() ? gx : gy;
-    const uint32_t from = into == gx ? gy : gx;
-    for (uint32_t u : units_in[from]) group[u] = into;
-    units_in[into].insert(units_in[into].end(), units_in[from].begin(), units_in[from].end());
-    units_in[from].clear();
-  }
-  std::vector<std::pair<uint32_t, uint32_t>> joins;  // (unit alone, group it joins)
-  std::vector<char> decided(n, 0);
-  std::unordered_map<uint32_t, double> cohesion_of;  // by group, computed when first asked for
-  for (const Edge& e : edges) {
-    for (const auto& [u, v] : {std::pair{e.x, e.y}, std::pair{e.y, e.x}}) {
-      if (decided[u] || units_in[group[u]].size() != 1) continue;
-      decided[u] = 1;  // only its strongest edge counts
-      const uint32_t g = group[v];
-      if (units_in[g].size() < 2) continue;
-      auto it = cohesion_of.find(g);
-      if (it == cohesion_of.end())
-        it = cohesion_of.emplace(g, group_cohesion(units_in[g], unit_similarity)).first;
-      if (e.s >= 0.5 * it->second) joins.emplace_back(u, g);
-    }
-  }
-  for (const auto& [u, g] : joins) {
-    units_in[group[u]].clear();
-    group[u] = g;
-    units_in[g].push_back(u);
-  }
-  return {std::move(units_in), std::move(group)};
 }
 
 // Similarities of unit pairs, each computed once: the candidates' first (as
@@ -589,7 +433,9 @@ std::vector<StoryGroup> story_groups(std::span<const StoryFeatures* const> units
     sim.add(unit_pair_key(c.x, c.y), c.s);
     if (c.s >= params.link) edges.push_back({c.s, std::min(c.x, c.y), std::max(c.x, c.y)});
   }
-  auto [units_in, group] = agglomerate(std::vector<char>(n, 1), std::move(edges), sim, params);
+  auto [units_in, group] = agglomerate(
+      std::vector<char>(n, 1), std::move(edges), sim,
+      [&](uint32_t u) -> const StoryFeatures& { return *units[u]; }, params);
   std::vector<StoryGroup> out;
   for (uint32_t u = 0; u < n; ++u) {
     if (group[u] != u || units_in[u].size() < 2) continue;
@@ -696,7 +542,9 @@ std::vector<Story> cluster_stories(std::span<const PreparedDoc> prepared,
   }
   std::vector<char> is_unit(n);
   for (uint32_t d = 0; d < n; ++d) is_unit[d] = unit_of[d] == d;
-  auto [units_in, group] = agglomerate(is_unit, std::move(edges), unit_similarity, params);
+  auto [units_in, group] = agglomerate(
+      is_unit, std::move(edges), unit_similarity,
+      [&](uint32_t u) -> const StoryFeatures& { return *prepared[u].features; }, params);
 
   // Stories: groups covering two or more documents, numbered by smallest member.
   std::vector<int32_t> family_of_root(n, -1);

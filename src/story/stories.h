@@ -23,8 +23,9 @@
 // cross between them (relative interconnectivity, as in Chameleon): two events
 // of one kind share their kind's words, so the mean between them can pass the
 // threshold, but each report's nearest neighbours are reports of its own event.
-// A unit the linkage leaves alone then joins the group of its strongest link
-// when that link is at least half the group's own cohesion (see agglomerate()).
+// A unit or group the linkage leaves smaller than the group of its strongest
+// link then joins that group when the link is at least half the group's own
+// cohesion and, for groups of three or more, their links cross (see agglomerate()).
 #pragma once
 
 #include <cstdint>

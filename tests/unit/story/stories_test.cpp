@@ -240,6 +240,73 @@ TEST(StoryGroups, OneStoryWithoutBlocksStaysOne) {
   EXPECT_EQ(groups[0].units.size(), 10u);
 }
 
+// One event whose reports the linkage groups apart: four close reports
+// (0.8) and two (0.8) that name the event differently, one clear link (0.5)
+// between them and little else (0.1), so the mean between the groups (0.15)
+// stays under the cohesion. The pair's strongest link out is over half the
+// four's cohesion: the pair joins them.
+TEST(StoryGroups, AGroupLeftSmallJoinsTheGroupOfItsStrongestLink) {
+  const auto side = [](uint32_t u) { return u < 4 ? 0 : 1; };
+  const auto similarity = [&](uint32_t x, uint32_t y) {
+    if (side(x) == side(y)) return 0.8;
+    return std::min(x, y) == 0 && std::max(x, y) == 4 ? 0.5 : 0.1;
+  };
+  StoryParams params;
+  ASSERT_LT(0.15, params.cohesion);
+  ASSERT_GE(0.5, params.link);
+  const std::vector<StoryGroup> groups = groups_of(6, similarity, params);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].units.size(), 6u);
+  // A link under half the four's cohesion (0.35 < 0.4) leaves them apart.
+  const auto weaker = [&](uint32_t x, uint32_t y) {
+    return std::min(x, y) == 0 && std::max(x, y) == 4 ? 0.35 : similarity(x, y);
+  };
+  params.link = 0.3;
+  EXPECT_EQ(groups_of(6, weaker, params).size(), 2u);
+}
+
+// Two events of one kind, ten reports and six, 0.7 within and 0.4 across:
+// the smaller group's strongest link out (0.4) is over half the larger's
+// cohesion, but none of the reports' nearest neighbours is of the other
+// event (their links do not cross), so it does not join.
+TEST(StoryGroups, AGroupOfAnotherEventDoesNotJoinWhenNoLinkCrosses) {
+  const auto event = [](uint32_t u) { return u % 8 < 3 ? 1 : 0; };  // 6 of 16 in event 1
+  const auto similarity = [&](uint32_t x, uint32_t y) { return event(x) == event(y) ? 0.7 : 0.4; };
+  StoryParams params;
+  ASSERT_LE(params.neighbours, 5u);  // so each report's nearest are its own event's
+  const std::vector<StoryGroup> groups = groups_of(16, similarity, params);
+  ASSERT_EQ(groups.size(), 2u);
+  for (const StoryGroup& g : groups) {
+    EXPECT_EQ(g.units.size(), event(g.units.front()) == 1 ? 6u : 10u);
+    for (uint32_t u : g.units) EXPECT_EQ(event(u), event(g.units.front()));
+  }
+}
+
+// The case of AGroupLeftSmallJoinsTheGroupOfItsStrongestLink, but the four
+// reports write 2008 and date themselves to it, and the two write 2013: two
+// events of one kind, years apart. The pair does not join.
+TEST(StoryGroups, AGroupWhoseYearsConflictDoesNotJoin) {
+  std::vector<StoryFeatures> f(6);
+  for (uint32_t u = 0; u < 6; ++u) {
+    f[u].years = {uint16_t(u < 4 ? 2008 : 2013)};
+    if (u % 4 == 0) f[u].dated_years = f[u].years;  // one of each group dates itself
+  }
+  std::vector<const StoryFeatures*> units;
+  for (const auto& x : f) units.push_back(&x);
+  std::vector<ScoredPair> candidates;
+  for (uint32_t x = 0; x < 6; ++x) {
+    for (uint32_t y = x + 1; y < 6; ++y) {
+      const double s = (x < 4) == (y < 4) ? 0.8 : x == 0 && y == 4 ? 0.5 : 0.1;
+      candidates.push_back({x, y, s});
+    }
+  }
+  const StoryStats stats;
+  EXPECT_EQ(story_groups(units, candidates, {}, stats, StoryParams{}).size(), 2u);
+  // A year in common (the pair also writes 2008): no conflict, and it joins.
+  f[5].years = {2008, 2013};
+  EXPECT_EQ(story_groups(units, candidates, {}, stats, StoryParams{}).size(), 1u);
+}
+
 TEST(Quotations, RewordedQuoteIsOneQuotationWithItsSpeaker) {
   const auto f = features(kTexts);
   Story s;
