@@ -3,6 +3,7 @@
 #include "util/disjoint_sets.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 #include <map>
@@ -180,10 +181,15 @@ void count_names(std::span<const StoryFeatures> docs, std::span<const std::strin
 
 StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.size()) {
   // The steps of StoryStatsPart over one part, counting straight into the tables.
+  KeyCounts terms;
   for (const auto& d : docs) {
-    for (const auto& [h, c] : d.terms) term_df_.add(h);
+    for (const auto& [h, c] : d.terms) terms.add(h);
     for (uint64_t h : d.numbers) number_df_.add(h);
   }
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> df;
+  for (const auto& [h, c] : terms.sorted_items()) hashes.push_back(h), df.push_back(c);
+  set_terms(std::move(hashes), df);
   const std::vector<std::string> keys = distinct_names(docs);
   const std::vector<uint32_t> ids = canonical_name_ids(keys);
   for (size_t i = 0; i < keys.size(); ++i) name_ids_[keys[i]] = ids[i];
@@ -194,7 +200,10 @@ StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.si
 StoryStats::StoryStats(const StoryStatsPart& whole, std::span<const uint32_t> ids,
                        std::vector<uint32_t> name_documents)
     : documents_(whole.documents), name_df_(std::move(name_documents)) {
-  for (const auto& [h, c] : whole.terms) term_df_.add(h, c);
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> df;
+  for (const auto& [h, c] : whole.terms) hashes.push_back(h), df.push_back(c);
+  set_terms(std::move(hashes), df);
   for (const auto& [h, c] : whole.numbers) number_df_.add(h, c);
   for (size_t i = 0; i < whole.names.size() && i < ids.size(); ++i)
     name_ids_[whole.names[i]] = ids[i];
@@ -203,8 +212,89 @@ StoryStats::StoryStats(const StoryStatsPart& whole, std::span<const uint32_t> id
   name_df_.resize(canonical, 0);
 }
 
+StoryStats::StoryStats(std::span<const StoryFeatures> docs, std::vector<uint64_t> term_hashes,
+                       std::vector<uint32_t> term_documents)
+    : documents_(docs.size()) {
+  for (const auto& d : docs) {
+    for (uint64_t h : d.numbers) number_df_.add(h);
+  }
+  term_documents.resize(term_hashes.size(), 0);
+  set_terms(std::move(term_hashes), term_documents);
+  const std::vector<std::string> keys = distinct_names(docs);
+  const std::vector<uint32_t> ids = canonical_name_ids(keys);
+  for (size_t i = 0; i < keys.size(); ++i) name_ids_[keys[i]] = ids[i];
+  name_df_.assign(ids.empty() ? 0 : size_t{*std::max_element(ids.begin(), ids.end())} + 1, 0);
+  count_names(docs, keys, ids, name_df_);
+}
+
+void StoryStats::set_terms(std::vector<uint64_t> hashes, std::span<const uint32_t> documents) {
+  term_hashes_ = std::move(hashes);
+  term_df_.assign(documents.begin(), documents.end());
+  term_ids_ = KeyCounts();
+  for (uint32_t i = 0; i < term_hashes_.size(); ++i) term_ids_.add(term_hashes_[i], i + 1);
+  set_background(background_);
+}
+
+void StoryStats::set_background(double b) {
+  background_ = b;
+  term_idf_.resize(term_df_.size());
+  for (size_t i = 0; i < term_df_.size(); ++i)
+    term_idf_[i] = idf(double(documents_), background_, double(term_df_[i]));
+}
+
+std::optional<uint32_t> StoryStats::term_id(uint64_t h) const {
+  const uint32_t id = term_ids_.count(h);
+  if (id == 0) return std::nullopt;
+  return id - 1;
+}
+
 double StoryStats::term_idf(uint64_t h) const {
-  return idf(double(documents_), background_, double(term_df_.count(h)));
+  const std::optional<uint32_t> id = term_id(h);
+  return id ? term_idf_[*id] : idf(double(documents_), background_, 0.0);
+}
+
+namespace {
+// 1 + ln(count) for the counts most terms have, so that a weight costs two
+// look-ups (the same value std::log gives each time).
+const std::array<double, 64>& count_weights() {
+  static const std::array<double, 64> w = [] {
+    std::array<double, 64> t{};
+    for (size_t c = 1; c < t.size(); ++c) t[c] = 1.0 + std::log(double(c));
+    return t;
+  }();
+  return w;
+}
+}  // namespace
+
+double StoryStats::term_weight(TermCount t) const {
+  const double tf =
+      t.count < 64 && t.count > 0 ? count_weights()[t.count] : 1.0 + std::log(double(t.count));
+  return tf * term_idf_[t.id];
+}
+
+StoryStats StoryStats::covering(std::span<const StoryFeatures* const> docs) const {
+  std::vector<uint64_t> missing;
+  for (const StoryFeatures* d : docs) {
+    for (const auto& [h, c] : d->terms) {
+      if (!term_id(h)) missing.push_back(h);
+    }
+  }
+  StoryStats out = *this;
+  if (missing.empty()) return out;
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> df;
+  size_t j = 0;
+  for (size_t i = 0; i < term_hashes_.size() || j < missing.size();) {
+    if (j == missing.size() || (i < term_hashes_.size() && term_hashes_[i] < missing[j])) {
+      hashes.push_back(term_hashes_[i]), df.push_back(term_df_[i]), ++i;
+    } else {
+      hashes.push_back(missing[j++]), df.push_back(0);
+    }
+  }
+  out.set_terms(std::move(hashes), df);
+  return out;
 }
 
 double StoryStats::number_idf(uint64_t h) const {
@@ -227,13 +317,25 @@ uint32_t StoryStats::name_id(const std::string& key) const {
 }
 
 PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
+  std::vector<TermCount> terms;
+  terms.reserve(f.terms.size());
+  for (const auto& [h, tf] : f.terms) {
+    if (const std::optional<uint32_t> id = stats.term_id(h)) terms.push_back({*id, tf});
+  }
+  PreparedDoc p = prepare(f, terms, stats);
+  p.owned_terms = std::move(terms);  // the buffer `terms` views moves with it
+  return p;
+}
+
+PreparedDoc prepare(const StoryFeatures& f, std::span<const TermCount> terms,
+                    const StoryStats& stats) {
   PreparedDoc p;
   p.features = &f;
-  p.terms.reserve(f.terms.size());
+  p.terms = terms;
+  p.stats = &stats;
   p.numbers.reserve(f.numbers.size());
-  for (const auto& [h, tf] : f.terms) {
-    const double w = (1.0 + std::log(double(tf))) * stats.term_idf(h);
-    p.terms.emplace_back(h, w);
+  for (const TermCount& t : terms) {
+    const double w = stats.term_weight(t);
     p.norm += w * w;
   }
   p.norm = std::sqrt(p.norm);
@@ -303,10 +405,26 @@ uint32_t matched_quotes(const StoryFeatures& a, const StoryFeatures& b, double t
   return matched;
 }
 
+// Sum over the terms both documents hold of the products of their weights,
+// in id order (= hash order, as the sums always ran).
+double term_dot(const PreparedDoc& a, const PreparedDoc& b) {
+  // Branch-free steps, as in sorted_intersection(); weights only of shared terms.
+  const StoryStats& stats = *a.stats;
+  double sum = 0;
+  size_t i = 0, j = 0;
+  while (i < a.terms.size() && j < b.terms.size()) {
+    const uint32_t x = a.terms[i].id, y = b.terms[j].id;
+    if (x == y) sum += stats.term_weight(a.terms[i]) * stats.term_weight(b.terms[j]);
+    i += x <= y;
+    j += y <= x;
+  }
+  return sum;
+}
+
 StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const StoryParams& params,
                          double copy_containment) {
   StoryEvidence e;
-  const double dot = merge_sum(a.terms, b.terms, [](double x, double y) { return x * y; });
+  const double dot = a.stats && b.stats ? term_dot(a, b) : 0.0;
   e.words = a.norm > 0 && b.norm > 0 ? dot / (a.norm * b.norm) : 0.0;
   const double shared = merge_sum(a.names, b.names, [](double x, double) { return x; });
   e.names = a.name_weight + b.name_weight > 0 ? 2 * shared / (a.name_weight + b.name_weight) : 0.0;
@@ -349,7 +467,9 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
 StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment) {
-  return similarity(prepare(a, stats), prepare(b, stats), params, copy_containment);
+  const StoryFeatures* both[] = {&a, &b};
+  const StoryStats covering = stats.covering(both);
+  return similarity(prepare(a, covering), prepare(b, covering), params, copy_containment);
 }
 
 StoryEvidence story_similarity(const PreparedDoc& a, const PreparedDoc& b,
@@ -364,7 +484,8 @@ namespace {
 void candidate_features_of(const PreparedDoc& p, std::vector<uint64_t>& out) {
   constexpr size_t kTermsPerDoc = 16;
   std::vector<std::pair<double, uint64_t>> top;
-  for (const auto& [h, w] : p.terms) top.emplace_back(-w, h);
+  for (const TermCount& t : p.terms)
+    top.emplace_back(-p.stats->term_weight(t), p.stats->term_hash(t.id));
   const size_t keep = std::min(kTermsPerDoc, top.size());
   std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
   for (size_t i = 0; i < keep; ++i) out.push_back(top[i].second & ~(uint64_t{1} << 63));
