@@ -28,7 +28,7 @@ void TermStore::append(std::span<const std::pair<uint64_t, uint32_t>> terms) {
     return;
   }
   if (block_used_ + terms.size() > block_size_) {
-    block_size_ = std::max(kBlock, terms.size());
+    block_size_ = std::max(block_, terms.size());
     blocks_.push_back(std::make_unique<TermCount[]>(block_size_));
     block_terms_ += block_size_;
     block_used_ = 0;

@@ -30,7 +30,11 @@ namespace kindred::story {
 
 class TermStore {
  public:
-  TermStore() = default;
+  // PERF: blocks of 2^20 terms (8 MB), not one growing array: growing an
+  // array of 200 million terms would copy it and hold it twice.
+  static constexpr size_t kDefaultBlock = size_t{1} << 20;
+  /// `block_terms`: terms per block (a document with more gets a block of its own).
+  explicit TermStore(size_t block_terms = kDefaultBlock) : block_(block_terms) {}
   TermStore(TermStore&&) = default;
   TermStore& operator=(TermStore&&) = default;
 
@@ -56,18 +60,16 @@ class TermStore {
   size_t memory_bytes() const;
 
  private:
-  // PERF: blocks of 2^20 terms (8 MB), not one growing array: growing an
-  // array of 200 million terms would copy it and hold it twice.
-  static constexpr size_t kBlock = size_t{1} << 20;
+  size_t block_;
   std::vector<std::unique_ptr<TermCount[]>> blocks_;
-  size_t block_used_ = kBlock;     // terms used in blocks_.back(); kBlock: none open
-  size_t block_size_ = kBlock;     // capacity of blocks_.back()
-  size_t block_terms_ = 0;         // capacity of all blocks
-  std::vector<TermCount*> begin_;  // by document
-  std::vector<uint32_t> size_;     // by document
-  std::vector<uint64_t> hashes_;   // by id
-  std::vector<uint32_t> df_;       // by id
-  KeyCounts ids_;                  // hash -> arrival id + 1, until sealed
+  size_t block_used_ = 0;                               // terms used in blocks_.back()
+  size_t block_size_ = 0;                               // capacity of blocks_.back(); 0: none yet
+  size_t block_terms_ = 0;                              // capacity of all blocks
+  std::vector<TermCount*> begin_;                       // by document
+  std::vector<uint32_t> size_;                          // by document
+  std::vector<uint64_t> hashes_;                        // by id
+  std::vector<uint32_t> df_;                            // by id
+  KeyCounts ids_;                                       // hash -> arrival id + 1, until sealed
   std::vector<std::pair<uint64_t, uint32_t>> scratch_;  // append()'s reordering
   bool sealed_ = false;
 };
