@@ -394,6 +394,24 @@ void Scanner::find_stories(ScanResult& result) {
     }
   });
   result.stories = story::cluster_stories(prepared, result.links, result.families, sp, loop);
+  if (s.options.rewrites) {
+    // From here on only the members of stories are read (their quotations,
+    // accounts and rewrites): the evidence of the other documents is freed,
+    // and the terms of the members packed into fewer blocks.
+    std::vector<char> member(prepared.size(), 0);
+    for (const Story& st : result.stories) {
+      for (uint32_t d : st.members) member[d] = 1;
+    }
+    loop(prepared.size(), [&](size_t begin, size_t end) {
+      for (size_t d = begin; d < end; ++d) {
+        if (!member[d]) prepared[d] = story::PreparedDoc(), s.story_features[d] = {};
+      }
+    });
+    s.story_terms.retain(member);
+    for (size_t d = 0; d < prepared.size(); ++d) {
+      if (member[d]) prepared[d].terms = s.story_terms.terms(static_cast<uint32_t>(d));
+    }
+  }
   result.quotations = story::story_quotations(s.story_features, result.stories);
   // The evidence is spent unless rewrites still rank story pairs by it.
   if (!s.options.rewrites) {

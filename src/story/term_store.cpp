@@ -1,6 +1,7 @@
 #include "story/term_store.h"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 
 namespace kindred::story {
@@ -30,6 +31,7 @@ void TermStore::append(std::span<const std::pair<uint64_t, uint32_t>> terms) {
   if (block_used_ + terms.size() > block_size_) {
     block_size_ = std::max(block_, terms.size());
     blocks_.push_back(std::make_unique<TermCount[]>(block_size_));
+    block_capacity_.push_back(block_size_);
     block_terms_ += block_size_;
     block_used_ = 0;
   }
@@ -78,6 +80,41 @@ void TermStore::seal(const RangeLoop& loop) {
       for (TermCount* t = begin_[d]; t != begin_[d] + size_[d]; ++t) t->id = final_id[t->id];
     }
   });
+}
+
+void TermStore::retain(std::span<const char> keep) {
+  // Documents lie in blocks in document order. Writing the kept ones in
+  // order from the first block never overtakes what is still to be read: a
+  // document fits where it is, so it fits at an earlier place of its own
+  // block, or at the start of an earlier block when it no longer fits in the
+  // block being written (a block is at least as large as any document in it).
+  size_t block = 0, used = 0;  // where the next kept document goes
+  size_t read_block = 0;       // the block document d lies in
+  for (size_t d = 0; d < begin_.size(); ++d) {
+    if (size_[d] == 0) continue;
+    const std::less<const TermCount*> before;  // a total order across blocks
+    while (before(begin_[d], blocks_[read_block].get()) ||
+           !before(begin_[d], blocks_[read_block].get() + block_capacity_[read_block])) {
+      ++read_block;
+    }
+    if (d >= keep.size() || !keep[d]) {
+      begin_[d] = nullptr;
+      size_[d] = 0;
+      continue;
+    }
+    while (used + size_[d] > block_capacity_[block]) ++block, used = 0;  // stays <= read_block
+    TermCount* to = blocks_[block].get() + used;
+    if (to != begin_[d])
+      std::copy(begin_[d], begin_[d] + size_[d], to);  // forward: no overlap ahead
+    begin_[d] = to;
+    used += size_[d];
+  }
+  const size_t blocks = used > 0 || block > 0 ? block + 1 : 0;
+  for (size_t b = blocks; b < blocks_.size(); ++b) block_terms_ -= block_capacity_[b];
+  blocks_.resize(blocks);
+  block_capacity_.resize(blocks);
+  block_used_ = used;
+  block_size_ = blocks > 0 ? block_capacity_.back() : 0;
 }
 
 std::span<const TermCount> TermStore::terms(uint32_t doc) const {

@@ -49,6 +49,13 @@ class TermStore {
   void seal(const RangeLoop& loop = sequential_ranges);
   bool sealed() const { return sealed_; }
 
+  /// Keeps the terms of the documents d with keep[d] (the members of stories,
+  /// once they are found) and gives back the memory of the others, whose
+  /// terms become empty: the kept ones move toward the first block, and the
+  /// blocks left empty are freed. Spans from terms() are invalid afterwards.
+  /// Documents past keep.size() are not kept.
+  void retain(std::span<const char> keep);
+
   size_t documents() const { return size_.size(); }
   /// Document d's terms by id (ascending once sealed; arrival ids before).
   std::span<const TermCount> terms(uint32_t doc) const;
@@ -62,6 +69,7 @@ class TermStore {
  private:
   size_t block_;
   std::vector<std::unique_ptr<TermCount[]>> blocks_;
+  std::vector<size_t> block_capacity_;                  // by block
   size_t block_used_ = 0;                               // terms used in blocks_.back()
   size_t block_size_ = 0;                               // capacity of blocks_.back(); 0: none yet
   size_t block_terms_ = 0;                              // capacity of all blocks

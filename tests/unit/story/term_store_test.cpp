@@ -152,6 +152,43 @@ TEST(TermStore, DocumentsLargerThanABlockAndManyBlocks) {
   EXPECT_GE(store.memory_bytes(), big.size() * sizeof(TermCount));
 }
 
+TEST(TermStore, RetainKeepsTheChosenDocumentsAndFreesBlocks) {
+  // Blocks of 16 terms, documents of up to 40 (some larger than a block):
+  // every pattern of keeping, each checked against the plain vectors.
+  const std::vector<Terms> docs = random_documents(300, 80, 3);
+  for (const int pattern : {0, 1, 2, 3, 4}) {
+    TermStore store(16);
+    for (const Terms& d : docs) store.append(d);
+    store.seal();
+    const size_t before = store.memory_bytes();
+    std::vector<char> keep(docs.size() - 7);  // the last 7 are past keep: dropped
+    for (size_t d = 0; d < keep.size(); ++d) {
+      keep[d] = pattern == 0   ? 0
+                : pattern == 1 ? 1
+                : pattern == 2 ? d % 2
+                : pattern == 3 ? d % 7 == 3
+                               : d > 200;
+    }
+    store.retain(keep);
+    size_t kept = 0;
+    for (uint32_t d = 0; d < docs.size(); ++d) {
+      Terms back;
+      for (const TermCount& t : store.terms(d)) back.emplace_back(store.hashes()[t.id], t.count);
+      if (d < keep.size() && keep[d]) {
+        EXPECT_EQ(back, docs[d]) << pattern << " " << d;
+        kept += docs[d].size();
+      } else {
+        EXPECT_TRUE(back.empty()) << pattern << " " << d;
+      }
+    }
+    if (pattern != 1) {
+      EXPECT_LT(store.memory_bytes(), before) << pattern;
+    }
+    // What is kept still fits, and more documents can follow.
+    EXPECT_GE(store.memory_bytes(), kept * sizeof(TermCount));
+  }
+}
+
 TEST(StoryStats, CoveringAddsTheStemsItLacksHeldByNoDocument) {
   const std::vector<StoryFeatures> f =
       testing::features({"Dock workers walked out in Velmora.", "Library fire in Velmora."});
