@@ -44,6 +44,7 @@
 #include "story/quotations.h"
 #include "story/stories.h"
 #include "story/story_params.h"
+#include "story/term_store.h"
 #include "util/date.h"
 #include "util/id_set.h"
 
@@ -107,7 +108,8 @@ struct Scanner::Impl {
   index::BandTable bands;
   std::unique_ptr<index::ShingleStore> shingles;     // released once verified
   std::unique_ptr<index::TextStore> texts;           // with keep_text, stories or passages
-  std::vector<story::StoryFeatures> story_features;  // per document, with stories
+  std::vector<story::StoryFeatures> story_features;  // per document, with stories; terms apart:
+  story::TermStore story_terms;                      // their terms, 8 B per stem
   std::vector<Analysis> analyses;                    // add()'s scratch, one per document of a batch
   ScanStats stats;
   bool finished = false;
@@ -201,7 +203,11 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
       s.stats.invalid_utf8 += doc.invalid_utf8;
       DocInfo info = document_info(std::move(doc), sk);
       if (s.texts) (void)s.texts->append(doc.text);  // fits: tested above
-      if (s.options.stories) s.story_features.push_back(std::move(a.story));
+      if (s.options.stories) {
+        s.story_terms.append(a.story.terms);
+        std::vector<std::pair<uint64_t, uint32_t>>().swap(a.story.terms);
+        s.story_features.push_back(std::move(a.story));
+      }
       s.docs.push_back(std::move(info));
       s.shingles->append(sk.shingles);
       s.bands.add(sk.band_keys);
@@ -369,27 +375,49 @@ void Scanner::find_stories(ScanResult& result) {
     });
   };
   // Each document's evidence weighted once against the collection. Its
-  // terms, names and numbers then live only in the prepared document: the
-  // story stage holds one copy of them, not the features and their weights.
+  // terms stay in the term store (story/term_store.h), which the prepared
+  // document views; its names and numbers then live only in the prepared
+  // document: the story stage holds one copy of them.
+  s.story_terms.seal(loop);
+  const story::StoryStats stats(
+      s.story_features,
+      std::vector<uint64_t>(s.story_terms.hashes().begin(), s.story_terms.hashes().end()),
+      std::vector<uint32_t>(s.story_terms.document_counts().begin(),
+                            s.story_terms.document_counts().end()));
   std::vector<story::PreparedDoc> prepared(s.story_features.size());
-  {
-    const story::StoryStats stats(s.story_features);
+  loop(prepared.size(), [&](size_t begin, size_t end) {
+    for (size_t d = begin; d < end; ++d) {
+      story::StoryFeatures& f = s.story_features[d];
+      prepared[d] = story::prepare(f, s.story_terms.terms(static_cast<uint32_t>(d)), stats);
+      std::vector<std::string>().swap(f.names);
+      std::vector<uint64_t>().swap(f.numbers);
+    }
+  });
+  result.stories = story::cluster_stories(prepared, result.links, result.families, sp, loop);
+  if (s.options.rewrites) {
+    // From here on only the members of stories are read (their quotations,
+    // accounts and rewrites): the evidence of the other documents is freed,
+    // and the terms of the members packed into fewer blocks.
+    std::vector<char> member(prepared.size(), 0);
+    for (const Story& st : result.stories) {
+      for (uint32_t d : st.members) member[d] = 1;
+    }
     loop(prepared.size(), [&](size_t begin, size_t end) {
       for (size_t d = begin; d < end; ++d) {
-        story::StoryFeatures& f = s.story_features[d];
-        prepared[d] = story::prepare(f, stats);
-        std::vector<std::pair<uint64_t, uint32_t>>().swap(f.terms);
-        std::vector<std::string>().swap(f.names);
-        std::vector<uint64_t>().swap(f.numbers);
+        if (!member[d]) prepared[d] = story::PreparedDoc(), s.story_features[d] = {};
       }
     });
+    s.story_terms.retain(member);
+    for (size_t d = 0; d < prepared.size(); ++d) {
+      if (member[d]) prepared[d].terms = s.story_terms.terms(static_cast<uint32_t>(d));
+    }
   }
-  result.stories = story::cluster_stories(prepared, result.links, result.families, sp, loop);
   result.quotations = story::story_quotations(s.story_features, result.stories);
   // The evidence is spent unless rewrites still rank story pairs by it.
   if (!s.options.rewrites) {
     std::vector<story::PreparedDoc>().swap(prepared);
     std::vector<story::StoryFeatures>().swap(s.story_features);
+    s.story_terms = story::TermStore();
   }
   s.texts->seal();
   const index::TextStore& store = *s.texts;
@@ -455,6 +483,7 @@ void Scanner::find_stories(ScanResult& result) {
   }
   std::vector<story::PreparedDoc>().swap(prepared);
   std::vector<story::StoryFeatures>().swap(s.story_features);
+  s.story_terms = story::TermStore();
 }
 
 std::vector<Passage> align_texts(std::string_view a, std::string_view b) {

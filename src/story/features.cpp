@@ -197,6 +197,9 @@ class StemHasher {
 
 // The stem bags of a quotation from its tokens' stem hashes and stopword flags.
 void fill_stems(std::span<const uint64_t> stems, std::span<const char> stop, Quote& q) {
+  // Exactly sized: every document's quotations are kept until the stories are found.
+  q.stems.reserve(stems.size());
+  q.content.reserve(static_cast<size_t>(std::count(stop.begin(), stop.end(), 0)));
   for (size_t i = 0; i < stems.size(); ++i) {
     q.stems.push_back(stems[i]);
     if (!stop[i]) q.content.push_back(stems[i]);
@@ -659,7 +662,10 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
   for (auto* v : {&f.years, &f.dated_years}) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
+    v->shrink_to_fit();
   }
+  f.names.shrink_to_fit();
+  f.numbers.shrink_to_fit();
 
   // Quotations and their speakers.
   // PERF: the finder reads every name and verb of the text; made only for a
@@ -684,6 +690,7 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     q.speaker = speakers.find(k0, k1, span.begin, span.end);
     f.quotes.push_back(std::move(q));
   }
+  f.quotes.shrink_to_fit();
   return f;
 }
 

@@ -5,10 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
-#include <map>
 #include <numeric>
-#include <unordered_set>
 
 namespace kindred::story {
 
@@ -20,225 +17,28 @@ using detail::group_cohesion;
 using detail::years_conflict;
 using util::DisjointSets;
 
-double idf(double documents, double background, double df) {
-  return std::log((documents + background) / (df + 1.0));
-}
-
 }  // namespace
-
-size_t KeyCounts::slot_of(uint64_t key) const {
-  // Keys are hashes already; the multiply spreads any that are not.
-  const size_t mask = slots_.size() - 1;
-  size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 20) & mask;
-  while (slots_[i].first != 0 && slots_[i].first != key) i = (i + 1) & mask;
-  return i;
-}
-
-void KeyCounts::grow() {
-  std::vector<std::pair<uint64_t, uint32_t>> old(std::max<size_t>(64, 2 * slots_.size()));
-  old.swap(slots_);
-  for (const auto& kv : old) {
-    if (kv.first != 0) slots_[slot_of(kv.first)] = kv;
-  }
-}
-
-void KeyCounts::add(uint64_t key, uint32_t n) {
-  if (key == 0) {
-    zero_ += n;
-    return;
-  }
-  if (2 * (used_ + 1) > slots_.size()) grow();  // at most half full
-  auto& slot = slots_[slot_of(key)];
-  if (slot.first == 0) {
-    slot.first = key;
-    ++used_;
-  }
-  slot.second += n;
-}
-
-std::vector<std::pair<uint64_t, uint32_t>> KeyCounts::sorted_items() const {
-  std::vector<std::pair<uint64_t, uint32_t>> out;
-  out.reserve(size());
-  if (zero_ > 0) out.emplace_back(0, zero_);
-  for (const auto& kv : slots_) {
-    if (kv.first != 0) out.push_back(kv);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-uint32_t KeyCounts::count(uint64_t key) const {
-  if (key == 0) return zero_;
-  if (slots_.empty()) return 0;
-  return slots_[slot_of(key)].second;
-}
-
-namespace {
-
-// The distinct name keys of `docs`, sorted (ids in key order, as the results depend on).
-std::vector<std::string> distinct_names(std::span<const StoryFeatures> docs) {
-  std::unordered_set<std::string_view> distinct;
-  for (const auto& d : docs) {
-    for (const auto& k : d.names) distinct.insert(k);
-  }
-  std::vector<std::string> keys(distinct.begin(), distinct.end());
-  std::sort(keys.begin(), keys.end());
-  return keys;
-}
-
-// Sums two count lists sorted by key.
-std::vector<std::pair<uint64_t, uint32_t>> sum_counts(
-    const std::vector<std::pair<uint64_t, uint32_t>>& a,
-    const std::vector<std::pair<uint64_t, uint32_t>>& b) {
-  std::vector<std::pair<uint64_t, uint32_t>> out;
-  out.reserve(a.size() + b.size());
-  size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
-      out.push_back(a[i++]);
-    } else if (i == a.size() || b[j].first < a[i].first) {
-      out.push_back(b[j++]);
-    } else {
-      out.emplace_back(a[i].first, a[i].second + b[j].second);
-      ++i, ++j;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-StoryStatsPart story_stats_part(std::span<const StoryFeatures> docs) {
-  StoryStatsPart p;
-  p.documents = docs.size();
-  KeyCounts terms, numbers;
-  for (const auto& d : docs) {
-    for (const auto& [h, c] : d.terms) terms.add(h);
-    for (uint64_t h : d.numbers) numbers.add(h);
-  }
-  p.terms = terms.sorted_items();
-  p.numbers = numbers.sorted_items();
-  p.names = distinct_names(docs);
-  return p;
-}
-
-StoryStatsPart merge_stats_parts(const StoryStatsPart& a, const StoryStatsPart& b) {
-  StoryStatsPart p;
-  p.documents = a.documents + b.documents;
-  p.terms = sum_counts(a.terms, b.terms);
-  p.numbers = sum_counts(a.numbers, b.numbers);
-  std::set_union(a.names.begin(), a.names.end(), b.names.begin(), b.names.end(),
-                 std::back_inserter(p.names));
-  return p;
-}
-
-std::vector<uint32_t> canonical_name_ids(std::span<const std::string> keys) {
-  // Spelling variants through a deletion neighbourhood (as in SymSpell): two
-  // keys one edit apart share a key with one letter deleted, so indexing every
-  // such deletion finds all candidate pairs in O(keys x length), whatever
-  // letter differs (Wrobel/Vrobel).
-  DisjointSets sets(keys.size());
-  std::unordered_map<std::string, std::vector<uint32_t>> by_deletion;
-  for (uint32_t i = 0; i < keys.size(); ++i) {
-    const std::string& k = keys[i];
-    if (k.size() < 5) continue;
-    std::vector<std::string> variants = {k};
-    for (size_t c = 0; c < k.size(); ++c) variants.push_back(k.substr(0, c) + k.substr(c + 1));
-    for (const std::string& v : variants) {
-      auto& ids = by_deletion[v];
-      for (uint32_t other : ids) {
-        if (sets.find(other) != sets.find(i) && spelling_variants(keys[other], k))
-          sets.unite(other, i);
-      }
-      ids.push_back(i);
-    }
-  }
-  std::map<uint32_t, uint32_t> canonical;  // set representative -> id
-  std::vector<uint32_t> ids(keys.size());
-  for (uint32_t i = 0; i < keys.size(); ++i) {
-    auto [it, fresh] = canonical.emplace(sets.find(i), static_cast<uint32_t>(canonical.size()));
-    ids[i] = it->second;
-  }
-  return ids;
-}
-
-void count_names(std::span<const StoryFeatures> docs, std::span<const std::string> keys,
-                 std::span<const uint32_t> ids, std::vector<uint32_t>& counts) {
-  std::unordered_map<std::string_view, uint32_t> id_of;
-  id_of.reserve(keys.size());
-  for (size_t i = 0; i < keys.size() && i < ids.size(); ++i) {
-    id_of.emplace(keys[i], ids[i]);
-    if (ids[i] >= counts.size()) counts.resize(size_t{ids[i]} + 1, 0);
-  }
-  std::vector<uint32_t> seen;
-  for (const auto& d : docs) {
-    seen.clear();
-    for (const auto& k : d.names) {
-      auto it = id_of.find(k);
-      if (it != id_of.end()) seen.push_back(it->second);
-    }
-    std::sort(seen.begin(), seen.end());
-    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-    for (uint32_t id : seen) ++counts[id];
-  }
-}
-
-StoryStats::StoryStats(std::span<const StoryFeatures> docs) : documents_(docs.size()) {
-  // The steps of StoryStatsPart over one part, counting straight into the tables.
-  for (const auto& d : docs) {
-    for (const auto& [h, c] : d.terms) term_df_.add(h);
-    for (uint64_t h : d.numbers) number_df_.add(h);
-  }
-  const std::vector<std::string> keys = distinct_names(docs);
-  const std::vector<uint32_t> ids = canonical_name_ids(keys);
-  for (size_t i = 0; i < keys.size(); ++i) name_ids_[keys[i]] = ids[i];
-  name_df_.assign(ids.empty() ? 0 : size_t{*std::max_element(ids.begin(), ids.end())} + 1, 0);
-  count_names(docs, keys, ids, name_df_);
-}
-
-StoryStats::StoryStats(const StoryStatsPart& whole, std::span<const uint32_t> ids,
-                       std::vector<uint32_t> name_documents)
-    : documents_(whole.documents), name_df_(std::move(name_documents)) {
-  for (const auto& [h, c] : whole.terms) term_df_.add(h, c);
-  for (const auto& [h, c] : whole.numbers) number_df_.add(h, c);
-  for (size_t i = 0; i < whole.names.size() && i < ids.size(); ++i)
-    name_ids_[whole.names[i]] = ids[i];
-  uint32_t canonical = 0;
-  for (uint32_t id : ids) canonical = std::max(canonical, id + 1);
-  name_df_.resize(canonical, 0);
-}
-
-double StoryStats::term_idf(uint64_t h) const {
-  return idf(double(documents_), background_, double(term_df_.count(h)));
-}
-
-double StoryStats::number_idf(uint64_t h) const {
-  return idf(double(documents_), background_, double(number_df_.count(h)));
-}
-
-double StoryStats::name_idf(uint32_t id) const {
-  const double df = id < name_df_.size() ? double(name_df_[id]) : 0.0;
-  return idf(double(documents_), background_, df);
-}
-
-uint32_t StoryStats::name_id(const std::string& key) const {
-  auto it = name_ids_.find(key);
-  if (it != name_ids_.end()) return it->second;
-  // Unknown key: a variant of a known one, or a fresh id past the known ones.
-  for (const auto& [k, id] : name_ids_) {
-    if (spelling_variants(k, key)) return id;
-  }
-  return static_cast<uint32_t>(name_df_.size() + std::hash<std::string>{}(key) % 1000000007u);
-}
 
 PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats) {
+  std::vector<TermCount> terms;
+  terms.reserve(f.terms.size());
+  for (const auto& [h, tf] : f.terms) {
+    if (const std::optional<uint32_t> id = stats.term_id(h)) terms.push_back({*id, tf});
+  }
+  PreparedDoc p = prepare(f, terms, stats);
+  p.owned_terms = std::move(terms);  // the buffer `terms` views moves with it
+  return p;
+}
+
+PreparedDoc prepare(const StoryFeatures& f, std::span<const TermCount> terms,
+                    const StoryStats& stats) {
   PreparedDoc p;
   p.features = &f;
-  p.terms.reserve(f.terms.size());
+  p.terms = terms;
+  p.stats = &stats;
   p.numbers.reserve(f.numbers.size());
-  for (const auto& [h, tf] : f.terms) {
-    const double w = (1.0 + std::log(double(tf))) * stats.term_idf(h);
-    p.terms.emplace_back(h, w);
+  for (const TermCount& t : terms) {
+    const double w = stats.term_weight(t);
     p.norm += w * w;
   }
   p.norm = std::sqrt(p.norm);
@@ -297,10 +97,26 @@ uint32_t matched_quotes(const StoryFeatures& a, const StoryFeatures& b, double t
   return matched;
 }
 
+// Sum over the terms both documents hold of the products of their weights,
+// in id order (= hash order, as the sums always ran).
+double term_dot(const PreparedDoc& a, const PreparedDoc& b) {
+  // Branch-free steps, as in sorted_intersection(); weights only of shared terms.
+  const StoryStats& stats = *a.stats;
+  double sum = 0;
+  size_t i = 0, j = 0;
+  while (i < a.terms.size() && j < b.terms.size()) {
+    const uint32_t x = a.terms[i].id, y = b.terms[j].id;
+    if (x == y) sum += stats.term_weight(a.terms[i]) * stats.term_weight(b.terms[j]);
+    i += x <= y;
+    j += y <= x;
+  }
+  return sum;
+}
+
 StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const StoryParams& params,
                          double copy_containment) {
   StoryEvidence e;
-  const double dot = merge_sum(a.terms, b.terms, [](double x, double y) { return x * y; });
+  const double dot = a.stats && b.stats ? term_dot(a, b) : 0.0;
   e.words = a.norm > 0 && b.norm > 0 ? dot / (a.norm * b.norm) : 0.0;
   const double shared = merge_sum(a.names, b.names, [](double x, double) { return x; });
   e.names = a.name_weight + b.name_weight > 0 ? 2 * shared / (a.name_weight + b.name_weight) : 0.0;
@@ -338,7 +154,9 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
 StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment) {
-  return similarity(prepare(a, stats), prepare(b, stats), params, copy_containment);
+  const StoryFeatures* both[] = {&a, &b};
+  const StoryStats covering = stats.covering(both);
+  return similarity(prepare(a, covering), prepare(b, covering), params, copy_containment);
 }
 
 StoryEvidence story_similarity(const PreparedDoc& a, const PreparedDoc& b,
@@ -353,7 +171,8 @@ namespace {
 void candidate_features_of(const PreparedDoc& p, std::vector<uint64_t>& out) {
   constexpr size_t kTermsPerDoc = 16;
   std::vector<std::pair<double, uint64_t>> top;
-  for (const auto& [h, w] : p.terms) top.emplace_back(-w, h);
+  for (const TermCount& t : p.terms)
+    top.emplace_back(-p.stats->term_weight(t), p.stats->term_hash(t.id));
   const size_t keep = std::min(kTermsPerDoc, top.size());
   std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());
   for (size_t i = 0; i < keep; ++i) out.push_back(top[i].second & ~(uint64_t{1} << 63));

@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -111,8 +112,16 @@ std::vector<uint32_t> canonical_name_ids(std::span<const std::string> keys);
 void count_names(std::span<const StoryFeatures> docs, std::span<const std::string> keys,
                  std::span<const uint32_t> ids, std::vector<uint32_t>& counts);
 
+// A content stem of a document by the collection's term id (StoryStats:
+// ids number the collection's stem hashes in hash order) and its count.
+struct TermCount {
+  uint32_t id = 0;     ///< StoryStats::term_hash(id) is the stem hash
+  uint32_t count = 0;  ///< occurrences in the document
+};
+
 // Collection statistics: document frequencies of stems, (variant-merged)
-// names and numbers. Thread-safety: immutable after construction.
+// names and numbers. The stems are numbered in hash order (term ids), and
+// their IDF is kept by id. Thread-safety: immutable after construction.
 class StoryStats {
  public:
   explicit StoryStats(std::span<const StoryFeatures> docs);
@@ -120,6 +129,12 @@ class StoryStats {
   /// From parts (see StoryStatsPart): `ids` of whole.names, `name_documents` by id.
   StoryStats(const StoryStatsPart& whole, std::span<const uint32_t> ids,
              std::vector<uint32_t> name_documents);
+  /// Of documents whose terms are held apart (story/term_store.h): names
+  /// and numbers from `docs` (their `terms` are not read), the stems from
+  /// `term_hashes` (ascending: id i is term_hashes[i]) with the documents
+  /// holding each, `term_documents[i]`.
+  StoryStats(std::span<const StoryFeatures> docs, std::vector<uint64_t> term_hashes,
+             std::vector<uint32_t> term_documents);
 
   double term_idf(uint64_t stem_hash) const;
   double name_idf(uint32_t name_id) const;
@@ -128,12 +143,26 @@ class StoryStats {
   uint32_t name_id(const std::string& key) const;
   size_t documents() const { return documents_; }
   double background() const { return background_; }
-  void set_background(double b) { background_ = b; }
+  void set_background(double b);
+
+  /// The term id of a stem hash; none for a stem the collection does not hold.
+  std::optional<uint32_t> term_id(uint64_t stem_hash) const;
+  uint64_t term_hash(uint32_t id) const { return term_hashes_[id]; }
+  size_t terms() const { return term_hashes_.size(); }
+  /// A term's TF-IDF weight in a document: (1 + ln count) x IDF.
+  double term_weight(TermCount t) const;
+  /// These statistics with every stem of `docs` they lack added (held by no
+  /// document): what prepare() needs of documents outside the collection.
+  StoryStats covering(std::span<const StoryFeatures* const> docs) const;
 
  private:
+  void set_terms(std::vector<uint64_t> hashes, std::span<const uint32_t> documents);
   size_t documents_ = 0;
   double background_ = 20.0;
-  KeyCounts term_df_;
+  std::vector<uint64_t> term_hashes_;  // by term id, ascending
+  std::vector<uint32_t> term_df_;      // by term id
+  std::vector<double> term_idf_;       // by term id
+  KeyCounts term_ids_;                 // stem hash -> term id + 1
   KeyCounts number_df_;
   std::unordered_map<std::string, uint32_t> name_ids_;  // key -> canonical id
   std::vector<uint32_t> name_df_;                       // by canonical id
@@ -145,20 +174,38 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
 
 // A document's evidence weighted once against the collection: what
 // story_similarity() compares, so that pairs cost merges, not look-ups. It
-// holds the weights of the features' terms, names and numbers and points to
-// the features for the rest (quotations, time, years, weekdays, language):
-// a caller that keeps only prepared documents may clear the features'
-// terms, names and numbers once prepared (the story stage's one copy of them).
+// holds its terms by term id (their weights are the statistics', by id, read
+// only for the terms two documents share), the weights of its names and
+// numbers, and points to the features for the rest (quotations, time,
+// years, weekdays, language): a caller that keeps only prepared documents
+// may clear the features' terms, names and numbers once prepared (the story
+// stage's one copy of them). Two prepared documents are compared only when
+// prepared against the same statistics, which must outlive them.
+// Move-only: `terms` may view its own `owned_terms`.
 struct PreparedDoc {
-  std::vector<std::pair<uint64_t, double>> terms;    ///< (stem hash, TF-IDF weight), by hash
+  std::span<const TermCount> terms;                  ///< by id
+  std::vector<TermCount> owned_terms;                ///< what `terms` views, unless held elsewhere
+  const StoryStats* stats = nullptr;                 ///< the term weights
   double norm = 0;                                   ///< Euclidean norm of the term weights
   std::vector<std::pair<uint32_t, double>> names;    ///< (name id, squared IDF), by id
   double name_weight = 0;                            ///< sum of the name weights
   std::vector<std::pair<uint64_t, double>> numbers;  ///< (number hash, squared IDF), by hash
   double number_weight = 0;
   const StoryFeatures* features = nullptr;
+
+  PreparedDoc() = default;
+  PreparedDoc(PreparedDoc&&) = default;
+  PreparedDoc& operator=(PreparedDoc&&) = default;
+  PreparedDoc(const PreparedDoc&) = delete;
+  PreparedDoc& operator=(const PreparedDoc&) = delete;
 };
+// `stats` must hold every stem of f.terms (be of a collection f belongs to,
+// or covering() it); a stem it lacks is left out.
 PreparedDoc prepare(const StoryFeatures& f, const StoryStats& stats);
+// The same with the document's terms held apart (f.terms is not read):
+// `terms` by the ids of `stats`, viewed, not copied (they must outlive the result).
+PreparedDoc prepare(const StoryFeatures& f, std::span<const TermCount> terms,
+                    const StoryStats& stats);
 // story_similarity() of the documents `a` and `b` were prepared from.
 StoryEvidence story_similarity(const PreparedDoc& a, const PreparedDoc& b,
                                const StoryParams& params, double copy_containment = 0);
