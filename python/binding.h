@@ -19,7 +19,6 @@
 #include "ingest/reader.h"
 #include "kindred/kindred.h"
 #include "kindred/stages.h"
-#include "util/date.h"
 
 namespace py = pybind11;
 
