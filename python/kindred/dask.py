@@ -642,10 +642,14 @@ def scan(paths: Any, client, *, output_dir: str, params: Any = None,
     # 1. Plan.
     if shard_bytes:
         target = max(1, int(shard_bytes))
+        pieces, files_skipped, _ = _plan(paths, target)
     else:
-        _, _, total = _plan(paths, 1 << 62)
+        # The target follows from the total size; only a file larger than it
+        # can be cut, so the inputs are planned again only when there is one.
+        pieces, files_skipped, total = _plan(paths, 1 << 62)
         target = max(_MiB, -(-total // nparts))
-    pieces, files_skipped, _ = _plan(paths, target)
+        if any(piece[6] > target for piece in pieces):
+            pieces, files_skipped, _ = _plan(paths, target)
     ranges = [i for i, piece in enumerate(pieces) if piece[0] == "jsonl_range"]
     if ranges:
         counts = client.gather(client.map(
