@@ -162,6 +162,14 @@ def _candidate_features(units: pd.DataFrame, collection: tuple, n: int) -> tuple
     return df, int(np.count_nonzero(counts))
 
 
+def _first(pair: tuple):
+    return pair[0]
+
+
+def _second(pair: tuple):
+    return pair[1]
+
+
 _LISTS_META = pd.DataFrame({"feature": pd.Series([], dtype="int64"),
                             "unit": pd.Series([], dtype="int64"),
                             "position": pd.Series([], dtype="int64"),
@@ -537,9 +545,12 @@ def story_phase(client, *, parts: list, dup_keys: np.ndarray, shard_pieces: list
                            retries=retries)
 
     # Candidate features per shard; posting lists whole by a shuffle on the feature.
-    found = [dask.delayed(_candidate_features, nout=2)(u, collection, nparts) for u in units]
-    features = _frame([f[0] for f in found], _FEATURES_META)
-    nunits = sum(client.gather(client.compute([f[1] for f in found], retries=retries)))
+    # Persisted: the count of units below and the shuffle both read them.
+    found = client.persist([dask.delayed(_candidate_features, nout=2)(u, collection, nparts)
+                            for u in units], retries=retries)
+    features = _frame([dask.delayed(_first)(f) for f in found], _FEATURES_META)
+    nunits = sum(client.gather(client.compute([dask.delayed(_second)(f) for f in found],
+                                              retries=retries)))
     lists = client.persist([dask.delayed(_lists)(d) for d in _by(features, "fp", nparts)],
                            retries=retries)
     lists_df = _frame(lists, _LISTS_META)

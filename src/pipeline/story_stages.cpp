@@ -8,6 +8,7 @@
 
 #include "kindred/stages.h"
 #include "normalize/tokenize.h"
+#include "pipeline/feature_cache.h"
 #include "pipeline/story_reuse.h"
 #include "pipeline/story_stages.h"
 #include "report/jsonl.h"
@@ -22,13 +23,13 @@ namespace kindred {
 
 namespace {
 
-// The story features of each document, as Scanner extracts them.
+// The story features of each document, as Scanner extracts them (through the
+// process's cache: the parts of one run meet the same texts several times).
 std::vector<story::StoryFeatures> features_of(std::span<const StoryText> docs) {
   std::vector<story::StoryFeatures> out(docs.size());
   std::vector<normalize::Token> tokens;
   for (size_t i = 0; i < docs.size(); ++i) {
-    normalize::tokenize(docs[i].text, tokens);
-    out[i] = story::extract_features(docs[i].text, tokens, docs[i].time);
+    out[i] = pipeline::story_feature_cache().features(docs[i].text, docs[i].time, tokens);
   }
   return out;
 }
@@ -101,8 +102,7 @@ StoryCandidateFeatures story_candidate_features(std::span<const StoryText> docs,
   out.offsets.push_back(0);
   std::vector<normalize::Token> tokens;
   for (const StoryText& d : docs) {
-    normalize::tokenize(d.text, tokens);
-    const story::StoryFeatures f = story::extract_features(d.text, tokens, d.time);
+    const story::StoryFeatures f = pipeline::story_feature_cache().features(d.text, d.time, tokens);
     story::story_candidate_features(f, stats, out.features);
     out.offsets.push_back(out.features.size());
     out.time.push_back(f.time);
