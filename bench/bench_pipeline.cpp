@@ -253,6 +253,7 @@ int main(int argc, char** argv) {
                 secs > 0 ? mb / secs : 0);
   };
   row("sketch", s.seconds_sketch);
+  if (stories) row("features", s.seconds_features);
   row("candidates", s.seconds_candidates);
   row("verify", s.seconds_verify);
   row("families", s.seconds_cluster);

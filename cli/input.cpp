@@ -100,7 +100,8 @@ InputCounts read_inputs(const char* command, const InputArgs& args, Scanner& sca
 void account_reading(const InputCounts& counts, ScanStats& stats) {
   // Batches are sketched one at a time while the next is read, so the
   // reading that no sketching covered is the wall time less the sketching.
-  stats.seconds_read = std::max(0.0, counts.seconds - stats.seconds_sketch);
+  stats.seconds_read =
+      std::max(0.0, counts.seconds - stats.seconds_sketch - stats.seconds_features);
 }
 
 std::string input_summary_text(const InputArgs& args, const InputCounts& counts) {

@@ -344,6 +344,7 @@ PYBIND11_MODULE(_kindred, m) {
       .def_readwrite("stories", &ScanStats::stories)
       .def_readwrite("quotations", &ScanStats::quotations)
       .def_readwrite("seconds_sketch", &ScanStats::seconds_sketch)
+      .def_readwrite("seconds_features", &ScanStats::seconds_features)
       .def_readwrite("seconds_candidates", &ScanStats::seconds_candidates)
       .def_readwrite("seconds_verify", &ScanStats::seconds_verify)
       .def_readwrite("seconds_cluster", &ScanStats::seconds_cluster)

@@ -188,6 +188,10 @@ struct ScanStats {
   uint64_t stories = 0;
   uint64_t quotations = 0;
   double seconds_sketch = 0, seconds_candidates = 0, seconds_verify = 0, seconds_cluster = 0;
+  /// Extracting each document's story evidence (ScanOptions::stories). It runs
+  /// in the sketching pass, so the pass's wall time is shared between the two
+  /// in proportion to the threads' time in each.
+  double seconds_features = 0;
   double seconds_stories = 0;
   double seconds_passages = 0;
   double seconds_rewrites = 0;  ///< aligning pairs within stories (ScanOptions::rewrites)

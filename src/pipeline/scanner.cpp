@@ -90,12 +90,17 @@ struct Scanner::Impl {
     result.texts = std::shared_ptr<const index::TextStore>(std::move(texts));
   }
 
+  // Adds to `feature_seconds` the time spent extracting the story evidence.
   void analyse(const Document& doc, Analysis& out, std::vector<normalize::Token>& tokens,
-               std::vector<uint32_t>& sketch) const {
+               std::vector<uint32_t>& sketch, double& feature_seconds) const {
     pipeline::sketch_text(doc.text, params, sketcher, tokens, sketch, out.sketch);
     out.id_hash = util::IdSet::hash(doc.id);
     out.sketch.time = util::parse_iso8601(doc.date);  // once: document_info() keeps it
-    if (options.stories) out.story = story::extract_features(doc.text, tokens, out.sketch.time);
+    if (options.stories) {
+      const auto start = Clock::now();
+      out.story = story::extract_features(doc.text, tokens, out.sketch.time);
+      feature_seconds += seconds_since(start);
+    }
   }
 
   Params params;
@@ -144,6 +149,8 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
   struct Scratch {
     std::vector<normalize::Token> tokens;
     std::vector<uint32_t> sketch;
+    double busy_seconds = 0;     // analysing and accepting, this batch
+    double feature_seconds = 0;  // of which extracting story evidence
   };
   tbb::enumerable_thread_specific<Scratch> scratch([&] {
     Scratch sc;
@@ -171,13 +178,16 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
     return begin;
   };
   auto analyse = [&](size_t begin) {
+    const auto chunk_start = Clock::now();
     Scratch& sc = scratch.local();
     for (size_t i = begin; i < std::min(batch.size(), begin + kChunk); ++i) {
-      s.analyse(batch[i], analyses[i], sc.tokens, sc.sketch);
+      s.analyse(batch[i], analyses[i], sc.tokens, sc.sketch, sc.feature_seconds);
     }
+    sc.busy_seconds += seconds_since(chunk_start);
     return begin;
   };
   auto accept = [&](size_t begin) {
+    const auto chunk_start = Clock::now();
     for (size_t i = begin; i < std::min(batch.size(), begin + kChunk); ++i) {
       Document& doc = batch[i];
       Analysis& a = analyses[i];
@@ -212,6 +222,7 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
       s.shingles->append(sk.shingles);
       s.bands.add(sk.band_keys);
     }
+    scratch.local().busy_seconds += seconds_since(chunk_start);
   };
   const auto threads = static_cast<size_t>(s.arena.max_concurrency());
   s.arena.execute([&] {
@@ -221,7 +232,15 @@ std::vector<Rejection> Scanner::add(std::vector<Document> batch) {
                          tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, accept));
   });
   s.stats.documents = s.docs.size();
-  s.stats.seconds_sketch += seconds_since(start);
+  // Sketching and feature extraction run interleaved in the same pass (no
+  // text is read twice), so add()'s wall time is shared between the two
+  // stages in proportion to the threads' time in each.
+  double busy = 0, features = 0;
+  for (const Scratch& sc : scratch) busy += sc.busy_seconds, features += sc.feature_seconds;
+  const double wall = seconds_since(start);
+  const double feature_share = busy > 0 ? std::min(1.0, features / busy) : 0.0;
+  s.stats.seconds_features += wall * feature_share;
+  s.stats.seconds_sketch += wall * (1 - feature_share);
   if (s.options.progress) s.options.progress->update("sketch", s.docs.size(), 0);
   return rejected;
 }

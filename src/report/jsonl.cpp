@@ -25,7 +25,8 @@ const std::string& doc_id(const ScanResult& r, uint32_t d) {
 // run one after another (reading overlaps only sketching, and seconds_read
 // is what it added), so they add up to the wall time.
 double total_seconds(const ScanStats& s) {
-  return s.seconds_read + s.seconds_sketch + s.seconds_candidates + s.seconds_verify +
+  return s.seconds_read + s.seconds_sketch + s.seconds_features + s.seconds_candidates +
+         s.seconds_verify +
          s.seconds_passages + s.seconds_cluster + s.seconds_stories + s.seconds_rewrites;
 }
 
@@ -246,6 +247,7 @@ void append_summary_record(std::string& out, const ScanResult& r, uint64_t rejec
       .begin_object()
       .field("read", s.seconds_read)
       .field("sketch", s.seconds_sketch)
+      .field("features", s.seconds_features)
       .field("candidates", s.seconds_candidates)
       .field("verify", s.seconds_verify)
       .field("families", s.seconds_cluster)
@@ -354,10 +356,17 @@ std::string summary_text(const ScanResult& r, uint64_t rejected) {
                   static_cast<unsigned long long>(s.invalid_utf8));
     out += buf;
   }
-  std::snprintf(buf, sizeof buf, "  %.2f s (read %.2f, sketch %.2f, candidates %.2f, verify %.2f, ",
-                secs, s.seconds_read, s.seconds_sketch, s.seconds_candidates, s.seconds_verify);
+  std::snprintf(buf, sizeof buf, "  %.2f s (read %.2f, sketch %.2f, ", secs, s.seconds_read,
+                s.seconds_sketch);
   out += buf;
   // Stages that did not run are left out; those that did are listed even when fast.
+  if (s.seconds_features > 0) {
+    std::snprintf(buf, sizeof buf, "features %.2f, ", s.seconds_features);
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, "candidates %.2f, verify %.2f, ", s.seconds_candidates,
+                s.seconds_verify);
+  out += buf;
   if (!r.passages.empty() || s.seconds_passages > 0) {
     std::snprintf(buf, sizeof buf, "passages %.2f, ", s.seconds_passages);
     out += buf;

@@ -87,10 +87,15 @@ TEST(Summary, EveryStageThatRanIsTimedAndTheTotalIsTheirSum) {
       std::string::npos)
       << text;
   EXPECT_EQ(text.find("passages"), std::string::npos) << text;  // did not run
+  EXPECT_EQ(text.find("features"), std::string::npos) << text;  // did not run
   s.seconds_passages = 2;
   r.passages.resize(r.links.size());
+  s.seconds_features = 3;
   text = summary_text(r, 0);
   EXPECT_NE(text.find("passages 2.00, families"), std::string::npos) << text;
+  EXPECT_NE(text.find("11.69 s (read 0.50, sketch 1.00, features 3.00, candidates 0.25"),
+            std::string::npos)
+      << text;
 
   std::string line;
   append_summary_record(line, r, 0, 0.75);
@@ -98,11 +103,12 @@ TEST(Summary, EveryStageThatRanIsTimedAndTheTotalIsTheirSum) {
   simdjson::dom::element secs = parser.parse(line)["seconds"];
   double sum = 0;
   for (const char* key :
-       {"read", "sketch", "candidates", "verify", "passages", "families", "stories", "write"}) {
+       {"read", "sketch", "features", "candidates", "verify", "passages", "families", "stories",
+        "write"}) {
     sum += double(secs[key]);
   }
   EXPECT_DOUBLE_EQ(double(secs["total"]), sum);
-  EXPECT_DOUBLE_EQ(sum, 8.6875);
+  EXPECT_DOUBLE_EQ(sum, 11.6875);
 }
 
 }  // namespace
