@@ -1,65 +1,16 @@
 #include "index/shingle_store.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <limits>
-#include <system_error>
 
 #include "core/check.h"
+#include "util/spill_file.h"
 
 namespace kindred::index {
-
-namespace {
-
-// Creates an anonymous file in `dir`: created, then unlinked at once, so the
-// kernel frees it when the store closes it or the process dies.
-int open_anonymous_file(const std::string& dir, std::string& error) {
-  std::string path = dir;
-  if (path.empty()) {
-    std::error_code ec;
-    path = std::filesystem::temp_directory_path(ec).string();
-    if (ec) path = "/tmp";
-  }
-  path += "/kindred-shingles-XXXXXX";
-  const int fd = ::mkstemp(path.data());
-  if (fd < 0) {
-    error = "cannot create a spill file in " + path.substr(0, path.rfind('/')) + ": " +
-            std::strerror(errno);
-    return -1;
-  }
-  ::unlink(path.c_str());
-  return fd;
-}
-
-bool write_all(int fd, const char* data, size_t bytes) {
-  while (bytes > 0) {
-    const ssize_t n = ::write(fd, data, bytes);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    bytes -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
-bool read_all(int fd, char* data, size_t bytes, uint64_t offset) {
-  while (bytes > 0) {
-    const ssize_t n = ::pread(fd, data, bytes, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    bytes -= static_cast<size_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-  return true;
-}
-
-}  // namespace
 
 ShingleStore::ShingleStore(uint64_t memory_budget, std::string spill_dir)
     : budget_(memory_budget == std::numeric_limits<uint64_t>::max() ? memory_budget
@@ -88,7 +39,7 @@ void ShingleStore::append(std::span<const uint64_t> set) {
 void ShingleStore::spill() {
   finish_write();                                               // at most one write in flight
   if (budget_ == std::numeric_limits<uint64_t>::max()) return;  // spilling failed before
-  if (fd_ < 0) fd_ = open_anonymous_file(dir_, spill_error_);
+  if (fd_ < 0) fd_ = util::open_spill_file(dir_, "kindred-shingles", spill_error_);
   if (fd_ < 0) {
     budget_ = std::numeric_limits<uint64_t>::max();
     return;
@@ -96,8 +47,8 @@ void ShingleStore::spill() {
   writing_.swap(tail_);  // tail_ takes the other buffer, with its capacity
   tail_.clear();
   writer_ = std::thread([this] {
-    write_ok_ = write_all(fd_, reinterpret_cast<const char*>(writing_.data()),
-                          writing_.size() * sizeof(uint64_t));
+    write_ok_ = util::write_all(fd_, reinterpret_cast<const char*>(writing_.data()),
+                                writing_.size() * sizeof(uint64_t));
     write_errno_ = write_ok_ ? 0 : errno;
   });
 }
@@ -129,8 +80,8 @@ bool ShingleStore::read_spilled(uint32_t doc, void* out) const {
   const uint64_t begin = offsets_[doc];
   const uint64_t end = offsets_[doc + 1];
   if (begin >= spilled_ || end > spilled_ || fd_ < 0) return false;
-  return read_all(fd_, static_cast<char*>(out), (end - begin) * sizeof(uint64_t),
-                  begin * sizeof(uint64_t));
+  return util::read_all(fd_, static_cast<char*>(out), (end - begin) * sizeof(uint64_t),
+                        begin * sizeof(uint64_t));
 }
 
 std::span<const uint64_t> ShingleStore::view(uint32_t doc, std::vector<uint64_t>& buffer) const {

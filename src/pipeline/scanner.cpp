@@ -75,7 +75,12 @@ struct Scanner::Impl {
         arena(static_cast<int>(resolve_threads(o.threads))),
         sketcher(p.sketch_bins, p.seed),
         bands(p.bands),
-        shingles(std::make_unique<index::ShingleStore>(o.spill_after_bytes, o.spill_dir)) {
+        shingles(std::make_unique<index::ShingleStore>(o.spill_after_bytes, o.spill_dir)),
+        // A quarter of the budget: the terms are read back per candidate
+        // pair of the story stage, from the page cache when it holds them.
+        story_terms(story::TermStore::kDefaultBlock,
+                    o.spill_after_bytes == UINT64_MAX ? UINT64_MAX : o.spill_after_bytes / 4,
+                    o.spill_dir) {
     if (o.keep_text || o.stories || o.passages) {
       texts = std::make_unique<index::TextStore>(o.spill_after_bytes, o.spill_dir);
     }
@@ -88,6 +93,13 @@ struct Scanner::Impl {
     texts->seal();
     if (stats.spill_error.empty()) stats.spill_error = texts->spill_error();
     result.texts = std::shared_ptr<const index::TextStore>(std::move(texts));
+  }
+
+  // Frees the story terms, saying first if their spill file failed.
+  void release_story_terms() {
+    if (stats.spill_error.empty()) stats.spill_error = story_terms.spill_error();
+    if (stats.spill_error.empty()) stats.spill_error = story_terms.error();
+    story_terms = story::TermStore();
   }
 
   // Adds to `feature_seconds` the time spent extracting the story evidence.
@@ -407,7 +419,7 @@ void Scanner::find_stories(ScanResult& result) {
   loop(prepared.size(), [&](size_t begin, size_t end) {
     for (size_t d = begin; d < end; ++d) {
       story::StoryFeatures& f = s.story_features[d];
-      prepared[d] = story::prepare(f, s.story_terms.terms(static_cast<uint32_t>(d)), stats);
+      prepared[d] = story::prepare(f, s.story_terms, static_cast<uint32_t>(d), stats);
       std::vector<std::string>().swap(f.names);
       std::vector<uint64_t>().swap(f.numbers);
     }
@@ -428,7 +440,7 @@ void Scanner::find_stories(ScanResult& result) {
     });
     s.story_terms.retain(member);
     for (size_t d = 0; d < prepared.size(); ++d) {
-      if (member[d]) prepared[d].terms = s.story_terms.terms(static_cast<uint32_t>(d));
+      if (member[d]) story::point_terms(prepared[d], s.story_terms, static_cast<uint32_t>(d));
     }
   }
   result.quotations = story::story_quotations(s.story_features, result.stories);
@@ -436,7 +448,7 @@ void Scanner::find_stories(ScanResult& result) {
   if (!s.options.rewrites) {
     std::vector<story::PreparedDoc>().swap(prepared);
     std::vector<story::StoryFeatures>().swap(s.story_features);
-    s.story_terms = story::TermStore();
+    s.release_story_terms();
   }
   s.texts->seal();
   const index::TextStore& store = *s.texts;
@@ -502,7 +514,7 @@ void Scanner::find_stories(ScanResult& result) {
   }
   std::vector<story::PreparedDoc>().swap(prepared);
   std::vector<story::StoryFeatures>().swap(s.story_features);
-  s.story_terms = story::TermStore();
+  s.release_story_terms();
 }
 
 std::vector<Passage> align_texts(std::string_view a, std::string_view b) {

@@ -1,6 +1,7 @@
 #include "story/stories.h"
 
 #include "story/agglomeration.h"
+#include "story/term_store.h"
 #include "util/disjoint_sets.h"
 
 #include <algorithm>
@@ -102,11 +103,15 @@ uint32_t matched_quotes(const StoryFeatures& a, const StoryFeatures& b, double t
 double term_dot(const PreparedDoc& a, const PreparedDoc& b) {
   // Branch-free steps, as in sorted_intersection(); weights only of shared terms.
   const StoryStats& stats = *a.stats;
+  // Spilled terms are read back (story/term_store.h), `a`'s once for all
+  // the candidates of a unit in a row.
+  thread_local ReadTerms read_a, read_b;
+  const std::span<const TermCount> at = terms_of(a, read_a), bt = terms_of(b, read_b);
   double sum = 0;
   size_t i = 0, j = 0;
-  while (i < a.terms.size() && j < b.terms.size()) {
-    const uint32_t x = a.terms[i].id, y = b.terms[j].id;
-    if (x == y) sum += stats.term_weight(a.terms[i]) * stats.term_weight(b.terms[j]);
+  while (i < at.size() && j < bt.size()) {
+    const uint32_t x = at[i].id, y = bt[j].id;
+    if (x == y) sum += stats.term_weight(at[i]) * stats.term_weight(bt[j]);
     i += x <= y;
     j += y <= x;
   }
@@ -171,7 +176,8 @@ namespace {
 void candidate_features_of(const PreparedDoc& p, std::vector<uint64_t>& out) {
   constexpr size_t kTermsPerDoc = 16;
   std::vector<std::pair<double, uint64_t>> top;
-  for (const TermCount& t : p.terms)
+  thread_local ReadTerms read;
+  for (const TermCount& t : terms_of(p, read))
     top.emplace_back(-p.stats->term_weight(t), p.stats->term_hash(t.id));
   const size_t keep = std::min(kTermsPerDoc, top.size());
   std::partial_sort(top.begin(), top.begin() + static_cast<long>(keep), top.end());

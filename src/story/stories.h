@@ -172,6 +172,8 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment = 0);
 
+class TermStore;  // story/term_store.h
+
 // A document's evidence weighted once against the collection: what
 // story_similarity() compares, so that pairs cost merges, not look-ups. It
 // holds its terms by term id (their weights are the statistics', by id, read
@@ -192,6 +194,10 @@ struct PreparedDoc {
   std::vector<std::pair<uint64_t, double>> numbers;  ///< (number hash, squared IDF), by hash
   double number_weight = 0;
   const StoryFeatures* features = nullptr;
+  /// When set, `terms` is empty and the terms lie in this store's spill file
+  /// (story/term_store.h): terms_of() reads them.
+  const TermStore* spilled_terms = nullptr;
+  uint32_t doc = 0;  ///< the document's number in `spilled_terms`
 
   PreparedDoc() = default;
   PreparedDoc(PreparedDoc&&) = default;
