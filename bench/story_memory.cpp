@@ -3,7 +3,7 @@
 // session 11"). Counts heap bytes from the containers' capacities and the
 // allocations they make (glibc adds about 8-16 B to each and rounds to 16).
 //
-//   kindred_story_memory CORPUS [-n DOCUMENTS]
+//   kindred_story_memory CORPUS [-n DOCUMENTS] [--term-budget MB]
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -44,12 +44,17 @@ int main(int argc, char** argv) {
   uint64_t limit = 100000;
   app.add_option("corpus", path, "Corpus (any input kindred scan reads)")->required();
   app.add_option("-n,--documents", limit, "Documents to read, at most");
+  uint64_t term_budget_mb = 128;
+  app.add_option("--term-budget", term_budget_mb,
+                 "MB of story terms kept in memory, the rest spilled (the scanner's default: a "
+                 "quarter of --memory, 128)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   std::vector<story::StoryFeatures> features;
   std::vector<normalize::Token> tokens;
   Cost terms_before, names, quotes, quote_bags, numbers, years;
-  story::TermStore store;
+  story::TermStore store(story::TermStore::kDefaultBlock, term_budget_mb << 20);
   const Status st = ingest::read_path(
       path, ingest::ReadOptions{},
       [&](Document&& doc) {
@@ -86,19 +91,24 @@ int main(int argc, char** argv) {
       features, std::vector<uint64_t>(store.hashes().begin(), store.hashes().end()),
       std::vector<uint32_t>(store.document_counts().begin(), store.document_counts().end()));
   Cost prepared_names, prepared_numbers, prepared_terms_before;
+  std::vector<story::TermCount> buffer;
   for (uint32_t d = 0; d < features.size(); ++d) {
-    const story::PreparedDoc p = story::prepare(features[d], store.terms(d), stats);
+    const story::PreparedDoc p = story::prepare(features[d], store, d, stats);
     add_vector(prepared_names, p.names);
     add_vector(prepared_numbers, p.numbers);
     // Before this session a prepared document held (stem hash, weight), 16 B per stem.
-    prepared_terms_before.bytes += double(p.terms.size() * 16);
-    prepared_terms_before.allocations += !p.terms.empty();
+    const size_t terms = store.terms(d, buffer).size();
+    prepared_terms_before.bytes += double(terms * 16);
+    prepared_terms_before.allocations += terms > 0;
   }
   double stems = 0;
-  for (uint32_t d = 0; d < features.size(); ++d) stems += double(store.terms(d).size());
+  for (uint32_t d = 0; d < features.size(); ++d) stems += double(store.terms(d, buffer).size());
 
-  std::printf("%.0f documents, %.1f distinct stems each, %zu distinct stems in all\n", n, stems / n,
-              store.hashes().size());
+  std::printf(
+      "%.0f documents, %.1f distinct stems each, %zu distinct stems in all; term budget %llu "
+      "MB%s\n",
+      n, stems / n, store.hashes().size(), static_cast<unsigned long long>(term_budget_mb),
+      store.spill_error().empty() ? "" : (" (" + store.spill_error() + ")").c_str());
   std::printf("| structure | bytes per document | allocations per document |\n|---|---:|---:|\n");
   auto row = [&](const char* what, double bytes, double allocs) {
     std::printf("| %s | %.0f | %.2f |\n", what, bytes / n, allocs / n);
@@ -108,6 +118,7 @@ int main(int argc, char** argv) {
   row("terms in the TermStore while adding (blocks, index, dictionary)", double(store_before_seal),
       0);
   row("terms in the TermStore, sealed", double(store.memory_bytes()), 0);
+  row("terms in the TermStore's spill file (not in memory)", double(store.spilled_bytes()), 0);
   row("names (key strings)", names.bytes, names.allocations);
   row("quotes (Quote structs, speakers)", quotes.bytes, quotes.allocations);
   row("quote stem bags (stems, content)", quote_bags.bytes, quote_bags.allocations);
