@@ -12,7 +12,7 @@ size_t feature_bytes(const story::StoryFeatures& f) {
              f.numbers.capacity() * sizeof(uint64_t);
   for (const std::string& s : f.names) n += s.capacity();
   for (const story::Quote& q : f.quotes) {
-    n += q.speaker.capacity() + (q.stems.capacity() + q.content.capacity()) * sizeof(uint64_t);
+    n += q.speaker.capacity() + q.bag_bytes();
   }
   return n;
 }

@@ -195,19 +195,6 @@ class StemHasher {
   std::vector<std::pair<uint64_t, uint64_t>>* slots_;
 };
 
-// The stem bags of a quotation from its tokens' stem hashes and stopword flags.
-void fill_stems(std::span<const uint64_t> stems, std::span<const char> stop, Quote& q) {
-  // Exactly sized: every document's quotations are kept until the stories are found.
-  q.stems.reserve(stems.size());
-  q.content.reserve(static_cast<size_t>(std::count(stop.begin(), stop.end(), 0)));
-  for (size_t i = 0; i < stems.size(); ++i) {
-    q.stems.push_back(stems[i]);
-    if (!stop[i]) q.content.push_back(stems[i]);
-  }
-  std::sort(q.stems.begin(), q.stems.end());
-  std::sort(q.content.begin(), q.content.end());
-}
-
 struct QuoteSpan {
   uint32_t begin, end;  // bytes inside the marks
 };
@@ -413,7 +400,20 @@ std::string name_key(std::string_view w) {
   return s;
 }
 
-size_t sorted_intersection(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+void Quote::set_stems(std::span<const uint64_t> stems, std::span<const char> stop) {
+  // Exactly sized: every document's quotations are kept until the stories are found.
+  bags_.clear();
+  bags_.reserve(stems.size() + static_cast<size_t>(std::count(stop.begin(), stop.end(), 0)));
+  bags_.assign(stems.begin(), stems.end());
+  for (size_t i = 0; i < stems.size(); ++i) {
+    if (i < stop.size() && !stop[i]) bags_.push_back(stems[i]);
+  }
+  stems_ = static_cast<uint32_t>(stems.size());
+  std::sort(bags_.begin(), bags_.begin() + stems_);
+  std::sort(bags_.begin() + stems_, bags_.end());
+}
+
+size_t sorted_intersection(std::span<const uint64_t> a, std::span<const uint64_t> b) {
   // PERF: branch-free steps (both indices advance on a match); the branchy
   // merge mispredicted on every other element and was 11% of a default scan.
   size_t i = 0, j = 0, shared = 0;
@@ -434,21 +434,23 @@ Quote make_quote(std::string_view text) {
       token_stems(text, tokens, normalize::identify_language(text, tokens), &stop);
   Quote q;
   q.end = static_cast<uint32_t>(text.size());
-  fill_stems(stems, stop, q);
+  q.set_stems(stems, stop);
   return q;
 }
 
 double quote_similarity(const Quote& a, const Quote& b) {
   // The same words: short remarks made of common words ("tonight, tomorrow or
   // any day this week") have too few content words for the test below.
-  if (a.stems == b.stems && a.stems.size() >= 4) return 1.0;
+  const auto a_stems = a.stems(), b_stems = b.stems();
+  if (a_stems.size() >= 4 && std::ranges::equal(a_stems, b_stems)) return 1.0;
   // Decided on content words: function words make any two sentences look alike.
-  const size_t shared = sorted_intersection(a.content, b.content);
-  const size_t smaller = std::min(a.content.size(), b.content.size());
+  const auto a_content = a.content(), b_content = b.content();
+  const size_t shared = sorted_intersection(a_content, b_content);
+  const size_t smaller = std::min(a_content.size(), b_content.size());
   if (shared < 2 || shared < std::min<size_t>(3, smaller)) return 0.0;
   const double content = double(shared) / double(smaller);
-  const double all = double(sorted_intersection(a.stems, b.stems)) /
-                     double(std::min(a.stems.size(), b.stems.size()));
+  const double all = double(sorted_intersection(a_stems, b_stems)) /
+                     double(std::min(a_stems.size(), b_stems.size()));
   return std::min(content, all);
 }
 
@@ -685,8 +687,8 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
     Quote q;
     q.begin = span.begin;
     q.end = span.end;
-    fill_stems(std::span<const uint64_t>(token_stem).subspan(k0, k1 - k0),
-               std::span<const char>(stop).subspan(k0, k1 - k0), q);
+    q.set_stems(std::span<const uint64_t>(token_stem).subspan(k0, k1 - k0),
+                std::span<const char>(stop).subspan(k0, k1 - k0));
     q.speaker = speakers.find(k0, k1, span.begin, span.end);
     f.quotes.push_back(std::move(q));
   }

@@ -62,10 +62,27 @@ bool spelling_variants(const std::string& a, const std::string& b);
 std::string surname_key(const std::string& speaker);
 
 struct Quote {
-  uint32_t begin = 0, end = 0;    ///< bytes of the quoted words (marks excluded)
-  std::string speaker;            ///< as written ("Sergey Lavrov"); empty when unknown
-  std::vector<uint64_t> stems;    ///< hashes of the stems of all its words, sorted (a bag)
-  std::vector<uint64_t> content;  ///< the same for its non-stopwords only
+  uint32_t begin = 0, end = 0;  ///< bytes of the quoted words (marks excluded)
+  std::string speaker;          ///< as written ("Sergey Lavrov"); empty when unknown
+
+  /// Hashes of the stems of all its words, sorted (a bag).
+  std::span<const uint64_t> stems() const { return {bags_.data(), stems_}; }
+  /// The same for its non-stopwords only.
+  std::span<const uint64_t> content() const {
+    return std::span<const uint64_t>(bags_).subspan(stems_);
+  }
+  /// Sets both bags from the stem hash of each word and whether it is a
+  /// stopword (sorted here).
+  void set_stems(std::span<const uint64_t> stems, std::span<const char> stop);
+  /// Heap bytes the bags hold.
+  size_t bag_bytes() const { return bags_.capacity() * sizeof(uint64_t); }
+
+ private:
+  // PERF: both bags in one exactly sized allocation: every document's
+  // quotations are kept until the stories are found (~3.7 a document), and
+  // a second vector cost 24 B and an allocation each.
+  std::vector<uint64_t> bags_;  // stems, then content
+  uint32_t stems_ = 0;          // the size of stems()
 };
 
 struct StoryFeatures {
@@ -95,7 +112,7 @@ StoryFeatures extract_features(std::string_view text, std::span<const normalize:
                                std::optional<int64_t> time);
 
 // |a ∩ b| of two sorted vectors (bags: repeated values count as often as both have them).
-size_t sorted_intersection(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+size_t sorted_intersection(std::span<const uint64_t> a, std::span<const uint64_t> b);
 
 // A whole text taken as one quotation (no speaker): for matching sentences.
 Quote make_quote(std::string_view text);

@@ -20,7 +20,7 @@ struct Ref {
   uint32_t doc, index;  // document, quote index in it
 };
 
-uint64_t bag_hash(const std::vector<uint64_t>& stems) {
+uint64_t bag_hash(std::span<const uint64_t> stems) {
   uint64_t h = 0x9E3779B97F4A7C15ull ^ stems.size();
   for (uint64_t s : stems) h = (h ^ s) * 0x100000001B3ull + (h >> 29);
   return h;
@@ -66,7 +66,7 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
   // stopword list decides what a paraphrase keeps ("a week" / "one week").
   std::unordered_map<uint64_t, uint32_t> df;
   for (uint32_t i : distinct) {
-    const auto& stems = docs[quotes[i].doc].quotes[quotes[i].index].stems;
+    const auto stems = docs[quotes[i].doc].quotes[quotes[i].index].stems();
     for (size_t k = 0; k < stems.size(); ++k) {
       if (k == 0 || stems[k] != stems[k - 1]) ++df[stems[k]];
     }
@@ -91,7 +91,8 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
     }
     if (!extends) turns.push_back({quotes[i].doc, {}, {}, q.speaker});
     turns.back().quotes.push_back(i);
-    turns.back().words.insert(turns.back().words.end(), q.stems.begin(), q.stems.end());
+    const auto stems = q.stems();
+    turns.back().words.insert(turns.back().words.end(), stems.begin(), stems.end());
   }
   for (Turn& t : turns) t.words = unique_sorted(std::move(t.words));
 
@@ -180,7 +181,7 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
       size_t most = 0;
       for (uint32_t rj : many.quotes) {
         const Quote& r = docs[quotes[rj].doc].quotes[quotes[rj].index];
-        const size_t shared = sorted_intersection(q.content, r.content);
+        const size_t shared = sorted_intersection(q.content(), r.content());
         if (shared > most) most = shared, pick = rj;
       }
       sets.unite(qi, pick);
@@ -211,9 +212,9 @@ std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
       std::unordered_map<uint64_t, std::vector<uint32_t>> by_bag;
       for (uint32_t i = 0; i < quotes.size(); ++i) {
         const Quote& q = quote(i);
-        auto& reps = by_bag[bag_hash(q.stems) ^ std::hash<std::string>{}(q.speaker)];
+        auto& reps = by_bag[bag_hash(q.stems()) ^ std::hash<std::string>{}(q.speaker)];
         const auto rep = std::find_if(reps.begin(), reps.end(), [&](uint32_t r) {
-          return quote(r).stems == q.stems && quote(r).speaker == q.speaker;
+          return std::ranges::equal(quote(r).stems(), q.stems()) && quote(r).speaker == q.speaker;
         });
         if (rep != reps.end()) {
           sets.unite(i, *rep);
@@ -229,7 +230,7 @@ std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
     for (uint32_t i : distinct) {
       const Quote& qi = quote(i);
       std::vector<uint32_t> seen;
-      const auto& keys = qi.content.empty() ? qi.stems : qi.content;
+      const auto keys = qi.content().empty() ? qi.stems() : qi.content();
       for (size_t k = 0; k < keys.size(); ++k) {
         if (k > 0 && keys[k] == keys[k - 1]) continue;
         auto& list = postings[keys[k]];

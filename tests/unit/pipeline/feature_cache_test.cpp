@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,8 +32,8 @@ void expect_same(const story::StoryFeatures& a, const story::StoryFeatures& b) {
     EXPECT_EQ(a.quotes[i].begin, b.quotes[i].begin);
     EXPECT_EQ(a.quotes[i].end, b.quotes[i].end);
     EXPECT_EQ(a.quotes[i].speaker, b.quotes[i].speaker);
-    EXPECT_EQ(a.quotes[i].stems, b.quotes[i].stems);
-    EXPECT_EQ(a.quotes[i].content, b.quotes[i].content);
+    EXPECT_TRUE(std::ranges::equal(a.quotes[i].stems(), b.quotes[i].stems()));
+    EXPECT_TRUE(std::ranges::equal(a.quotes[i].content(), b.quotes[i].content()));
   }
 }
 

@@ -111,6 +111,48 @@ TEST(Quotes, ShortQuotesAreIgnored) {
   EXPECT_TRUE(features_of("He called the offer “realistic” and left.").quotes.empty());
 }
 
+TEST(Quotes, BothBagsFromOneBufferAsThePlainVectors) {
+  // set_stems() against the plain bags: all stems sorted, and those of the
+  // words that are not stopwords sorted, repeats kept; also empty, all
+  // stopwords and none.
+  const std::vector<uint64_t> stems = {9, 3, 7, 3, 1, 9, 5};
+  const std::vector<char> stop = {0, 1, 0, 0, 1, 0, 1};
+  Quote q;
+  q.set_stems(stems, stop);
+  EXPECT_EQ(std::vector<uint64_t>(q.stems().begin(), q.stems().end()),
+            (std::vector<uint64_t>{1, 3, 3, 5, 7, 9, 9}));
+  EXPECT_EQ(std::vector<uint64_t>(q.content().begin(), q.content().end()),
+            (std::vector<uint64_t>{3, 7, 9, 9}));
+  q.set_stems(std::vector<uint64_t>{4, 2}, std::vector<char>{1, 1});  // again: replaced
+  EXPECT_EQ(std::vector<uint64_t>(q.stems().begin(), q.stems().end()),
+            (std::vector<uint64_t>{2, 4}));
+  EXPECT_TRUE(q.content().empty());
+  q.set_stems(std::vector<uint64_t>{4, 2}, std::vector<char>{0, 0});
+  EXPECT_EQ(std::vector<uint64_t>(q.content().begin(), q.content().end()),
+            (std::vector<uint64_t>{2, 4}));
+  Quote empty;
+  EXPECT_TRUE(empty.stems().empty() && empty.content().empty());
+  empty.set_stems({}, {});
+  EXPECT_TRUE(empty.stems().empty() && empty.content().empty());
+  // make_quote() gives the bags of token_stems() with its stopword flags.
+  const std::string text = "We will not negotiate with the negotiators tonight";
+  std::vector<normalize::Token> tokens;
+  normalize::tokenize(text, tokens);
+  std::vector<char> flags;
+  std::vector<uint64_t> all = token_stems(text, tokens, normalize::Language::kEnglish, &flags);
+  std::vector<uint64_t> content;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (!flags[i]) content.push_back(all[i]);
+  }
+  std::sort(all.begin(), all.end());
+  std::sort(content.begin(), content.end());
+  const Quote m = make_quote(text);
+  EXPECT_EQ(std::vector<uint64_t>(m.stems().begin(), m.stems().end()), all);
+  EXPECT_EQ(std::vector<uint64_t>(m.content().begin(), m.content().end()), content);
+  EXPECT_LT(content.size(), all.size());
+  EXPECT_FALSE(content.empty());
+}
+
 TEST(QuoteSimilarity, RewordedQuoteMatchesUnrelatedRemarkDoesNot) {
   const std::string a = "“I don’t know what they would do at the negotiating table,” he said.";
   const std::string b = "\"I don't know what they have to do at the negotiations table.\"";
