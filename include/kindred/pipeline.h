@@ -66,7 +66,8 @@ struct ScanOptions {
   /// file in `spill_dir` and read back for the candidate pairs, so memory
   /// stays proportional to the number of documents. The texts kept for
   /// passages and stories have a budget of the same size, and spill the same
-  /// way; the result reads them from there (ScanResult::texts). UINT64_MAX: never spill.
+  /// way; the result reads them from there (ScanResult::texts). The story
+  /// terms (story/term_store.h) have a quarter of it. UINT64_MAX: never spill.
   uint64_t spill_after_bytes = uint64_t{512} << 20;
   std::string spill_dir{};  ///< empty: the system's temporary directory ($TMPDIR or /tmp)
 };
