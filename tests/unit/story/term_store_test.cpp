@@ -181,6 +181,20 @@ TEST(TermStore, DocumentsLargerThanABlockAndManyBlocks) {
   EXPECT_GE(store.memory_bytes(), big.size() * sizeof(TermCount));
 }
 
+// Which of `n` documents retain() keeps, by pattern: none, all, every other
+// one, every seventh, and all past the 200th.
+std::vector<char> keep_pattern(int pattern, size_t n) {
+  std::vector<char> keep(n);
+  for (size_t d = 0; d < n; ++d) {
+    keep[d] = pattern == 0   ? 0
+              : pattern == 1 ? 1
+              : pattern == 2 ? d % 2
+              : pattern == 3 ? d % 7 == 3
+                             : d > 200;
+  }
+  return keep;
+}
+
 TEST(TermStore, RetainKeepsTheChosenDocumentsAndFreesBlocks) {
   // Blocks of 16 terms, documents of up to 40 (some larger than a block):
   // every pattern of keeping, each checked against the plain vectors.
@@ -190,14 +204,7 @@ TEST(TermStore, RetainKeepsTheChosenDocumentsAndFreesBlocks) {
     for (const Terms& d : docs) store.append(d);
     store.seal();
     const size_t before = store.memory_bytes();
-    std::vector<char> keep(docs.size() - 7);  // the last 7 are past keep: dropped
-    for (size_t d = 0; d < keep.size(); ++d) {
-      keep[d] = pattern == 0   ? 0
-                : pattern == 1 ? 1
-                : pattern == 2 ? d % 2
-                : pattern == 3 ? d % 7 == 3
-                               : d > 200;
-    }
+    const std::vector<char> keep = keep_pattern(pattern, docs.size() - 7);  // the last 7: dropped
     store.retain(keep);
     size_t kept = 0;
     for (uint32_t d = 0; d < docs.size(); ++d) {
@@ -273,14 +280,7 @@ TEST(TermStore, RetainKeepsTheChosenDocumentsWhenSomeAreSpilled) {
     TermStore store = store_of(docs, 16, 10 * 16 * 8);
     ASSERT_TRUE(store.spilled(0) || docs[0].empty());
     const size_t before = store.memory_bytes();
-    std::vector<char> keep(docs.size() - 7);  // the last 7 are past keep: dropped
-    for (size_t d = 0; d < keep.size(); ++d) {
-      keep[d] = pattern == 0   ? 0
-                : pattern == 1 ? 1
-                : pattern == 2 ? d % 2
-                : pattern == 3 ? d % 7 == 3
-                               : d > 200;
-    }
+    const std::vector<char> keep = keep_pattern(pattern, docs.size() - 7);  // the last 7: dropped
     store.retain(keep);
     for (uint32_t d = 0; d < docs.size(); ++d) {
       if (d < keep.size() && keep[d]) {
