@@ -26,8 +26,8 @@ const std::string& doc_id(const ScanResult& r, uint32_t d) {
 // is what it added), so they add up to the wall time.
 double total_seconds(const ScanStats& s) {
   return s.seconds_read + s.seconds_sketch + s.seconds_features + s.seconds_candidates +
-         s.seconds_verify +
-         s.seconds_passages + s.seconds_cluster + s.seconds_stories + s.seconds_rewrites;
+         s.seconds_verify + s.seconds_passages + s.seconds_cluster + s.seconds_stories +
+         s.seconds_rewrites;
 }
 
 std::array<uint64_t, kRelationCount> relation_counts(const ScanResult& r) {

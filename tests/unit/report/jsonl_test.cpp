@@ -102,9 +102,8 @@ TEST(Summary, EveryStageThatRanIsTimedAndTheTotalIsTheirSum) {
   simdjson::dom::parser parser;
   simdjson::dom::element secs = parser.parse(line)["seconds"];
   double sum = 0;
-  for (const char* key :
-       {"read", "sketch", "features", "candidates", "verify", "passages", "families", "stories",
-        "write"}) {
+  for (const char* key : {"read", "sketch", "features", "candidates", "verify", "passages",
+                          "families", "stories", "write"}) {
     sum += double(secs[key]);
   }
   EXPECT_DOUBLE_EQ(double(secs["total"]), sum);
