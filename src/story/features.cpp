@@ -356,8 +356,14 @@ std::string surname_key(const std::string& speaker) {
 }
 
 std::string stem(std::string_view w, normalize::Language language) {
-  normalize::Stemmer stemmer;
+  thread_local normalize::Stemmer stemmer;  // a Snowball stemmer is costly to create
   return normalize::normalize_word(stemmer.stem(language, stemmer_input(w)));
+}
+
+uint64_t stem_hash(std::string_view w, normalize::Language language) {
+  return util::hash_bytes(
+      normalize::Stemmer::has_stemmer(language) ? stem(w, language) : normalize::normalize_word(w),
+      kStemSeed);
 }
 
 std::vector<uint64_t> token_stems(std::string_view text, std::span<const normalize::Token> tokens,

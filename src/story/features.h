@@ -41,6 +41,10 @@ bool is_stopword_hash(normalize::Language language, uint64_t word_hash);
 std::string stem(std::string_view word,
                  normalize::Language language = normalize::Language::kEnglish);
 
+// The hash of a lower-case word's stem as a quotation's bags hold it.
+uint64_t stem_hash(std::string_view word,
+                   normalize::Language language = normalize::Language::kEnglish);
+
 // Hashes of the stems of every token of a text (as Quote::stems holds them),
 // and, when `stop` is given, which tokens are stopwords.
 std::vector<uint64_t> token_stems(std::string_view text, std::span<const normalize::Token> tokens,
