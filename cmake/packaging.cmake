@@ -46,6 +46,13 @@ endif()
 if(KINDRED_USE_DASK)
   set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "python3-distributed")
 endif()
+# WordNet's database is data, not a library, so shlibdeps cannot find it: the
+# quotations of English stories read their synonyms from it (story/synonyms.h).
+if(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS)
+  string(APPEND CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS ", wordnet-base")
+else()
+  set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "wordnet-base")
+endif()
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 include(CPack)

@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libtbb-dev libgumbo-dev libicu-dev
   liblmdb-dev libcpp-httplib-dev  # the live index's store and HTTP service
   libstemmer-dev  # Snowball stemmers per language (normalize/language.h)
+  wordnet-base  # English synonyms for paraphrased quotations (story/synonyms.h)
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas python3-distributed
   clang libclang-rt-dev

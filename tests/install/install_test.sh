@@ -47,6 +47,7 @@ echo "$depends" | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g' | while read -r 
     die "dependency $p is not an installed Debian package"
 done
 dpkg-deb -f "$deb" Depends | has libtbb || die "libtbb is not among the dependencies"
+dpkg-deb -f "$deb" Depends | has wordnet-base || die "wordnet-base is not among the dependencies"
 [ "$(dpkg-deb -f "$dev" Depends)" = "kindred (= $version-1)" ] || die "kindred-dev's Depends"
 
 root=$work/root
