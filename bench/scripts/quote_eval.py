@@ -4,7 +4,8 @@
     kindred scan examples/corpus | bench/scripts/quote_eval.py examples/corpus/QUOTES.tsv
 
 labels: TSV (comment lines start with #) with columns file, quote_start,
-speaker (empty when the article names no one), group. Prints speaker accuracy
+speaker (empty when the article names no one), group (g1|g2 for a quote
+that retells two quotations in one: it may be in the record of either). Prints speaker accuracy
 over the labelled quotations found, how many cross-article groups are found
 as one record, and the records that mix groups of different speakers.
 """
@@ -46,6 +47,17 @@ def main():
             right += 1
         else:
             wrong.append(("speaker", doc, start, match[0][2], speaker))
+    # A label naming two groups (g1|g2: a quote retelling two quotations in
+    # one) belongs to the one whose record holds it, else to the first.
+    single = collections.defaultdict(set)
+    for doc, start, speaker, group in labels:
+        if "|" not in group and (doc, start) in found:
+            single[group].add(found[(doc, start)])
+    def group_of(doc, start, group):
+        alternatives = group.split("|")
+        record = found.get((doc, start))
+        return next((g for g in alternatives if record in single[g]), alternatives[0])
+    labels = [(d, s, sp, group_of(d, s, g)) for d, s, sp, g in labels]
     groups = collections.defaultdict(set)
     for doc, start, speaker, group in labels:
         if (doc, start) in found:

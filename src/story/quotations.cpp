@@ -1,9 +1,11 @@
 #include "story/quotations.h"
 
+#include "story/synonyms.h"
 #include "util/disjoint_sets.h"
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <string>
@@ -38,12 +40,40 @@ bool same_quotation(const Quote& a, const Quote& b, const QuotationParams& param
          (one_speaker(a.speaker, b.speaker) && sim >= params.same_speaker);
 }
 
+// Calls f(x, y) for pairs of synonyms, one word of `x` with one of `y`, each
+// word in one pair at most (the first synonym of `y` that is still free).
+template <typename F>
+void for_each_synonym(std::span<const uint64_t> x, std::span<const uint64_t> y, F&& f) {
+  const Synonyms& synonyms = Synonyms::english();
+  std::vector<char> used(y.size(), 0);
+  for (uint64_t xs : x) {
+    for (size_t j = 0; j < y.size(); ++j) {
+      if (used[j] || xs == y[j] || !synonyms.synonyms(xs, y[j])) continue;
+      used[j] = 1;
+      f(xs, y[j]);
+      break;
+    }
+  }
+}
+
+// Content words of `a` that `b` says in other words: synonyms among the words
+// each does not share with the other (both sorted).
+size_t said_otherwise(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+  std::vector<uint64_t> a_only, b_only;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(a_only));
+  std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(b_only));
+  size_t n = 0;
+  for_each_synonym(a_only, b_only, [&](uint64_t, uint64_t) { ++n; });
+  return n;
+}
+
 // A speaker's turn: quotes of one document standing one after the other with
 // the same named speaker.
 struct Turn {
   uint32_t doc;
-  std::vector<uint32_t> quotes;  // indices into the story's quote list, in text order
-  std::vector<uint64_t> words;   // the stems of all their words, sorted, unique
+  std::vector<uint32_t> quotes;   // indices into the story's quote list, in text order
+  std::vector<uint64_t> words;    // the stems of all their words, sorted, unique
+  std::vector<uint64_t> content;  // those of non-stopwords
   std::string speaker;
 };
 
@@ -89,12 +119,17 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
       extends = prev.index + 1 == quotes[i].index && one_speaker(p.speaker, q.speaker) &&
                 q.begin >= p.end && q.begin - p.end <= params.turn_gap_bytes;
     }
-    if (!extends) turns.push_back({quotes[i].doc, {}, {}, q.speaker});
+    if (!extends) turns.push_back({quotes[i].doc, {}, {}, {}, q.speaker});
     turns.back().quotes.push_back(i);
     const auto stems = q.stems();
     turns.back().words.insert(turns.back().words.end(), stems.begin(), stems.end());
+    const auto content = q.content();
+    turns.back().content.insert(turns.back().content.end(), content.begin(), content.end());
   }
-  for (Turn& t : turns) t.words = unique_sorted(std::move(t.words));
+  for (Turn& t : turns) {
+    t.words = unique_sorted(std::move(t.words));
+    t.content = unique_sorted(std::move(t.content));
+  }
 
   // Copies of a turn (the same quotations in the same order) are compared once,
   // and only turns of one speaker (spelling variants of a surname) are compared.
@@ -134,6 +169,21 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
   };
   std::vector<double> weights;
   for (const Turn& t : turns) weights.push_back(weight(t.words));
+  // WordNet is English: other languages are compared by their stems alone
+  // (and the table is not even read for them).
+  auto in_english = [&](const Turn& a, const Turn& b) {
+    return docs[a.doc].language == normalize::Language::kEnglish &&
+           docs[b.doc].language == normalize::Language::kEnglish && Synonyms::english().available();
+  };
+  // The rare content words of `t` that `other` does not use.
+  auto rare_own = [&](const Turn& t, const Turn& other, std::vector<uint64_t>& out) {
+    out.clear();
+    for (uint64_t st : t.content) {
+      if (isf(st) > rare && !std::binary_search(other.words.begin(), other.words.end(), st))
+        out.push_back(st);
+    }
+  };
+  std::vector<uint64_t> x_only, y_only;
   auto overlap = [&](uint32_t a, uint32_t b) {
     double shared = 0;
     uint32_t rare_shared = 0;
@@ -150,6 +200,16 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
         rare_shared += w > rare;
         ++i, ++j;
       }
+    }
+    // Rare words of one turn that the other says in other words ("animal" /
+    // "beast").
+    if (in_english(turns[a], turns[b])) {
+      rare_own(turns[a], turns[b], x_only);
+      rare_own(turns[b], turns[a], y_only);
+      for_each_synonym(x_only, y_only, [&](uint64_t xs, uint64_t ys) {
+        shared += std::min(isf(xs), isf(ys));
+        ++rare_shared;
+      });
     }
     const double smaller = std::min(weights[a], weights[b]);
     if (rare_shared < params.turn_shared || smaller <= 0) return 0.0;
@@ -175,13 +235,15 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
     if (back == best.end() || back->second.first != a) continue;  // not mutual
     const Turn& few = turns[a].quotes.size() <= turns[b].quotes.size() ? turns[a] : turns[b];
     const Turn& many = &few == &turns[a] ? turns[b] : turns[a];
+    const bool in_other_words = in_english(few, many);
     for (uint32_t qi : few.quotes) {
       const Quote& q = docs[quotes[qi].doc].quotes[quotes[qi].index];
       uint32_t pick = many.quotes.front();
       size_t most = 0;
       for (uint32_t rj : many.quotes) {
         const Quote& r = docs[quotes[rj].doc].quotes[quotes[rj].index];
-        const size_t shared = sorted_intersection(q.content(), r.content());
+        const size_t shared = sorted_intersection(q.content(), r.content()) +
+                              (in_other_words ? said_otherwise(q.content(), r.content()) : 0);
         if (shared > most) most = shared, pick = rj;
       }
       sets.unite(qi, pick);

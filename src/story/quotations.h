@@ -10,7 +10,9 @@
 //     speaker's turn (their quotes standing one after the other) in one article
 //     and the same speaker's turn in another are compared as wholes; when each
 //     is the other's best match among that speaker's turns and they share
-//     enough content words, their quotes are aligned in order.
+//     enough content words, their quotes are aligned in order. In English a
+//     word the other turn says with a synonym counts as shared (WordNet,
+//     story/synonyms.h).
 // Identical quotes (copies) are collapsed before comparing, and only quotes
 // sharing a content stem are compared, so a story of many copies costs about
 // its distinct quotes times the quotes sharing their words.

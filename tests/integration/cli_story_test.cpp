@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli_runner.h"
+#include "story/synonyms.h"
 
 namespace kindred::testing {
 namespace {
@@ -273,6 +274,8 @@ TEST(QuotationsOnExamples, SpeakersAndCrossArticleGroupsMatchTheLabels) {
   size_t right = 0, found = 0;
   std::map<std::string, std::set<uint64_t>> records_of_group;
   std::map<uint64_t, std::set<std::string>> speakers_of_record;
+  std::vector<std::pair<const Label*, uint64_t>> hits;
+  std::map<const Label*, std::string> group_of;
   for (const Label& l : labels) {
     std::optional<Found> hit;
     for (const auto& q : rec.of_type("quotation")) {
@@ -294,36 +297,63 @@ TEST(QuotationsOnExamples, SpeakersAndCrossArticleGroupsMatchTheLabels) {
       std::cerr << "speaker of " << l.file << " “" << l.start << "”: " << hit->speaker
                 << " (label: " << l.speaker << ")\n";
     }
-    records_of_group[l.group].insert(hit->record);
-    if (!l.speaker.empty()) speakers_of_record[hit->record].insert(l.group);
+    hits.push_back({&l, hit->record});
+  }
+  // A label naming two groups ("g1|g2": a quote retelling two quotations of
+  // its speaker in one) belongs to the one whose record holds it, else the first.
+  for (const auto& [l, record] : hits) {
+    if (l->group.find('|') == std::string::npos) records_of_group[l->group].insert(record);
+  }
+  for (auto& [l, record] : hits) {
+    std::string group = l->group;
+    if (group.find('|') != std::string::npos) {
+      std::vector<std::string> alternatives;
+      std::stringstream ss(group);
+      for (std::string g; std::getline(ss, g, '|');) alternatives.push_back(g);
+      group = alternatives.front();
+      for (const auto& g : alternatives) {
+        if (records_of_group[g].contains(record)) group = g;
+      }
+      records_of_group[group].insert(record);
+    }
+    group_of[l] = group;
+    if (!l->speaker.empty()) speakers_of_record[record].insert(group);
   }
   EXPECT_EQ(found, labels.size());
   EXPECT_GE(double(right) / double(labels.size()), 0.95);
 
   // No record holds two labelled quotations of different speakers.
   std::map<std::string, std::string> speaker_of_group;
-  for (const Label& l : labels) speaker_of_group[l.group] = compact(l.speaker).substr(0, 4);
+  for (const auto& [l, group] : group_of)
+    speaker_of_group[group] = compact(l->speaker).substr(0, 4);
   for (const auto& [record, groups] : speakers_of_record) {
     std::set<std::string> speakers;
     for (const auto& g : groups) speakers.insert(speaker_of_group[g]);
     EXPECT_EQ(speakers.size(), 1u) << "record " << record << " mixes speakers";
   }
-  // Cross-article quotations found as one record. Re-translated turns of one
+  // Cross-article quotations found as one record: re-translated turns of one
   // speaker are aligned ("Everybody here has a mortgage or kids" / "People
-  // here have mortgages and children"); the one that is not shares only
-  // "week" and "month" ("A strike of a week is painful but manageable" /
-  // "One week, you can absorb"), less than two different statements of
-  // another speaker in the same story do.
+  // here have mortgages and children"), also when they share few words and
+  // say the others in other words ("One month is another beast altogether" /
+  // "A strike of a month is a different animal entirely"), which needs
+  // WordNet's synonyms.
   std::map<std::string, std::set<std::string>> files_of_group;
-  for (const Label& l : labels) files_of_group[l.group].insert(l.file);
+  for (const auto& [l, group] : group_of) files_of_group[group].insert(l->file);
   size_t cross = 0, whole = 0;
   for (const auto& [group, files] : files_of_group) {
     if (files.size() < 2) continue;
     ++cross;
     whole += records_of_group[group].size() == 1;
+    if (records_of_group[group].size() != 1) std::cerr << "split: " << group << "\n";
   }
   EXPECT_EQ(cross, 30u);
-  EXPECT_GE(whole, 29u);
+  if (story::Synonyms::english().available()) {
+    EXPECT_EQ(whole, cross);
+  } else {
+    std::cerr << "WordNet (wordnet-base) is not installed: quotations are matched by their "
+                 "stems alone\n";
+    EXPECT_GE(whole, cross - 1);
+  }
 }
 
 }  // namespace

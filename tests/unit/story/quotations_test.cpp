@@ -2,6 +2,7 @@
 
 #include "normalize/tokenize.h"
 #include "story/quotations.h"
+#include "story/synonyms.h"
 #include "story_testing.h"
 
 namespace kindred::story {
@@ -62,6 +63,41 @@ TEST(Quotations, ATranslatedTurnIsAlignedWithTheSameSpeakersTurn) {
   // The background quotations, told identically in both, are one record each.
   EXPECT_EQ(find(quotes, texts, 0, "We will stay"), find(quotes, texts, 1, "We will stay"));
   EXPECT_EQ(find(quotes, texts, 0, "The port must"), find(quotes, texts, 1, "The port must"));
+}
+
+TEST(Quotations, ATurnSaidInOtherWordsIsAligned) {
+  if (!Synonyms::english().available()) {
+    GTEST_SKIP() << "WordNet (Debian's wordnet-base) is not installed";
+  }
+  // No content word in common, each said with a synonym: the turns meet, and
+  // each quote meets the one that says the same in other words.
+  const std::vector<std::string> texts = {
+      kOthers +
+          " “This was a big mistake, and the pilots are angry,” said Harriet Quell, who chairs "
+          "the inquiry. “It could begin a disaster on the runway.”",
+      kOthers +
+          " “It was a large error, and the crews are furious,” Quell told the committee. “That "
+          "may start a catastrophe at the airfield.”"};
+  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
+  const Quotation* mistake = find(quotes, texts, 0, "This was");
+  const Quotation* disaster = find(quotes, texts, 0, "It could");
+  ASSERT_NE(mistake, nullptr);
+  ASSERT_NE(disaster, nullptr);
+  EXPECT_NE(mistake, disaster);
+  EXPECT_EQ(find(quotes, texts, 1, "It was a large"), mistake);
+  EXPECT_EQ(find(quotes, texts, 1, "That may"), disaster);
+}
+
+TEST(Quotations, OtherWordsOfAnotherSpeakerAreNotAligned) {
+  const std::vector<std::string> texts = {
+      kOthers + " “This was a big mistake, and the pilots are angry,” said Harriet Quell.",
+      kOthers + " “It was a large error, and the crews are furious,” said Tomas Ekwall."};
+  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
+  const Quotation* a = find(quotes, texts, 0, "This was");
+  const Quotation* b = find(quotes, texts, 1, "It was a large");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(a, b);
 }
 
 TEST(Quotations, AnotherSpeakersTurnIsNotAligned) {
