@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -40,30 +41,63 @@ bool same_quotation(const Quote& a, const Quote& b, const QuotationParams& param
          (one_speaker(a.speaker, b.speaker) && sim >= params.same_speaker);
 }
 
-// Calls f(x, y) for pairs of synonyms, one word of `x` with one of `y`, each
-// word in one pair at most (the first synonym of `y` that is still free).
-template <typename F>
-void for_each_synonym(std::span<const uint64_t> x, std::span<const uint64_t> y, F&& f) {
+// (sense, stem) for each of `stems` WordNet knows, sorted.
+using Senses = std::vector<std::pair<uint32_t, uint64_t>>;
+void add_senses(std::span<const uint64_t> stems, Senses& out) {
   const Synonyms& synonyms = Synonyms::english();
-  std::vector<char> used(y.size(), 0);
-  for (uint64_t xs : x) {
-    for (size_t j = 0; j < y.size(); ++j) {
-      if (used[j] || xs == y[j] || !synonyms.synonyms(xs, y[j])) continue;
-      used[j] = 1;
-      f(xs, y[j]);
-      break;
+  for (uint64_t st : stems) {
+    for (uint32_t sense : synonyms.senses(st)) out.emplace_back(sense, st);
+  }
+  std::sort(out.begin(), out.end());
+}
+
+// Calls f(x, y) for each pair of synonyms, x of `a` and y of `b`, where `b`
+// does not use x itself and `a` does not use y (`a_words`, `b_words`: every
+// stem each uses, sorted); each word in one pair at most, pairs taken in
+// (x, y) order.
+template <typename F>
+void for_each_synonym(const Senses& a, const Senses& b, std::span<const uint64_t> a_words,
+                      std::span<const uint64_t> b_words, F&& f) {
+  auto uses = [](std::span<const uint64_t> words, uint64_t st) {
+    return std::binary_search(words.begin(), words.end(), st);
+  };
+  std::vector<std::pair<uint64_t, uint64_t>> pairs;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i].first < b[j].first) {
+      ++i;
+    } else if (b[j].first < a[i].first) {
+      ++j;
+    } else {
+      const uint32_t sense = a[i].first;
+      size_t j_end = j;
+      while (j_end < b.size() && b[j_end].first == sense) ++j_end;
+      for (; i < a.size() && a[i].first == sense; ++i) {
+        if (uses(b_words, a[i].second)) continue;
+        for (size_t k = j; k < j_end; ++k) {
+          if (!uses(a_words, b[k].second)) pairs.emplace_back(a[i].second, b[k].second);
+        }
+      }
+      j = j_end;
     }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<uint64_t> used_x, used_y;  // a few words: linear search
+  for (const auto& [x, y] : pairs) {
+    if (std::find(used_x.begin(), used_x.end(), x) != used_x.end() ||
+        std::find(used_y.begin(), used_y.end(), y) != used_y.end())
+      continue;
+    used_x.push_back(x), used_y.push_back(y);
+    f(x, y);
   }
 }
 
-// Content words of `a` that `b` says in other words: synonyms among the words
-// each does not share with the other (both sorted).
+// Content words of `a` that `b` says in other words.
 size_t said_otherwise(std::span<const uint64_t> a, std::span<const uint64_t> b) {
-  std::vector<uint64_t> a_only, b_only;
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(a_only));
-  std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(b_only));
+  Senses a_senses, b_senses;
+  add_senses(a, a_senses);
+  add_senses(b, b_senses);
   size_t n = 0;
-  for_each_synonym(a_only, b_only, [&](uint64_t, uint64_t) { ++n; });
+  for_each_synonym(a_senses, b_senses, a, b, [&](uint64_t, uint64_t) { ++n; });
   return n;
 }
 
@@ -175,15 +209,18 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
     return docs[a.doc].language == normalize::Language::kEnglish &&
            docs[b.doc].language == normalize::Language::kEnglish && Synonyms::english().available();
   };
-  // The rare content words of `t` that `other` does not use.
-  auto rare_own = [&](const Turn& t, const Turn& other, std::vector<uint64_t>& out) {
-    out.clear();
-    for (uint64_t st : t.content) {
-      if (isf(st) > rare && !std::binary_search(other.words.begin(), other.words.end(), st))
-        out.push_back(st);
+  // The senses of each turn's rare content words, made when first compared.
+  std::vector<std::optional<Senses>> rare_senses(turns.size());
+  auto senses_of = [&](uint32_t t) -> const Senses& {
+    if (!rare_senses[t]) {
+      std::vector<uint64_t> rare_words;
+      for (uint64_t st : turns[t].content) {
+        if (isf(st) > rare) rare_words.push_back(st);
+      }
+      add_senses(rare_words, rare_senses[t].emplace());
     }
+    return *rare_senses[t];
   };
-  std::vector<uint64_t> x_only, y_only;
   auto overlap = [&](uint32_t a, uint32_t b) {
     double shared = 0;
     uint32_t rare_shared = 0;
@@ -204,9 +241,7 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
     // Rare words of one turn that the other says in other words ("animal" /
     // "beast").
     if (in_english(turns[a], turns[b])) {
-      rare_own(turns[a], turns[b], x_only);
-      rare_own(turns[b], turns[a], y_only);
-      for_each_synonym(x_only, y_only, [&](uint64_t xs, uint64_t ys) {
+      for_each_synonym(senses_of(a), senses_of(b), x, y, [&](uint64_t xs, uint64_t ys) {
         shared += std::min(isf(xs), isf(ys));
         ++rare_shared;
       });

@@ -61,7 +61,15 @@ void Synonyms::add_line(std::string_view line) {
 void Synonyms::finish() {
   std::sort(pairs_.begin(), pairs_.end());
   pairs_.erase(std::unique(pairs_.begin(), pairs_.end()), pairs_.end());
-  pairs_.shrink_to_fit();
+  senses_.reserve(pairs_.size());
+  for (size_t i = 0; i < pairs_.size();) {
+    size_t j = i;
+    while (j < pairs_.size() && pairs_[j].first == pairs_[i].first)
+      senses_.push_back(pairs_[j++].second);
+    ranges_.emplace(pairs_[i].first, std::pair<uint32_t, uint32_t>(uint32_t(i), uint32_t(j)));
+    i = j;
+  }
+  pairs_ = {};
 }
 
 Synonyms Synonyms::load(const std::filesystem::path& dir) {
@@ -90,25 +98,19 @@ const Synonyms& Synonyms::english() {
   return table;
 }
 
-std::span<const std::pair<uint64_t, uint32_t>> Synonyms::senses(uint64_t stem) const {
-  const auto lo =
-      std::lower_bound(pairs_.begin(), pairs_.end(), std::pair<uint64_t, uint32_t>{stem, 0});
-  auto hi = lo;
-  while (hi != pairs_.end() && hi->first == stem) ++hi;
-  return {lo, hi};
+std::span<const uint32_t> Synonyms::senses(uint64_t stem) const {
+  const auto it = ranges_.find(stem);
+  if (it == ranges_.end()) return {};
+  return std::span<const uint32_t>(senses_).subspan(it->second.first,
+                                                    it->second.second - it->second.first);
 }
 
 bool Synonyms::synonyms(uint64_t stem_a, uint64_t stem_b) const {
   if (stem_a == stem_b) return true;
   const auto a = senses(stem_a), b = senses(stem_b);
   for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i].second < b[j].second) {
-      ++i;
-    } else if (b[j].second < a[i].second) {
-      ++j;
-    } else {
-      return true;
-    }
+    if (a[i] == b[j]) return true;
+    a[i] < b[j] ? ++i : ++j;
   }
   return false;
 }

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -34,22 +35,25 @@ class Synonyms {
   /// A table from lines in WordNet's index format (for tests).
   static Synonyms from_index_lines(std::span<const std::string_view> lines);
 
-  bool available() const { return !pairs_.empty(); }
+  bool available() const { return !senses_.empty(); }
 
   /// Whether two stem hashes (as `stem()` hashes English words) share a sense.
   bool synonyms(uint64_t stem_a, uint64_t stem_b) const;
 
-  /// The senses of a stem as (stem, sense id) pairs, sorted by sense (empty
-  /// when WordNet does not know it).
-  std::span<const std::pair<uint64_t, uint32_t>> senses(uint64_t stem) const;
+  /// The sense ids of a stem, sorted (empty when WordNet does not know it).
+  std::span<const uint32_t> senses(uint64_t stem) const;
 
  private:
   Synonyms() = default;
   void add_line(std::string_view line);
   void finish();
 
-  // (stem hash, sense id) sorted: ~150,000 pairs, 2.4 MB for all of WordNet.
-  std::vector<std::pair<uint64_t, uint32_t>> pairs_;
+  // PERF: a hash lookup per stem, since most words of a quotation are
+  // compared and most are not synonyms of anything there: ~100,000 stems,
+  // ~150,000 senses, ~4 MB for all of WordNet.
+  std::vector<std::pair<uint64_t, uint32_t>> pairs_;  // (stem, sense) while loading
+  std::vector<uint32_t> senses_;                      // grouped by stem, sorted within
+  std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> ranges_;  // stem -> [begin, end)
 };
 
 }  // namespace kindred::story
