@@ -15,6 +15,7 @@
 #include "normalize/tokenize.h"
 #include "sketch/minhash.h"
 #include "sketch/shingle.h"
+#include "story/features.h"
 #include "synth/generator.h"
 
 namespace {
@@ -180,5 +181,34 @@ void BM_AlignPassages(benchmark::State& state) {
 BENCHMARK(BM_AlignPassages)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+
+// Story features (terms, names, numbers, quotations and their speakers) of
+// a corpus where a fifth of the originals report generated events.
+const std::vector<kindred::Document>& story_corpus() {
+  static const auto docs = [] {
+    kindred::synth::CorpusSpec spec;
+    spec.documents = 2000;
+    spec.copy_fraction = 0.2;
+    spec.stories.fraction = 0.2;
+    return kindred::synth::generate_corpus(spec).documents;
+  }();
+  return docs;
+}
+
+void BM_StoryFeatures(benchmark::State& state) {
+  std::vector<kindred::normalize::Token> tokens;
+  int64_t bytes = 0;
+  for (const auto& d : story_corpus()) bytes += static_cast<int64_t>(d.text.size());
+  for (auto _ : state) {
+    for (const auto& d : story_corpus()) {
+      kindred::normalize::tokenize(d.text, tokens);
+      auto f = kindred::story::extract_features(d.text, tokens, std::nullopt);
+      benchmark::DoNotOptimize(f.terms.data());
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(story_corpus().size()));
+}
+BENCHMARK(BM_StoryFeatures)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
