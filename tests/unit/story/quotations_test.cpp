@@ -29,6 +29,18 @@ const Quotation* find(const std::vector<Quotation>& quotes, const std::vector<st
   return nullptr;
 }
 
+// Success when the quote starting with `a` in the first text and the one
+// starting with `b` in the second are found, in two different records.
+::testing::AssertionResult separate_records(const std::vector<std::string>& texts,
+                                            std::string_view a, std::string_view b) {
+  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
+  const Quotation* qa = find(quotes, texts, 0, a);
+  const Quotation* qb = find(quotes, texts, 1, b);
+  if (!qa || !qb) return ::testing::AssertionFailure() << "a quote is not found";
+  if (qa == qb) return ::testing::AssertionFailure() << "one record holds both";
+  return ::testing::AssertionSuccess();
+}
+
 // Background quotations of the story, so that common words are common.
 const std::string kOthers =
     "“We will stay out until the night shifts are paid fairly,” said union leader Tomasz "
@@ -92,12 +104,7 @@ TEST(Quotations, OtherWordsOfAnotherSpeakerAreNotAligned) {
   const std::vector<std::string> texts = {
       kOthers + " “This was a big mistake, and the pilots are angry,” said Harriet Quell.",
       kOthers + " “It was a large error, and the crews are furious,” said Tomas Ekwall."};
-  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
-  const Quotation* a = find(quotes, texts, 0, "This was");
-  const Quotation* b = find(quotes, texts, 1, "It was a large");
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  EXPECT_NE(a, b);
+  EXPECT_TRUE(separate_records(texts, "This was", "It was a large"));
 }
 
 TEST(Quotations, AnotherSpeakersTurnIsNotAligned) {
@@ -108,12 +115,7 @@ TEST(Quotations, AnotherSpeakersTurnIsNotAligned) {
       kOthers +
           " The baker Ines Dorval said: “Everybody here has a mortgage or kids or both, and "
           "nobody wants to lose wages.”"};
-  const auto quotes = story_quotations(features(texts), std::vector<Story>{story_of(2)});
-  const Quotation* a = find(quotes, texts, 0, "People here");
-  const Quotation* b = find(quotes, texts, 1, "Everybody here");
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  EXPECT_NE(a, b);
+  EXPECT_TRUE(separate_records(texts, "People here", "Everybody here"));
 }
 
 TEST(Quotations, TheSameWordsAreOneQuotationListingBothAttributions) {
