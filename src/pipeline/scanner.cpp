@@ -443,7 +443,7 @@ void Scanner::find_stories(ScanResult& result) {
       if (member[d]) story::point_terms(prepared[d], s.story_terms, static_cast<uint32_t>(d));
     }
   }
-  result.quotations = story::story_quotations(s.story_features, result.stories);
+  result.quotations = story::story_quotations(s.story_features, result.stories, {}, loop);
   // The evidence is spent unless rewrites still rank story pairs by it.
   if (!s.options.rewrites) {
     std::vector<story::PreparedDoc>().swap(prepared);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "normalize/tokenize.h"
@@ -12,15 +13,26 @@ namespace kindred::story {
 
 namespace {
 
+// A sentence of a member. Its stems, numbers and weights are ranges of the
+// account's pools (one allocation per account, not five per sentence).
 struct Sentence {
-  uint32_t doc, begin, end;
-  uint64_t wording;               // hash of its stems in order: equal for the same words
-  std::vector<uint64_t> content;  // stems of non-stopwords, sorted, unique
-  std::vector<uint64_t> numbers;  // hashes of the numbers it writes, sorted, unique
-  std::vector<uint32_t> quotes;   // quotations it carries a variant of, sorted, unique
-  std::vector<double> weight;     // the isf of each of `content`
-  std::vector<std::pair<double, uint64_t>> by_weight;  // (isf, stem), heaviest (rarest) first
-  double norm = 0;  // sqrt of the sum of squared weights of `content`
+  uint32_t doc = 0, begin = 0, end = 0;
+  uint64_t wording = 0;          // hash of its stems in order: equal for the same words
+  uint32_t wording_id = 0;       // rank of `wording` among the story's distinct wordings
+  uint32_t content = 0;          // its content stems: [content, content_end) of the pools
+  uint32_t content_end = 0;      //   (ranks of non-stopword stems, ascending = by hash)
+  uint32_t numbers = 0;          // the hashes of the numbers it writes, sorted, unique:
+  uint32_t numbers_end = 0;      //   [numbers, numbers_end) of Pools::numbers
+  std::vector<uint32_t> quotes;  // quotations it carries a variant of, sorted, unique
+  double norm = 0;               // sqrt of the sum of squared weights of its content
+};
+
+struct Pools {
+  std::vector<uint64_t> stems;  // content stems by hash, then replaced by their ranks
+  std::vector<uint32_t> rank;   // the rank of each entry of `stems`
+  std::vector<double> weight;   // the isf of each entry
+  std::vector<std::pair<double, uint32_t>> by_weight;  // per sentence: (isf, rank), heaviest first
+  std::vector<uint64_t> numbers;
 };
 
 uint64_t mix(uint64_t h, uint64_t v) {
@@ -33,25 +45,45 @@ void sort_unique(std::vector<T>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
+// Sorts and dedupes pool[from, end) in place; returns its new end.
+template <class T>
+uint32_t sort_unique_tail(std::vector<T>& pool, size_t from) {
+  std::sort(pool.begin() + static_cast<long>(from), pool.end());
+  pool.erase(std::unique(pool.begin() + static_cast<long>(from), pool.end()), pool.end());
+  return static_cast<uint32_t>(pool.size());
+}
+
+// The sentence [begin, end) of `text` from its tokens (offsets in `text`)
+// and their stems and stopword flags.
 Sentence make_sentence(uint32_t doc, uint32_t begin, uint32_t end, std::string_view text,
-                       normalize::Language language, size_t& words) {
-  std::vector<normalize::Token> tokens;
-  normalize::tokenize(text, tokens);
-  std::vector<char> stop;
-  const std::vector<uint64_t> stems = token_stems(text, tokens, language, &stop);
-  Sentence s{doc, begin, end, 0x9E3779B97F4A7C15ull, {}, {}, {}, {}, {}, 0};
+                       std::span<const normalize::Token> tokens, std::span<const uint64_t> stems,
+                       std::span<const char> stop, Pools& pools) {
+  Sentence s;
+  s.doc = doc, s.begin = begin, s.end = end, s.wording = 0x9E3779B97F4A7C15ull;
+  s.content = static_cast<uint32_t>(pools.stems.size());
+  s.numbers = static_cast<uint32_t>(pools.numbers.size());
   for (size_t k = 0; k < tokens.size(); ++k) {
     s.wording = mix(s.wording, stems[k]);
     if (std::isdigit(static_cast<unsigned char>(text[tokens[k].begin]))) {
-      s.numbers.push_back(tokens[k].hash);
+      pools.numbers.push_back(tokens[k].hash);
     } else if (!stop[k]) {
-      s.content.push_back(stems[k]);
+      pools.stems.push_back(stems[k]);
     }
   }
-  sort_unique(s.content);
-  sort_unique(s.numbers);
-  words = tokens.size();
+  s.content_end = sort_unique_tail(pools.stems, s.content);
+  s.numbers_end = sort_unique_tail(pools.numbers, s.numbers);
   return s;
+}
+
+// Whether tokenising text[begin, end) alone gives tokens[first, last) of the
+// whole text: ASCII is tokenised by its characters and their neighbours only
+// (an apostrophe or a point joins word characters), so it does unless a word
+// of the whole text runs across an edge.
+bool tokens_stand_alone(std::span<const normalize::Token> tokens, size_t first, size_t last,
+                        uint32_t begin, uint32_t end) {
+  if (first > 0 && tokens[first - 1].end > begin) return false;
+  if (last < tokens.size() && tokens[last].begin < end) return false;
+  return true;
 }
 
 // One fact of the account: its shown sentence and the sentence of each source.
@@ -85,20 +117,52 @@ std::vector<AccountSentence> merged_account(const Story& story,
     return std::tie(a.doc, a.begin) < std::tie(b.doc, b.begin);
   });
 
-  // Sentences of each document, in its order.
+  // Sentences of each document, in its order. PERF: an ASCII text is
+  // tokenised and stemmed once, its sentences taking their range of its
+  // tokens (the same tokens as tokenising each sentence alone, which a text
+  // in other scripts still does: a word break there may read a whole run).
   std::vector<Sentence> sentences;
+  Pools pools;
   std::vector<std::pair<uint32_t, uint32_t>> of_doc;  // [first, last) per entry of `order`
+  std::vector<normalize::Token> tokens, sentence_tokens;
+  std::vector<uint64_t> stems;
+  std::vector<char> stop;
   for (uint32_t d : order) {
     const auto first = static_cast<uint32_t>(sentences.size());
-    std::vector<normalize::Token> tokens;
-    normalize::tokenize(texts[d], tokens);
-    const normalize::Language language = normalize::identify_language(texts[d], tokens);
+    const std::string_view text = texts[d];
+    normalize::tokenize(text, tokens);
+    const normalize::Language language = normalize::identify_language(text, tokens);
+    const bool ascii = !params.sentences_alone && std::all_of(text.begin(), text.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x80;
+    });
+    if (ascii) stems = token_stems(text, tokens, language, &stop);
     auto span = std::lower_bound(spans.begin(), spans.end(), d,
                                  [](const Span& s, uint32_t doc) { return s.doc < doc; });
-    for (const auto& [b, e] : split_sentences(texts[d])) {
-      size_t words = 0;
-      Sentence s = make_sentence(d, b, e, texts[d].substr(b, e - b), language, words);
-      if (words < params.min_words) continue;
+    for (const auto& [b, e] : split_sentences(text)) {
+      const size_t next = static_cast<size_t>(
+          std::partition_point(tokens.begin(), tokens.end(),
+                               [&](const normalize::Token& t) { return t.begin < b; }) -
+          tokens.begin());  // the first token not before the sentence
+      size_t last = next;
+      while (last < tokens.size() && tokens[last].end <= e) ++last;
+      const auto words = ascii && tokens_stand_alone(tokens, next, last, b, e)
+                             ? last - next
+                             : std::numeric_limits<size_t>::max();
+      if (words != std::numeric_limits<size_t>::max() && words < params.min_words) continue;
+      Sentence s{};
+      if (words != std::numeric_limits<size_t>::max()) {
+        s = make_sentence(d, b, e, text, std::span(tokens).subspan(next, words),
+                          std::span<const uint64_t>(stems).subspan(next, words),
+                          std::span<const char>(stop).subspan(next, words), pools);
+      } else {
+        const std::string_view sub = text.substr(b, e - b);
+        normalize::tokenize(sub, sentence_tokens);
+        if (sentence_tokens.size() < params.min_words) continue;
+        std::vector<char> sub_stop;
+        const std::vector<uint64_t> sub_stems =
+            token_stems(sub, sentence_tokens, language, &sub_stop);
+        s = make_sentence(d, b, e, sub, sentence_tokens, sub_stems, sub_stop, pools);
+      }
       while (span != spans.end() && span->doc == d && span->end <= b) ++span;
       for (auto q = span; q != spans.end() && q->doc == d && q->begin < e; ++q) {
         if (q->end > b) s.quotes.push_back(q->quote);
@@ -109,50 +173,79 @@ std::vector<AccountSentence> merged_account(const Story& story,
     of_doc.emplace_back(first, static_cast<uint32_t>(sentences.size()));
   }
 
-  // Weights: the story's inverse sentence frequency, over distinct wordings.
-  std::unordered_map<uint64_t, double> weights;
+  // Content stems as ranks among the story's stems (the order of their
+  // hashes), and wordings as ranks among its distinct wordings.
+  uint32_t distinct_stems = 0;
   {
-    std::unordered_map<uint64_t, uint32_t> sf;
-    std::unordered_map<uint64_t, char> seen;
-    for (const Sentence& s : sentences) {
-      if (seen.emplace(s.wording, 1).second) {
-        for (uint64_t st : s.content) ++sf[st];
-      }
+    std::vector<uint64_t> all(pools.stems);
+    sort_unique(all);
+    distinct_stems = static_cast<uint32_t>(all.size());
+    pools.rank.resize(pools.stems.size());
+    for (size_t k = 0; k < pools.stems.size(); ++k) {
+      pools.rank[k] = static_cast<uint32_t>(
+          std::lower_bound(all.begin(), all.end(), pools.stems[k]) - all.begin());
     }
-    const double n = double(seen.size());
-    for (const auto& [st, count] : sf)
-      weights[st] = std::log((n + params.background) / (double(count) + 1.0));
   }
+  std::vector<uint64_t> wordings;
+  for (const Sentence& s : sentences) wordings.push_back(s.wording);
+  sort_unique(wordings);
+  for (Sentence& s : sentences) {
+    s.wording_id = static_cast<uint32_t>(
+        std::lower_bound(wordings.begin(), wordings.end(), s.wording) - wordings.begin());
+  }
+
+  // Weights: the story's inverse sentence frequency, over distinct wordings.
+  std::vector<double> weights(distinct_stems);
+  {
+    std::vector<uint32_t> sf(distinct_stems, 0);
+    std::vector<char> seen(wordings.size(), 0);
+    for (const Sentence& s : sentences) {
+      if (seen[s.wording_id]) continue;
+      seen[s.wording_id] = 1;
+      for (uint32_t k = s.content; k < s.content_end; ++k) ++sf[pools.rank[k]];
+    }
+    const double n = double(wordings.size());
+    for (uint32_t st = 0; st < distinct_stems; ++st) {
+      if (sf[st] > 0) weights[st] = std::log((n + params.background) / (double(sf[st]) + 1.0));
+    }
+  }
+  pools.weight.resize(pools.rank.size());
+  pools.by_weight.resize(pools.rank.size());
   for (Sentence& s : sentences) {
     double sum = 0;
-    for (uint64_t st : s.content) {
-      const double w = weights.find(st)->second;
-      s.weight.push_back(w);
-      s.by_weight.emplace_back(w, st);
+    for (uint32_t k = s.content; k < s.content_end; ++k) {
+      const double w = weights[pools.rank[k]];
+      pools.weight[k] = w;
+      pools.by_weight[k] = {w, pools.rank[k]};
       sum += w * w;
     }
     s.norm = std::sqrt(sum);
-    std::sort(s.by_weight.begin(), s.by_weight.end(), [](const auto& x, const auto& y) {
-      return x.first != y.first ? x.first > y.first : x.second < y.second;
-    });
+    std::sort(pools.by_weight.begin() + s.content, pools.by_weight.begin() + s.content_end,
+              [](const auto& x, const auto& y) {
+                return x.first != y.first ? x.first > y.first : x.second < y.second;
+              });
   }
+  const auto numbers_of = [&](const Sentence& s) {
+    return std::span<const uint64_t>(pools.numbers).subspan(s.numbers, s.numbers_end - s.numbers);
+  };
 
   // How surely sentence x (of a new article) tells the fact shown by y.
   auto sameness = [&](const Sentence& x, const Sentence& y) {
     if (x.wording == y.wording) return 1.0;
-    if (!x.numbers.empty() && !y.numbers.empty() &&
-        sorted_intersection(x.numbers, y.numbers) == 0) {
+    if (x.numbers != x.numbers_end && y.numbers != y.numbers_end &&
+        sorted_intersection(numbers_of(x), numbers_of(y)) == 0) {
       return 0.0;  // different numbers: different facts
     }
     double dot = 0;
     uint32_t shared = 0;
-    for (size_t i = 0, j = 0; i < x.content.size() && j < y.content.size();) {
-      if (x.content[i] < y.content[j]) {
+    const uint32_t* rank = pools.rank.data();
+    for (uint32_t i = x.content, j = y.content; i < x.content_end && j < y.content_end;) {
+      if (rank[i] < rank[j]) {
         ++i;
-      } else if (y.content[j] < x.content[i]) {
+      } else if (rank[j] < rank[i]) {
         ++j;
       } else {
-        const double w = x.weight[i];
+        const double w = pools.weight[i];
         dot += w * w;
         ++shared;
         ++i, ++j;
@@ -171,10 +264,13 @@ std::vector<AccountSentence> merged_account(const Story& story,
   };
 
   std::vector<Group> groups;
-  std::vector<uint32_t> account;                                 // group ids in narrative order
-  std::unordered_map<uint64_t, std::vector<uint32_t>> by_stem;   // content stem -> groups
+  std::vector<uint32_t> account;  // group ids in narrative order
+  // Content stem (rank) -> groups, in the order added: lists linked
+  // through one pool (head and tail per stem, -1 for none).
+  std::vector<int32_t> stem_head(distinct_stems, -1), stem_tail(distinct_stems, -1);
+  std::vector<std::pair<uint32_t, int32_t>> stem_groups;         // (group, next)
   std::unordered_map<uint32_t, std::vector<uint32_t>> by_quote;  // quotation -> groups
-  std::unordered_map<uint64_t, uint32_t> by_wording;             // wording -> group
+  std::vector<int32_t> by_wording(wordings.size(), -1);          // wording -> its first group
 
   for (const auto& [first, last] : of_doc) {
     // 1. Candidates of each sentence and their scores.
@@ -186,8 +282,8 @@ std::vector<AccountSentence> merged_account(const Story& story,
     for (uint32_t i = first; i < last; ++i) {
       const Sentence& s = sentences[i];
       // The same words (a copy): the first fact written so, nothing else read.
-      if (auto it = by_wording.find(s.wording); it != by_wording.end()) {
-        matches.push_back({1.0, i, it->second});
+      if (by_wording[s.wording_id] >= 0) {
+        matches.push_back({1.0, i, static_cast<uint32_t>(by_wording[s.wording_id])});
         continue;
       }
       std::vector<uint32_t> candidates;
@@ -204,14 +300,13 @@ std::vector<AccountSentence> merged_account(const Story& story,
         double rest = s.norm * s.norm;
         const double floor = params.same_sentence * params.same_sentence * s.norm * s.norm;
         size_t read = 0;
-        for (const auto& [w, st] : s.by_weight) {
+        for (uint32_t k = s.content; k < s.content_end; ++k) {
+          const auto [w, st] = pools.by_weight[k];
           if (rest < floor || read >= params.max_candidates) break;
           rest -= w * w;
-          auto it = by_stem.find(st);
-          if (it == by_stem.end()) continue;
-          for (uint32_t g : it->second) {
+          for (int32_t e = stem_head[st]; e >= 0; e = stem_groups[size_t(e)].second) {
             if (read++ >= params.max_candidates) break;
-            candidates.push_back(g);
+            candidates.push_back(stem_groups[size_t(e)].first);
           }
         }
       }
@@ -279,9 +374,19 @@ std::vector<AccountSentence> merged_account(const Story& story,
       const auto g = static_cast<uint32_t>(groups.size());
       groups.push_back({i, {i}});
       const Sentence& s = sentences[i];
-      for (uint64_t st : s.content) by_stem[st].push_back(g);
+      for (uint32_t c = s.content; c < s.content_end; ++c) {
+        const uint32_t st = pools.rank[c];
+        const auto e = static_cast<int32_t>(stem_groups.size());
+        stem_groups.emplace_back(g, -1);
+        if (stem_tail[st] >= 0) {
+          stem_groups[size_t(stem_tail[st])].second = e;
+        } else {
+          stem_head[st] = e;
+        }
+        stem_tail[st] = e;
+      }
       for (uint32_t q : s.quotes) by_quote[q].push_back(g);
-      by_wording.emplace(s.wording, g);
+      if (by_wording[s.wording_id] < 0) by_wording[s.wording_id] = static_cast<int32_t>(g);
       if (previous >= 0) {
         after[static_cast<size_t>(previous)].push_back(g);
       } else if (first_anchor >= 0) {

@@ -50,6 +50,10 @@ struct AccountParams {
   /// Compare every sentence with every account sentence (the naive reference
   /// for tests; the result is the same while max_candidates is not reached).
   bool exhaustive = false;
+  /// Tokenise and stem each sentence alone (the reference for tests; the
+  /// result is the same as taking each sentence's range of the whole text's
+  /// tokens, which an ASCII text does).
+  bool sentences_alone = false;
 };
 
 // `texts[d]` is document d's text; `quotations` may hold any quotations

@@ -60,10 +60,11 @@ struct CandidateParams {
 struct CandidateInput {
   uint32_t units = 0;
   // Appends the candidate features of unit d to `out` (nothing for a
-  // document that is not a unit). Called once per unit, from one thread.
+  // document that is not a unit). Called once per unit, concurrently.
   std::function<void(uint32_t d, std::vector<uint64_t>& out)> features;
   // Publication time of unit d, if known (orders the long lists; units
-  // without one come after those with one, in index order).
+  // without one come after those with one, in index order). Called once
+  // per unit, concurrently.
   std::function<std::optional<int64_t>(uint32_t d)> time;
   // Whether x and y are copies (one common feature suffices then).
   // Called concurrently.

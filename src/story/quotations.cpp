@@ -286,13 +286,11 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
   }
 }
 
-}  // namespace
-
-std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
-                                        std::span<const Story> stories,
-                                        const QuotationParams& params) {
+// The quotations of one story, ordered by first variant; ids are left to the caller.
+std::vector<Quotation> quotations_of(std::span<const StoryFeatures> docs, const Story& story,
+                                     const QuotationParams& params) {
   std::vector<Quotation> out;
-  for (const Story& story : stories) {
+  {
     std::vector<Ref> quotes;
     for (uint32_t d : story.members) {
       for (uint32_t q = 0; q < docs[d].quotes.size(); ++q) quotes.push_back({d, q});
@@ -397,9 +395,33 @@ std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
         for (const Surname& s : by_surname) g.attributions.push_back(s.name);
       }
       g.story = story.id;
+      out.push_back(std::move(g));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
+                                        std::span<const Story> stories,
+                                        const QuotationParams& params, const RangeLoop& loop) {
+  // Stories are independent: each one's quotations are found through `loop`
+  // (possibly in parallel), then numbered in story order, as one pass would.
+  std::vector<std::vector<Quotation>> of_story(stories.size());
+  loop(stories.size(), [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) of_story[i] = quotations_of(docs, stories[i], params);
+  });
+  size_t total = 0;
+  for (const auto& v : of_story) total += v.size();
+  std::vector<Quotation> out;
+  out.reserve(total);
+  for (auto& v : of_story) {
+    for (Quotation& g : v) {
       g.id = static_cast<uint32_t>(out.size());
       out.push_back(std::move(g));
     }
+    std::vector<Quotation>().swap(v);
   }
   return out;
 }

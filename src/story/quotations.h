@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kindred/results.h"
+#include "story/candidates.h"
 #include "story/features.h"
 
 namespace kindred::story {
@@ -38,9 +39,11 @@ struct QuotationParams {
 };
 
 // The quotations of each story, numbered in story order; each story's ordered
-// by first variant (document, then byte).
+// by first variant (document, then byte). The stories are processed through
+// `loop` (story/candidates.h); the result does not depend on it.
 std::vector<Quotation> story_quotations(std::span<const StoryFeatures> docs,
                                         std::span<const Story> stories,
-                                        const QuotationParams& params = {});
+                                        const QuotationParams& params = {},
+                                        const RangeLoop& loop = sequential_ranges);
 
 }  // namespace kindred::story

@@ -207,6 +207,49 @@ TEST(MergedAccount, MatchesExhaustiveComparisonOnRandomStories) {
   }
 }
 
+// An ASCII text's sentences take their range of the whole text's tokens
+// (and stems): the accounts are those of tokenising each sentence alone,
+// also where words join across punctuation (3.5, don't, U.S.) and where
+// sentences end without a space.
+TEST(MergedAccount, SentencesFromTheWholeTextAreThoseTokenisedAlone) {
+  const std::vector<std::string> texts = {
+      "The U.S. envoy said growth was 3.5 per cent in 2025. Officials don't expect more!Talks "
+      "resume on Monday at 10.30, the ministry said.\nMarkets rose 1,200 points.\n\nThe envoy's "
+      "aides left Geneva late on Sunday night.",
+      "Growth was 3.5 per cent, the U.S. envoy said on Sunday. Talks resume on Monday at 10.30 "
+      "in Geneva, the ministry said. Officials don't expect more growth this year.",
+      "Markets rose 1,200 points.The envoy's aides left Geneva late on Sunday night. \"We "
+      "don't expect more,\" an official said. Talks resume Monday.",
+      "Talks resume on Monday. Officials do not expect more growth. The envoy said 3.5 per cent.",
+  };
+  std::vector<StoryFeatures> features;
+  for (const std::string& t : texts) {
+    std::vector<normalize::Token> tokens;
+    normalize::tokenize(t, tokens);
+    features.push_back(extract_features(t, tokens, std::nullopt));
+  }
+  const Story story = story_of(texts.size());
+  const auto quotes = story_quotations(features, std::vector<Story>{story});
+  AccountParams alone;
+  alone.sentences_alone = true;
+  const auto a = merged_account(story, views(texts), quotes);
+  const auto b = merged_account(story, views(texts), quotes, alone);
+  expect_well_formed(texts, a);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_GT(a.size(), 4u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].doc, b[i].doc);
+    EXPECT_EQ(a[i].begin, b[i].begin);
+    EXPECT_EQ(a[i].end, b[i].end);
+    EXPECT_EQ(a[i].sources, b[i].sources);
+    ASSERT_EQ(a[i].variants.size(), b[i].variants.size());
+    for (size_t v = 0; v < a[i].variants.size(); ++v) {
+      EXPECT_EQ(a[i].variants[v].begin, b[i].variants[v].begin);
+      EXPECT_EQ(a[i].variants[v].sources, b[i].variants[v].sources);
+    }
+  }
+}
+
 // --- the seed articles (five reports of the Riyadh talks; 000 abridges 001) ---
 
 const fs::path kSeeds = fs::path(KINDRED_SHARED_DIR) / "seeds";

@@ -4,6 +4,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "story/candidates.h"
@@ -152,6 +153,53 @@ TEST(StoryCandidates, MatchesBruteForceOnRandomCollections) {
       EXPECT_EQ(candidate_pairs(c.input(), p, chunked), brute_force(c, p)) << "seed " << seed;
     }
   }
+}
+
+// Runs the chunks of `loop`'s range on four threads at once, each a
+// different share (so that the chunks finish in no fixed order).
+void threaded(size_t n, const std::function<void(size_t, size_t)>& body) {
+  std::vector<std::thread> threads;
+  const size_t step = 97;
+  for (size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t b = t * step; b < n; b += 4 * step) body(b, std::min(n, b + step));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+TEST(StoryCandidates, ConcurrentChunksGiveTheSamePairs) {
+  // Enough units and features for many chunks and parts of the lists (a
+  // vocabulary of 5,000 features, skewed), some lists longer than
+  // max_postings: the pairs and counts do not depend on the loop.
+  std::mt19937 engine(7);
+  auto rng = [&] { return static_cast<uint32_t>(engine()); };
+  Collection c;
+  const uint32_t n = 15000;
+  c.features.resize(n);
+  c.time.resize(n);
+  for (uint32_t d = 0; d < n; ++d) {
+    if (rng() % 10 == 0) continue;
+    const uint32_t k = 3 + rng() % 12;
+    for (uint32_t i = 0; i < k; ++i) {
+      const double u = std::uniform_real_distribution<double>(0, 1)(engine);
+      c.features[d].push_back(static_cast<uint64_t>(std::pow(u, 2.0) * 5000) |
+                              (rng() % 4 == 0 ? uint64_t{1} << 63 : 0));
+    }
+    if (rng() % 5 != 0) c.time[d] = static_cast<int64_t>(rng() % 400) * 86400;
+  }
+  for (uint32_t i = 0; i < n / 8; ++i) c.copies.insert(unit_pair_key(rng() % n, rng() % n));
+  CandidateParams p;
+  CandidateStats one, four;
+  const std::vector<uint64_t> sequential = candidate_pairs(c.input(), p, sequential_ranges, &one);
+  EXPECT_EQ(candidate_pairs(c.input(), p, threaded, &four), sequential);
+  EXPECT_EQ(candidate_pairs(c.input(), p, chunked), sequential);
+  EXPECT_GT(one.ranked_lists, 0u);
+  EXPECT_EQ(four.lists, one.lists);
+  EXPECT_EQ(four.ranked_lists, one.ranked_lists);
+  EXPECT_EQ(four.bounded_units, one.bounded_units);
+  EXPECT_EQ(four.postings_read, one.postings_read);
+  EXPECT_EQ(four.pairs, sequential.size());
 }
 
 TEST(StoryCandidates, UnboundedIsEveryPairSharingTwoFeatures) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <thread>
 
 #include "normalize/tokenize.h"
 #include "story/quotations.h"
@@ -150,6 +151,60 @@ TEST(Quotations, CopiesCountOnceAndGiveTheSameRecords) {
     EXPECT_EQ(many_quotes[i].variants.size(), 40 * few_quotes[i].variants.size());
     EXPECT_EQ(many_quotes[i].speaker, few_quotes[i].speaker);
   }
+}
+
+TEST(Quotations, StoriesInParallelGiveTheRecordsOfOnePass) {
+  // Sixty stories of three articles each, their quotations found through a
+  // loop that runs chunks of stories on three threads: the same records,
+  // numbered the same, as one pass over the stories.
+  std::vector<std::string> texts;
+  std::vector<Story> stories;
+  for (uint32_t s = 0; s < 60; ++s) {
+    Story st;
+    st.id = s;
+    const std::string n = std::to_string(s);
+    for (const std::string& t :
+         {kOthers,
+          "“We will stay out until the night shifts of dock " + n +
+              " are paid fairly,” Wrobel told the crowd.",
+          "Wrobel said: “We stay out until night shifts at dock " + n + " are paid fairly.” " +
+              "“Every day the port stays closed costs millions,” Al-Hakim said."}) {
+      st.members.push_back(static_cast<uint32_t>(texts.size()));
+      texts.push_back(t);
+    }
+    stories.push_back(st);
+  }
+  const auto f = features(texts);
+  const auto three = [](size_t n, const std::function<void(size_t, size_t)>& body) {
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < 3; ++t) {
+      threads.emplace_back([&, t] {
+        for (size_t b = t * 5; b < n; b += 15) body(b, std::min(n, b + 5));
+      });
+    }
+    for (std::thread& t : threads) t.join();
+  };
+  const auto one_pass = story_quotations(f, stories);
+  const auto parallel = story_quotations(f, stories, {}, three);
+  ASSERT_GT(one_pass.size(), 60u);
+  ASSERT_EQ(parallel.size(), one_pass.size());
+  for (size_t i = 0; i < one_pass.size(); ++i) {
+    const Quotation& a = one_pass[i];
+    const Quotation& b = parallel[i];
+    EXPECT_EQ(a.id, i);
+    EXPECT_EQ(b.id, a.id);
+    EXPECT_EQ(b.story, a.story);
+    EXPECT_EQ(b.speaker, a.speaker);
+    EXPECT_EQ(b.attributions, a.attributions);
+    ASSERT_EQ(b.variants.size(), a.variants.size());
+    for (size_t v = 0; v < a.variants.size(); ++v) {
+      EXPECT_EQ(b.variants[v].doc, a.variants[v].doc);
+      EXPECT_EQ(b.variants[v].begin, a.variants[v].begin);
+      EXPECT_EQ(b.variants[v].end, a.variants[v].end);
+      EXPECT_EQ(b.variants[v].speaker, a.variants[v].speaker);
+    }
+  }
+  EXPECT_EQ(one_pass.back().story, 59u);
 }
 
 }  // namespace
