@@ -10,6 +10,7 @@
 #include "kindred/pipeline.h"
 
 #include "kindred/stages.h"
+#include "pipeline/memory_budget.h"
 #include "pipeline/sketch_text.h"
 #include "pipeline/story_reuse.h"
 
@@ -75,15 +76,14 @@ struct Scanner::Impl {
         options(o),
         arena(static_cast<int>(resolve_threads(o.threads))),
         sketcher(p.sketch_bins, p.seed),
+        budget(pipeline::memory_budget(o)),
         bands(p.bands),
-        shingles(std::make_unique<index::ShingleStore>(o.spill_after_bytes, o.spill_dir)),
-        // A quarter of the budget: the terms are read back per candidate
-        // pair of the story stage, from the page cache when it holds them.
-        story_terms(story::TermStore::kDefaultBlock,
-                    o.spill_after_bytes == UINT64_MAX ? UINT64_MAX : o.spill_after_bytes / 4,
-                    o.spill_dir) {
+        shingles(std::make_unique<index::ShingleStore>(budget.shingles, o.spill_dir)),
+        // The terms are read back per candidate pair of the story stage,
+        // from the page cache when it holds them.
+        story_terms(story::TermStore::kDefaultBlock, budget.terms, o.spill_dir) {
     if (o.keep_text || o.stories || o.passages) {
-      texts = std::make_unique<index::TextStore>(o.spill_after_bytes, o.spill_dir);
+      texts = std::make_unique<index::TextStore>(budget.texts, o.spill_dir);
     }
   }
 
@@ -120,6 +120,7 @@ struct Scanner::Impl {
   ScanOptions options;
   tbb::task_arena arena;
   sketch::OnePermutationMinHash sketcher;
+  pipeline::MemoryBudget budget;  // spill_after_bytes shared by the stores
 
   std::vector<DocInfo> docs;
   util::IdSet ids;  // of docs' ids
