@@ -126,8 +126,10 @@ void add_analysis_args(CLI::App* cmd, AnalysisArgs& args) {
   cmd->add_flag("--no-passages", args.no_passages, "No passage alignment of linked pairs");
   cmd->add_flag("--no-rewrites", args.no_rewrites,
                 "No alignment of unlinked pairs within stories (no rewrite links)");
-  cmd->add_option("--memory", args.memory_mb,
-                  "MB of shingle sets kept in memory; the rest spill to a temporary file")
+  cmd->add_option(
+         "--memory", args.memory_mb,
+         "MB of shingle sets, texts and story terms kept in memory, together (shares 3:3:2 of "
+         "those a scan keeps); the rest spill to a temporary file")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--temp-dir", args.temp_dir,

@@ -55,7 +55,7 @@ struct AnalysisArgs {
   bool no_stories = false;
   bool no_passages = false;
   bool no_rewrites = false;
-  uint64_t memory_mb = 512;  // shingle sets held in memory before spilling
+  uint64_t memory_mb = 512;  // shingle sets, texts and story terms held in memory, together
   std::string temp_dir;      // where they spill (empty: $TMPDIR or /tmp)
   Params params;
 };

@@ -61,13 +61,16 @@ struct ScanOptions {
   /// reuse aligner and link rewrites (Relation::kRewrite). Needs `stories`.
   bool rewrites = true;
   ProgressSink* progress = nullptr;  ///< not owned; may be null
-  /// The shingle sets kept for exact verification take ~8 bytes per word of
-  /// text. Past this many bytes they are written to an unlinked temporary
-  /// file in `spill_dir` and read back for the candidate pairs, so memory
-  /// stays proportional to the number of documents. The texts kept for
-  /// passages and stories have a budget of the same size, and spill the same
-  /// way; the result reads them from there (ScanResult::texts). The story
-  /// terms (story/term_store.h) have a quarter of it. UINT64_MAX: never spill.
+  /// Bytes of the stores that spill, together. The shingle sets kept for
+  /// exact verification take ~8 bytes per word of text; past their share
+  /// they are written to an unlinked temporary file in `spill_dir` and read
+  /// back for the candidate pairs, so memory stays proportional to the number
+  /// of documents. The texts kept for passages and stories, and the story
+  /// terms (story/term_store.h), spill the same way past theirs; the result
+  /// reads the texts from there (ScanResult::texts). Shares of the stores a
+  /// scan keeps: shingle sets 3, texts 3, story terms 2 (the default scan:
+  /// 192, 192 and 128 MB; a copies-only scan gives the shingle sets all of
+  /// it). UINT64_MAX: never spill.
   uint64_t spill_after_bytes = uint64_t{512} << 20;
   std::string spill_dir{};  ///< empty: the system's temporary directory ($TMPDIR or /tmp)
 };

@@ -207,8 +207,10 @@ def scan(inputs: Any, params: Any = None, threads: int = 0, skip_bad: bool = Fal
     left out and listed in result.rejections. stories=False finds copies only
     (no stories, quotations or accounts; as `kindred scan --no-stories`). The
     *_field arguments name the JSON Lines fields. memory_mb and temp_dir are
-    `kindred scan --memory --temp-dir`: shingle sets past memory_mb megabytes
-    spill to a temporary file there (result.stats.spilled_bytes says how much).
+    `kindred scan --memory --temp-dir`: the shingle sets, texts and story
+    terms past memory_mb megabytes (together, shared 3:3:2 by those the scan
+    keeps) spill to a temporary file there (result.stats.spilled_bytes says
+    how much of the shingle sets).
     """
     p = _params(params)
     if _is_path(inputs):

@@ -10,6 +10,7 @@
 #include "kindred/pipeline.h"
 
 #include "kindred/stages.h"
+#include "pipeline/memory_budget.h"
 #include "pipeline/sketch_text.h"
 #include "pipeline/story_reuse.h"
 
@@ -46,6 +47,7 @@
 #include "story/story_params.h"
 #include "story/term_store.h"
 #include "util/date.h"
+#include "util/free_memory.h"
 #include "util/id_set.h"
 
 namespace kindred {
@@ -74,15 +76,14 @@ struct Scanner::Impl {
         options(o),
         arena(static_cast<int>(resolve_threads(o.threads))),
         sketcher(p.sketch_bins, p.seed),
+        budget(pipeline::memory_budget(o)),
         bands(p.bands),
-        shingles(std::make_unique<index::ShingleStore>(o.spill_after_bytes, o.spill_dir)),
-        // A quarter of the budget: the terms are read back per candidate
-        // pair of the story stage, from the page cache when it holds them.
-        story_terms(story::TermStore::kDefaultBlock,
-                    o.spill_after_bytes == UINT64_MAX ? UINT64_MAX : o.spill_after_bytes / 4,
-                    o.spill_dir) {
+        shingles(std::make_unique<index::ShingleStore>(budget.shingles, o.spill_dir)),
+        // The terms are read back per candidate pair of the story stage,
+        // from the page cache when it holds them.
+        story_terms(story::TermStore::kDefaultBlock, budget.terms, o.spill_dir) {
     if (o.keep_text || o.stories || o.passages) {
-      texts = std::make_unique<index::TextStore>(o.spill_after_bytes, o.spill_dir);
+      texts = std::make_unique<index::TextStore>(budget.texts, o.spill_dir);
     }
   }
 
@@ -119,6 +120,7 @@ struct Scanner::Impl {
   ScanOptions options;
   tbb::task_arena arena;
   sketch::OnePermutationMinHash sketcher;
+  pipeline::MemoryBudget budget;  // spill_after_bytes shared by the stores
 
   std::vector<DocInfo> docs;
   util::IdSet ids;  // of docs' ids
@@ -280,6 +282,10 @@ ScanResult Scanner::finish() {
         },
         &cstats);
   });
+  // The band keys (4 B per band and document) and the ids' hash set were
+  // add()'s: nothing after the candidates reads them.
+  s.bands = index::BandTable(s.params.bands);
+  s.ids = util::IdSet();
   s.stats.candidate_pairs = cstats.pairs;
   s.stats.capped_buckets = cstats.capped_buckets;
   s.stats.seconds_candidates = seconds_since(t);
@@ -321,6 +327,7 @@ ScanResult Scanner::finish() {
       if (progress && (done / kGrain) % 64 == 0) progress->update("verify", done, pairs.size());
     });
   });
+  std::vector<uint64_t>().swap(pairs);
   s.stats.spilled_bytes = store.spilled_bytes();
   s.stats.spill_error = store.spill_error();
   // The sets are not needed after verification. Unmapping hundreds of MB
@@ -363,25 +370,29 @@ ScanResult Scanner::finish() {
 
   // Families.
   t = Clock::now();
-  std::vector<std::optional<int64_t>> time(s.docs.size());
-  std::vector<uint32_t> shingles(s.docs.size());
-  s.arena.execute([&] {
-    tbb::parallel_for(size_t{0}, s.docs.size(), [&](size_t d) {
-      time[d] = s.docs[d].time;
-      shingles[d] = s.docs[d].shingles;
+  {  // the per-document columns below are freed once the families are found
+    std::vector<std::optional<int64_t>> time(s.docs.size());
+    std::vector<uint32_t> shingles(s.docs.size());
+    s.arena.execute([&] {
+      tbb::parallel_for(size_t{0}, s.docs.size(), [&](size_t d) {
+        time[d] = s.docs[d].time;
+        shingles[d] = s.docs[d].shingles;
+      });
     });
-  });
-  const std::vector<uint32_t> weight = cluster::root_weights(time, shingles);
-  std::vector<int32_t> family_of;
-  result.families = cluster::copy_families(result.links, weight, family_of);
-  for (size_t d = 0; d < s.docs.size(); ++d) s.docs[d].family = family_of[d];
-  s.stats.families = result.families.size();
-  for (const Family& f : result.families) s.stats.documents_in_families += f.members.size();
-  result.provenance = cluster::infer_provenance(result.links, time);
+    const std::vector<uint32_t> weight = cluster::root_weights(time, shingles);
+    std::vector<int32_t> family_of;
+    result.families = cluster::copy_families(result.links, weight, family_of);
+    for (size_t d = 0; d < s.docs.size(); ++d) s.docs[d].family = family_of[d];
+    s.stats.families = result.families.size();
+    for (const Family& f : result.families) s.stats.documents_in_families += f.members.size();
+    result.provenance = cluster::infer_provenance(result.links, time);
+  }
   s.stats.seconds_cluster = seconds_since(t);
   if (progress) progress->update("families", result.families.size(), result.families.size());
-
   if (s.options.stories) {
+    // Freed: the candidate pairs, the verification's buffers, the families'
+    // columns, the band table's blocks: pages the story stage need not keep.
+    util::return_free_memory();
     t = Clock::now();
     find_stories(result);
     s.stats.seconds_stories = seconds_since(t) - s.stats.seconds_rewrites;
@@ -393,6 +404,8 @@ ScanResult Scanner::finish() {
   if (result.texts && s.stats.spill_error.empty()) s.stats.spill_error = result.texts->error();
   result.docs = std::move(s.docs);
   result.stats = s.stats;
+  // The story stage's heap goes back before the records are written.
+  if (s.options.stories) util::return_free_memory();
   return result;
 }
 
@@ -443,15 +456,39 @@ void Scanner::find_stories(ScanResult& result) {
       if (member[d]) story::point_terms(prepared[d], s.story_terms, static_cast<uint32_t>(d));
     }
   }
+  // Freed: the evidence of the documents in no story.
+  util::return_free_memory();
   result.quotations = story::story_quotations(s.story_features, result.stories, {}, loop);
-  // The evidence is spent unless rewrites still rank story pairs by it.
-  if (!s.options.rewrites) {
-    std::vector<story::PreparedDoc>().swap(prepared);
-    std::vector<story::StoryFeatures>().swap(s.story_features);
-    s.release_story_terms();
-  }
   s.texts->seal();
   const index::TextStore& store = *s.texts;
+  for (const Story& st : result.stories) {
+    for (uint32_t d : st.members) s.docs[d].story = static_cast<int32_t>(st.id);
+  }
+  s.stats.stories = result.stories.size();
+  s.stats.quotations = result.quotations.size();
+  if (s.options.rewrites) {  // pipeline/story_reuse.h
+    const auto t = Clock::now();
+    pipeline::StoryReuseStats rs;
+    // One story per task: a story's alignments outweigh the grain of `loop`.
+    const auto each = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
+      s.arena.execute([&] { tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); }); });
+    };
+    auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, prepared, result.links,
+                                                  s.params, {}, each, &rs, &store);
+    pipeline::add_story_rewrites(result, s.docs, std::move(rewrites), s.options.passages);
+    s.stats.rewrite_pairs = rs.pairs;
+    s.stats.rewrite_links = rs.links;
+    s.stats.links = result.links.size();
+    s.stats.seconds_rewrites = seconds_since(t);
+  }
+  // The evidence is spent: rewrites were its last reader.
+  std::vector<story::PreparedDoc>().swap(prepared);
+  std::vector<story::StoryFeatures>().swap(s.story_features);
+  s.release_story_terms();
+  util::return_free_memory();
+  // The merged accounts last: they read the members' texts and the
+  // quotations only, so the evidence and the rewrites' alignments are gone
+  // before they are made.
   // Each story's quotations (story_quotations() writes them story by story).
   std::vector<std::span<const Quotation>> quotes_of(result.stories.size());
   for (size_t q = 0; q < result.quotations.size();) {
@@ -492,29 +529,6 @@ void Scanner::find_stories(ScanResult& result) {
       }
     });
   });
-  for (const Story& st : result.stories) {
-    for (uint32_t d : st.members) s.docs[d].story = static_cast<int32_t>(st.id);
-  }
-  s.stats.stories = result.stories.size();
-  s.stats.quotations = result.quotations.size();
-  if (s.options.rewrites) {  // pipeline/story_reuse.h
-    const auto t = Clock::now();
-    pipeline::StoryReuseStats rs;
-    // One story per task: a story's alignments outweigh the grain of `loop`.
-    const auto each = [&](size_t n, const std::function<void(size_t, size_t)>& body) {
-      s.arena.execute([&] { tbb::parallel_for(size_t{0}, n, [&](size_t i) { body(i, i + 1); }); });
-    };
-    auto rewrites = pipeline::find_story_rewrites(result.stories, s.docs, prepared, result.links,
-                                                  s.params, {}, each, &rs, &store);
-    pipeline::add_story_rewrites(result, s.docs, std::move(rewrites), s.options.passages);
-    s.stats.rewrite_pairs = rs.pairs;
-    s.stats.rewrite_links = rs.links;
-    s.stats.links = result.links.size();
-    s.stats.seconds_rewrites = seconds_since(t);
-  }
-  std::vector<story::PreparedDoc>().swap(prepared);
-  std::vector<story::StoryFeatures>().swap(s.story_features);
-  s.release_story_terms();
 }
 
 std::vector<Passage> align_texts(std::string_view a, std::string_view b) {

@@ -1,14 +1,19 @@
 // Scanner's caller errors are Statuses, not aborts; its threads are capped to
-// what the machine has.
+// what the machine has; its memory budget is shared by the stores that spill,
+// and no budget changes a record.
 #include <gtest/gtest.h>
 #include <oneapi/tbb/info.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/threads.h"
 #include "kindred/pipeline.h"
 #include "kindred/stages.h"
+#include "pipeline/memory_budget.h"
+#include "report/jsonl.h"
+#include "synth/generator.h"
 
 namespace kindred {
 namespace {
@@ -121,6 +126,86 @@ TEST(ResolveThreads, AScannerAskingForManyThreadsRunsWithoutATbbWarning) {
   const std::string err = testing::internal::GetCapturedStderr();
   EXPECT_EQ(links, 1u);
   EXPECT_EQ(err.find("TBB Warning"), std::string::npos) << err;
+}
+
+TEST(MemoryBudget, TheStoresShareOneBudgetThreeThreeTwo) {
+  ScanOptions o;  // the default scan: shingle sets, texts and story terms
+  const pipeline::MemoryBudget all = pipeline::memory_budget(o);
+  EXPECT_EQ(all.shingles, uint64_t{192} << 20);
+  EXPECT_EQ(all.texts, uint64_t{192} << 20);
+  EXPECT_EQ(all.terms, uint64_t{128} << 20);
+  o.stories = false;
+  o.rewrites = false;  // passages: shingle sets and texts
+  const pipeline::MemoryBudget passages = pipeline::memory_budget(o);
+  EXPECT_EQ(passages.shingles, uint64_t{256} << 20);
+  EXPECT_EQ(passages.texts, uint64_t{256} << 20);
+  EXPECT_EQ(passages.terms, 0u);
+  o.passages = false;  // copies only: the shingle sets have all of it
+  const pipeline::MemoryBudget copies = pipeline::memory_budget(o);
+  EXPECT_EQ(copies.shingles, uint64_t{512} << 20);
+  EXPECT_EQ(copies.texts, 0u);
+  EXPECT_EQ(copies.terms, 0u);
+  // Never more than the budget, whatever it is; UINT64_MAX never spills.
+  for (const uint64_t budget : {uint64_t{1}, uint64_t{7}, uint64_t{1000003}, uint64_t{1} << 50}) {
+    ScanOptions b;
+    b.spill_after_bytes = budget;
+    const pipeline::MemoryBudget m = pipeline::memory_budget(b);
+    EXPECT_LE(m.shingles, budget);
+    EXPECT_LE(m.shingles + m.texts, budget);
+    EXPECT_LE(m.texts + m.terms, budget - m.shingles);
+    EXPECT_GE(m.shingles + m.texts + m.terms + 2, budget);  // rounding only
+  }
+  ScanOptions never;
+  never.spill_after_bytes = UINT64_MAX;
+  const pipeline::MemoryBudget n = pipeline::memory_budget(never);
+  EXPECT_EQ(n.shingles, UINT64_MAX);
+  EXPECT_EQ(n.texts, UINT64_MAX);
+  EXPECT_EQ(n.terms, UINT64_MAX);
+}
+
+// Every record but run and summary, as `kindred scan` writes them.
+std::string records(const ScanResult& r) {
+  std::istringstream in(report::scan_to_jsonl(Params{}, r, 0));
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.find("\"type\":\"run\"") == std::string::npos &&
+        line.find("\"type\":\"summary\"") == std::string::npos) {
+      out += line + '\n';
+    }
+  }
+  return out;
+}
+
+// The default scan (stories, quotations, accounts, rewrites, passages) of a
+// generated corpus writes the same records with every store in memory and
+// with all of them spilled; the shingle sets spill past their share only.
+TEST(MemoryBudget, NoBudgetChangesARecord) {
+  synth::CorpusSpec spec;
+  spec.documents = 800;
+  spec.seed = 5;
+  spec.mean_words = 250;
+  spec.stories.fraction = 0.5;
+  const synth::Corpus corpus = synth::generate_corpus(spec);
+  auto scan = [&](uint64_t budget) {
+    ScanOptions o;
+    o.threads = 2;
+    o.spill_after_bytes = budget;
+    Scanner scanner(Params{}, o);
+    EXPECT_TRUE(scanner.add(corpus.documents).empty());
+    return scanner.finish();
+  };
+  const ScanResult memory = scan(UINT64_MAX);
+  const ScanResult spilled = scan(1024);
+  ASSERT_GT(memory.stories.size(), 20u);
+  ASSERT_GT(memory.quotations.size(), 20u);
+  ASSERT_GT(memory.links.size(), 50u);
+  EXPECT_EQ(memory.stats.spilled_bytes, 0u);
+  EXPECT_GT(spilled.stats.spilled_bytes, spilled.stats.tokens * 8 / 2);
+  EXPECT_TRUE(spilled.stats.spill_error.empty()) << spilled.stats.spill_error;
+  EXPECT_EQ(records(memory), records(spilled));
+  size_t sentences = 0;
+  for (const Story& st : spilled.stories) sentences += st.account.size();
+  EXPECT_GT(sentences, memory.stories.size());  // the accounts were made
 }
 
 }  // namespace
