@@ -138,6 +138,7 @@ struct QuoteVariant {
   uint32_t begin = 0,
            end = 0;     ///< bytes of the quoted words in the document's text (marks excluded)
   std::string speaker;  ///< as the text names them; empty when not found
+  bool operator==(const QuoteVariant&) const = default;
 };
 
 // One quotation across a story, however differently each article words it.
@@ -147,6 +148,7 @@ struct Quotation {
   std::string speaker;  ///< the most frequent speaker of its variants, in its longest written form
   std::vector<std::string> attributions;  ///< every speaker the variants give, when they disagree
   std::vector<QuoteVariant> variants;     ///< at least one; ordered by document
+  bool operator==(const Quotation&) const = default;
 };
 
 // One wording of an account sentence and the documents that write it so.

@@ -189,20 +189,8 @@ TEST(Quotations, StoriesInParallelGiveTheRecordsOfOnePass) {
   ASSERT_GT(one_pass.size(), 60u);
   ASSERT_EQ(parallel.size(), one_pass.size());
   for (size_t i = 0; i < one_pass.size(); ++i) {
-    const Quotation& a = one_pass[i];
-    const Quotation& b = parallel[i];
-    EXPECT_EQ(a.id, i);
-    EXPECT_EQ(b.id, a.id);
-    EXPECT_EQ(b.story, a.story);
-    EXPECT_EQ(b.speaker, a.speaker);
-    EXPECT_EQ(b.attributions, a.attributions);
-    ASSERT_EQ(b.variants.size(), a.variants.size());
-    for (size_t v = 0; v < a.variants.size(); ++v) {
-      EXPECT_EQ(b.variants[v].doc, a.variants[v].doc);
-      EXPECT_EQ(b.variants[v].begin, a.variants[v].begin);
-      EXPECT_EQ(b.variants[v].end, a.variants[v].end);
-      EXPECT_EQ(b.variants[v].speaker, a.variants[v].speaker);
-    }
+    EXPECT_EQ(one_pass[i].id, i);
+    EXPECT_TRUE(parallel[i] == one_pass[i]) << "quotation " << i;
   }
   EXPECT_EQ(one_pass.back().story, 59u);
 }
