@@ -327,6 +327,7 @@ ScanResult Scanner::finish() {
       if (progress && (done / kGrain) % 64 == 0) progress->update("verify", done, pairs.size());
     });
   });
+  const size_t pair_count = pairs.size();
   std::vector<uint64_t>().swap(pairs);
   s.stats.spilled_bytes = store.spilled_bytes();
   s.stats.spill_error = store.spill_error();
@@ -346,7 +347,7 @@ ScanResult Scanner::finish() {
   core::sort_links(result.links);
   s.stats.links = result.links.size();
   s.stats.seconds_verify = seconds_since(t);
-  if (progress) progress->update("verify", pairs.size(), pairs.size());
+  if (progress) progress->update("verify", pair_count, pair_count);
 
   // Passages of every link, aligned on the words of both texts (read back
   // from the text store), in batches of links that analyse each of their
