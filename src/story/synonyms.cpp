@@ -45,7 +45,7 @@ void Synonyms::add_line(std::string_view line) {
   if (part == std::string_view::npos || !parse_number(field(line, pos), synsets) ||
       !parse_number(field(line, pos), pointers))
     return;
-  for (uint32_t i = 0; i < pointers; ++i) field(line, pos);
+  for (uint32_t i = 0; i < pointers && pos < line.size(); ++i) field(line, pos);
   if (!parse_number(field(line, pos), senses) || !parse_number(field(line, pos), tagged)) return;
   // Senses are listed most frequent first; keep those the tagged corpus
   // attests, or the first.

@@ -21,6 +21,7 @@ const std::vector<std::string_view> kIndex = {
     "wild_animal n 1 1 @ 1 1 00000100  ",     // not one word
     "broken n x",                             // malformed: ignored
     "short n 3 0 1 1",                        // offsets missing: ignored
+    "long n 1 4294967295 @ 1 1 00000100",     // a pointer count past the line: ignored
 };
 
 TEST(Synonyms, WordsShareASenseTheTaggedCorpusAttests) {
@@ -35,6 +36,7 @@ TEST(Synonyms, WordsShareASenseTheTaggedCorpusAttests) {
   EXPECT_EQ(s.senses(stem_hash("animal")).size(), 1u);
   EXPECT_EQ(s.senses(stem_hash("beast")).size(), 2u);
   EXPECT_TRUE(s.senses(stem_hash("short")).empty());
+  EXPECT_TRUE(s.senses(stem_hash("long")).empty());
   EXPECT_TRUE(s.senses(stem_hash("unknown")).empty());
 }
 
