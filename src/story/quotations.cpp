@@ -290,113 +290,111 @@ void unite_turns(std::span<const StoryFeatures> docs, const std::vector<Ref>& qu
 std::vector<Quotation> quotations_of(std::span<const StoryFeatures> docs, const Story& story,
                                      const QuotationParams& params) {
   std::vector<Quotation> out;
+  std::vector<Ref> quotes;
+  for (uint32_t d : story.members) {
+    for (uint32_t q = 0; q < docs[d].quotes.size(); ++q) quotes.push_back({d, q});
+  }
+  auto quote = [&](uint32_t i) -> const Quote& {
+    return docs[quotes[i].doc].quotes[quotes[i].index];
+  };
+  DisjointSets sets(quotes.size());
+
+  // Copies first: quotes with the same stems and speaker are one, and only
+  // one of them (the representative) is compared with the others.
+  std::vector<uint32_t> distinct;
   {
-    std::vector<Ref> quotes;
-    for (uint32_t d : story.members) {
-      for (uint32_t q = 0; q < docs[d].quotes.size(); ++q) quotes.push_back({d, q});
-    }
-    auto quote = [&](uint32_t i) -> const Quote& {
-      return docs[quotes[i].doc].quotes[quotes[i].index];
-    };
-    DisjointSets sets(quotes.size());
-
-    // Copies first: quotes with the same stems and speaker are one, and only
-    // one of them (the representative) is compared with the others.
-    std::vector<uint32_t> distinct;
-    {
-      std::unordered_map<uint64_t, std::vector<uint32_t>> by_bag;
-      for (uint32_t i = 0; i < quotes.size(); ++i) {
-        const Quote& q = quote(i);
-        auto& reps = by_bag[bag_hash(q.stems()) ^ std::hash<std::string>{}(q.speaker)];
-        const auto rep = std::find_if(reps.begin(), reps.end(), [&](uint32_t r) {
-          return std::ranges::equal(quote(r).stems(), q.stems()) && quote(r).speaker == q.speaker;
-        });
-        if (rep != reps.end()) {
-          sets.unite(i, *rep);
-        } else {
-          reps.push_back(i);
-          distinct.push_back(i);
-        }
-      }
-    }
-    // Candidates share a content stem (quote_similarity is 0 otherwise, except
-    // for the same words, which the stem postings of all words find).
-    std::unordered_map<uint64_t, std::vector<uint32_t>> postings;
-    for (uint32_t i : distinct) {
-      const Quote& qi = quote(i);
-      std::vector<uint32_t> seen;
-      const auto keys = qi.content().empty() ? qi.stems() : qi.content();
-      for (size_t k = 0; k < keys.size(); ++k) {
-        if (k > 0 && keys[k] == keys[k - 1]) continue;
-        auto& list = postings[keys[k]];
-        if (list.size() <= params.max_postings) {
-          for (uint32_t j : list) seen.push_back(j);
-        }
-        list.push_back(i);
-      }
-      std::sort(seen.begin(), seen.end());
-      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-      for (uint32_t j : seen) {
-        if (sets.find(i) != sets.find(j) && same_quotation(qi, quote(j), params)) sets.unite(i, j);
-      }
-    }
-    unite_turns(docs, quotes, distinct, params, sets);
-
-    std::map<uint32_t, Quotation> groups;
+    std::unordered_map<uint64_t, std::vector<uint32_t>> by_bag;
     for (uint32_t i = 0; i < quotes.size(); ++i) {
       const Quote& q = quote(i);
-      groups[sets.find(i)].variants.push_back({quotes[i].doc, q.begin, q.end, q.speaker});
-    }
-    std::vector<Quotation> story_quotes;
-    for (auto& [rep, g] : groups) story_quotes.push_back(std::move(g));
-    std::sort(story_quotes.begin(), story_quotes.end(), [](const Quotation& a, const Quotation& b) {
-      return std::tie(a.variants[0].doc, a.variants[0].begin) <
-             std::tie(b.variants[0].doc, b.variants[0].begin);
-    });
-    // Each surname in the longest form any article of the story writes it.
-    std::map<std::string, std::string> longest;
-    for (uint32_t i = 0; i < quotes.size(); ++i) {
-      const std::string& who = quote(i).speaker;
-      if (who.empty()) continue;
-      std::string& l = longest[surname_key(who)];
-      if (who.size() > l.size()) l = who;
-    }
-    for (Quotation& g : story_quotes) {
-      // The speaker: the surname most variants agree on, in its longest form;
-      // every other surname given is listed as an attribution too. Spelling
-      // variants of one surname count as one.
-      struct Surname {
-        std::string key;   // surname_key of the first spelling seen
-        std::string name;  // the longest form written of any of its spellings
-        int count;
-      };
-      std::vector<Surname> by_surname;
-      for (const QuoteVariant& v : g.variants) {
-        if (v.speaker.empty()) continue;
-        const std::string key = surname_key(v.speaker);
-        const std::string& name = longest[key];
-        auto it = std::find_if(by_surname.begin(), by_surname.end(),
-                               [&](const Surname& e) { return spelling_variants(e.key, key); });
-        if (it == by_surname.end()) {
-          by_surname.push_back({key, name, 1});
-          continue;
-        }
-        ++it->count;
-        // Longest first, then the first in alphabetical order: independent of document order.
-        if (name.size() > it->name.size() || (name.size() == it->name.size() && name < it->name)) {
-          it->name = name;
-        }
+      auto& reps = by_bag[bag_hash(q.stems()) ^ std::hash<std::string>{}(q.speaker)];
+      const auto rep = std::find_if(reps.begin(), reps.end(), [&](uint32_t r) {
+        return std::ranges::equal(quote(r).stems(), q.stems()) && quote(r).speaker == q.speaker;
+      });
+      if (rep != reps.end()) {
+        sets.unite(i, *rep);
+      } else {
+        reps.push_back(i);
+        distinct.push_back(i);
       }
-      int most = 0;
-      for (const Surname& s : by_surname) {
-        if (s.count > most) most = s.count, g.speaker = s.name;
-      }
-      if (by_surname.size() > 1) {
-        for (const Surname& s : by_surname) g.attributions.push_back(s.name);
-      }
-      g.story = story.id;
-      out.push_back(std::move(g));
     }
+  }
+  // Candidates share a content stem (quote_similarity is 0 otherwise, except
+  // for the same words, which the stem postings of all words find).
+  std::unordered_map<uint64_t, std::vector<uint32_t>> postings;
+  for (uint32_t i : distinct) {
+    const Quote& qi = quote(i);
+    std::vector<uint32_t> seen;
+    const auto keys = qi.content().empty() ? qi.stems() : qi.content();
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (k > 0 && keys[k] == keys[k - 1]) continue;
+      auto& list = postings[keys[k]];
+      if (list.size() <= params.max_postings) {
+        for (uint32_t j : list) seen.push_back(j);
+      }
+      list.push_back(i);
+    }
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    for (uint32_t j : seen) {
+      if (sets.find(i) != sets.find(j) && same_quotation(qi, quote(j), params)) sets.unite(i, j);
+    }
+  }
+  unite_turns(docs, quotes, distinct, params, sets);
+
+  std::map<uint32_t, Quotation> groups;
+  for (uint32_t i = 0; i < quotes.size(); ++i) {
+    const Quote& q = quote(i);
+    groups[sets.find(i)].variants.push_back({quotes[i].doc, q.begin, q.end, q.speaker});
+  }
+  std::vector<Quotation> story_quotes;
+  for (auto& [rep, g] : groups) story_quotes.push_back(std::move(g));
+  std::sort(story_quotes.begin(), story_quotes.end(), [](const Quotation& a, const Quotation& b) {
+    return std::tie(a.variants[0].doc, a.variants[0].begin) <
+           std::tie(b.variants[0].doc, b.variants[0].begin);
+  });
+  // Each surname in the longest form any article of the story writes it.
+  std::map<std::string, std::string> longest;
+  for (uint32_t i = 0; i < quotes.size(); ++i) {
+    const std::string& who = quote(i).speaker;
+    if (who.empty()) continue;
+    std::string& l = longest[surname_key(who)];
+    if (who.size() > l.size()) l = who;
+  }
+  for (Quotation& g : story_quotes) {
+    // The speaker: the surname most variants agree on, in its longest form;
+    // every other surname given is listed as an attribution too. Spelling
+    // variants of one surname count as one.
+    struct Surname {
+      std::string key;   // surname_key of the first spelling seen
+      std::string name;  // the longest form written of any of its spellings
+      int count;
+    };
+    std::vector<Surname> by_surname;
+    for (const QuoteVariant& v : g.variants) {
+      if (v.speaker.empty()) continue;
+      const std::string key = surname_key(v.speaker);
+      const std::string& name = longest[key];
+      auto it = std::find_if(by_surname.begin(), by_surname.end(),
+                             [&](const Surname& e) { return spelling_variants(e.key, key); });
+      if (it == by_surname.end()) {
+        by_surname.push_back({key, name, 1});
+        continue;
+      }
+      ++it->count;
+      // Longest first, then the first in alphabetical order: independent of document order.
+      if (name.size() > it->name.size() || (name.size() == it->name.size() && name < it->name)) {
+        it->name = name;
+      }
+    }
+    int most = 0;
+    for (const Surname& s : by_surname) {
+      if (s.count > most) most = s.count, g.speaker = s.name;
+    }
+    if (by_surname.size() > 1) {
+      for (const Surname& s : by_surname) g.attributions.push_back(s.name);
+    }
+    g.story = story.id;
+    out.push_back(std::move(g));
   }
   return out;
 }
