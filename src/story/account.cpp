@@ -138,7 +138,11 @@ std::vector<AccountSentence> merged_account(const Story& story,
     if (ascii) stems = token_stems(text, tokens, language, &stop);
     auto span = std::lower_bound(spans.begin(), spans.end(), d,
                                  [](const Span& s, uint32_t doc) { return s.doc < doc; });
-    for (const auto& [b, e] : split_sentences(text)) {
+    for (const auto& sentence : split_sentences(text)) {
+      // Named copies, not structured bindings: clang before 16 cannot capture
+      // a binding in the lambda below.
+      const uint32_t b = sentence.first;
+      const uint32_t e = sentence.second;
       const size_t next = static_cast<size_t>(
           std::partition_point(tokens.begin(), tokens.end(),
                                [&](const normalize::Token& t) { return t.begin < b; }) -
