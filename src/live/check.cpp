@@ -209,8 +209,7 @@ std::vector<std::string> LiveIndex::check(size_t max_problems) const {
     problem(std::to_string(value.size()) + " links stored, a recomputation finds " +
             std::to_string(expected.size()));
   }
-  if (auto c = live::get(t, d.meta, live::val("links"));
-      !c || live::load<int64_t>(c->mv_data) != static_cast<int64_t>(value.size())) {
+  if (s.link_count(t) != static_cast<int64_t>(value.size()) || !t.ok()) {
     problem("link count in meta does not match the links stored");
   }
   // Families: equal to a recomputation over all links.

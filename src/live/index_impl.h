@@ -138,6 +138,9 @@ struct LiveIndex::Impl {
   // --- links and families as documents arrive (live_index.cpp) ---
   Status put_link(live::Txn& t, uint32_t a, uint32_t b, Relation rel, uint64_t shared);
   Status del_link(live::Txn& t, uint32_t a, uint32_t b);
+  // The link count kept in meta; an index that never stored a link has none
+  // there, which counts as 0.
+  int64_t link_count(live::Txn& t) const;
   Status add_link_count(live::Txn& t, int64_t change);
   // Links between members of a bucket that just went over max_bucket and that
   // no bucket proposes any more are removed, as a batch scan would not find them.

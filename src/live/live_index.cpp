@@ -56,11 +56,12 @@ Status LiveIndex::Impl::del_link(Txn& t, uint32_t a, uint32_t b) {
   return t.status();
 }
 
+int64_t LiveIndex::Impl::link_count(Txn& t) const {
+  return live::get_pod<int64_t>(t, d().meta, live::val("links"), "the link count").value_or(0);
+}
+
 Status LiveIndex::Impl::add_link_count(Txn& t, int64_t change) {
-  const int64_t n =
-      live::get_pod<int64_t>(t, d().meta, live::val("links"), "the link count").value_or(0) +
-      change;
-  return live::put(t, d().meta, live::val("links"), live::val_of(n));
+  return live::put(t, d().meta, live::val("links"), live::val_of(link_count(t) + change));
 }
 
 Status LiveIndex::Impl::retire_unproposed(const Buckets& buckets, uint64_t bk, uint32_t newest,

@@ -74,6 +74,17 @@ TEST(CliIndex, AddCountsEachLinkOnce) {
   }
 }
 
+// An index that never stored a document (a writer killed before its first
+// commit leaves one) is consistent: no link count in meta means none.
+TEST(CliIndex, CheckPassesOnAnEmptyIndex) {
+  TempDir tmp;
+  const auto dir = tmp / "ix";
+  ASSERT_EQ(run_kindred("index create " + quote(dir)).exit_code, 0);
+  RunResult check = run_kindred("index check " + quote(dir));
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.out.rfind("ok: ", 0), 0u) << check.out;
+}
+
 TEST(CliIndex, CheckFailsOnDamagedStore) {
   TempDir tmp;
   const auto dir = tmp / "ix";
