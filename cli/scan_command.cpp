@@ -23,7 +23,10 @@ struct ScanArgs {
 
 void run_scan(ScanArgs& args) {
   TerminalProgress progress(!args.analysis.quiet && stderr_is_terminal());
-  Scanner scanner(args.analysis.params, scan_options("scan", args.analysis, &progress));
+  ScanOptions options = scan_options("scan", args.analysis, &progress);
+  // Each story's account is made as its record is written, then dropped.
+  options.accounts_on_demand = true;
+  Scanner scanner(args.analysis.params, options);
   if (!scanner.status().is_ok()) fail("scan", 2, scanner.status().message());
 
   // Opened before any input is read: a missing folder fails at once, not after the work.
@@ -39,14 +42,23 @@ void run_scan(ScanArgs& args) {
   account_reading(counts, result.stats);
 
   const auto write_start = std::chrono::steady_clock::now();
-  const Status written =
-      report::write_scan_jsonl(args.analysis.params, result, counts.rejected,
-                               [&](std::string_view chunk) { out.write(chunk); });
+  report::StoryAccounts accounts;
+  size_t held_from = 0;  // the accounts of the stories before it are written and dropped
+  accounts.make = [&](size_t first, size_t last) {
+    for (; held_from < first; ++held_from) {
+      std::vector<AccountSentence>().swap(result.stories[held_from].account);
+    }
+    scanner.make_accounts(result, first, last);
+  };
+  const Status written = report::write_scan_jsonl(
+      args.analysis.params, result, counts.rejected,
+      [&](std::string_view chunk) { out.write(chunk); }, &accounts);
   // An output missing a text is not committed (OutputFile discards it).
   if (!written.is_ok()) fail("scan", 3, written.message());
   if (!out.close()) fail("scan", 3, out.error());
   result.stats.seconds_write =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count() -
+      accounts.seconds;
   if (!rejects_file.close()) fail("scan", 3, rejects_file.error());
 
   if (!args.analysis.quiet) {

@@ -60,6 +60,11 @@ struct ScanOptions {
   /// Within each story, align the pairs the copy stage did not link with the
   /// reuse aligner and link rewrites (Relation::kRewrite). Needs `stories`.
   bool rewrites = true;
+  /// With stories: finish() leaves each Story::account empty, and
+  /// Scanner::make_accounts() makes those of a range of stories when they are
+  /// needed. `kindred scan` writes the story records a range at a time, so it
+  /// holds one range's accounts instead of every story's (~1 KB a document).
+  bool accounts_on_demand = false;
   ProgressSink* progress = nullptr;  ///< not owned; may be null
   /// Bytes of the stores that spill, together. The shingle sets kept for
   /// exact verification take ~8 bytes per word of text; past their share
@@ -96,6 +101,13 @@ class Scanner {
   // Finds links and families among all documents added. Call once: a second
   // call returns an empty result and makes status() say so.
   ScanResult finish();
+
+  // With ScanOptions::accounts_on_demand: makes the merged accounts of
+  // result.stories[first, last) (`result` is what finish() returned; its
+  // texts and quotations are read), in parallel, as finish() makes every
+  // story's otherwise; their time counts to the story stage (ScanStats).
+  // Nothing before finish().
+  void make_accounts(ScanResult& result, size_t first, size_t last);
 
   // OK unless params were invalid or finish() was called twice.
   const Status& status() const { return status_; }

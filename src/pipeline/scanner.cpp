@@ -130,6 +130,13 @@ struct Scanner::Impl {
   std::vector<story::StoryFeatures> story_features;  // per document, with stories; terms apart:
   story::TermStore story_terms;                      // their terms, 8 B per stem
   std::vector<Analysis> analyses;                    // add()'s scratch, one per document of a batch
+  // make_accounts()' scratch, per thread: the story's members' texts by
+  // document (empty elsewhere), read into buffers of their own.
+  struct StoryTexts {
+    std::vector<std::string_view> of_doc;
+    std::vector<std::string> buffers;  // one per member
+  };
+  tbb::enumerable_thread_specific<StoryTexts> story_texts;
   ScanStats stats;
   bool finished = false;
 };
@@ -402,8 +409,14 @@ ScanResult Scanner::finish() {
 
   if (release_sets.joinable()) release_sets.join();
   s.release_texts(result);
-  if (result.texts && s.stats.spill_error.empty()) s.stats.spill_error = result.texts->error();
   result.docs = std::move(s.docs);
+  // The merged accounts last: they read the members' texts and the
+  // quotations only, so the evidence and the rewrites' alignments are gone
+  // before they are made.
+  if (s.options.stories && !s.options.accounts_on_demand) {
+    make_accounts(result, 0, result.stories.size());
+  }
+  if (result.texts && s.stats.spill_error.empty()) s.stats.spill_error = result.texts->error();
   result.stats = s.stats;
   // The story stage's heap goes back before the records are written.
   if (s.options.stories) util::return_free_memory();
@@ -487,49 +500,47 @@ void Scanner::find_stories(ScanResult& result) {
   std::vector<story::StoryFeatures>().swap(s.story_features);
   s.release_story_terms();
   util::return_free_memory();
-  // The merged accounts last: they read the members' texts and the
-  // quotations only, so the evidence and the rewrites' alignments are gone
-  // before they are made.
-  // Each story's quotations (story_quotations() writes them story by story).
-  std::vector<std::span<const Quotation>> quotes_of(result.stories.size());
-  for (size_t q = 0; q < result.quotations.size();) {
-    size_t end = q;
-    while (end < result.quotations.size() &&
-           result.quotations[end].story == result.quotations[q].story) {
-      ++end;
-    }
-    const uint32_t id = result.quotations[q].story;
-    if (id < quotes_of.size()) {
-      quotes_of[id] = std::span<const Quotation>(result.quotations).subspan(q, end - q);
-    }
-    q = end;
-  }
-  // A story's account reads its members' texts only: each thread reads them
-  // into buffers of its own, and its view of every text is empty elsewhere.
-  struct StoryTexts {
-    std::vector<std::string_view> of_doc;  // by document: the story's members' texts, else empty
-    std::vector<std::string> buffers;      // one per member
-  };
-  tbb::enumerable_thread_specific<StoryTexts> story_texts;
+}
+
+void Scanner::make_accounts(ScanResult& result, size_t first, size_t last) {
+  if (!impl_ || !result.texts) return;
+  Impl& s = *impl_;
+  last = std::min(last, result.stories.size());
+  if (first >= last) return;
+  const auto start = Clock::now();
+  const DocumentTexts& texts = *result.texts;
+  // A story's account reads its members' texts and its quotations only: each
+  // thread reads the texts into buffers of its own, and its view of every
+  // text is empty elsewhere (kept in Impl, so that ranges after the first
+  // reuse the views of every document).
   s.arena.execute([&] {
-    tbb::parallel_for(size_t{0}, result.stories.size(), [&](size_t i) {
-      const Story& st = result.stories[i];
-      StoryTexts& t = story_texts.local();
-      t.of_doc.resize(s.docs.size());
-      if (t.buffers.size() < st.members.size()) t.buffers.resize(st.members.size());
+    tbb::parallel_for(first, last, [&](size_t i) {
+      Story& st = result.stories[i];
+      Impl::StoryTexts& mine = s.story_texts.local();
+      mine.of_doc.resize(result.docs.size());
+      if (mine.buffers.size() < st.members.size()) mine.buffers.resize(st.members.size());
       for (size_t m = 0; m < st.members.size(); ++m) {
-        t.of_doc[st.members[m]] = store.text(st.members[m], t.buffers[m]);
+        mine.of_doc[st.members[m]] = texts.text(st.members[m], mine.buffers[m]);
       }
-      const uint32_t id = st.id;  // ids number the stories in order
-      result.stories[i].account = story::merged_account(
-          st, t.of_doc, id < quotes_of.size() ? quotes_of[id] : std::span<const Quotation>{});
-      for (uint32_t d : st.members) t.of_doc[d] = {};
-      if (t.buffers.size() > 64) {  // after a large story, give its texts back
-        t.buffers.resize(64);
-        t.buffers.shrink_to_fit();
+      // result.quotations come story by story (story_quotations()).
+      const std::span<const Quotation> all(result.quotations);
+      const auto q_begin =
+          std::lower_bound(all.begin(), all.end(), st.id,
+                           [](const Quotation& q, uint32_t id) { return q.story < id; });
+      const auto q_end = std::find_if(q_begin, all.end(),
+                                      [&](const Quotation& q) { return q.story != st.id; });
+      st.account = story::merged_account(st, mine.of_doc, std::span<const Quotation>(q_begin, q_end));
+      for (uint32_t d : st.members) mine.of_doc[d] = {};
+      if (mine.buffers.size() > 64) {  // after a large story, give its texts back
+        mine.buffers.resize(64);
+        mine.buffers.shrink_to_fit();
       }
     });
   });
+  // result.stats is a copy: the story stage's time is kept in both.
+  const double seconds = seconds_since(start);
+  s.stats.seconds_stories += seconds;
+  result.stats.seconds_stories += seconds;
 }
 
 std::vector<Passage> align_texts(std::string_view a, std::string_view b) {

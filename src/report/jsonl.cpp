@@ -276,7 +276,8 @@ void append_rejection_record(std::string& out, const Rejection& rej) {
 }
 
 Status write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
-                        const std::function<void(std::string_view)>& sink) {
+                        const std::function<void(std::string_view)>& sink,
+                        StoryAccounts* accounts) {
   constexpr size_t kChunk = 1 << 20;
   const auto start = std::chrono::steady_clock::now();
   std::string out;
@@ -293,12 +294,28 @@ Status write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t
     maybe_flush();
   }
   for (const Family& f : result.families) append_family_record(out, f, result), maybe_flush();
-  for (const Story& s : result.stories) append_story_record(out, s, result), maybe_flush();
+  const size_t range = accounts && accounts->make ? std::max<size_t>(accounts->range, 1)
+                                                  : result.stories.size();
+  double account_seconds = 0;
+  for (size_t first = 0; first < result.stories.size(); first += range) {
+    const size_t last = std::min(result.stories.size(), first + range);
+    if (accounts && accounts->make) {
+      const auto made = std::chrono::steady_clock::now();
+      accounts->make(first, last);
+      account_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - made).count();
+    }
+    for (size_t i = first; i < last; ++i) {
+      append_story_record(out, result.stories[i], result), maybe_flush();
+    }
+  }
+  if (accounts) accounts->seconds += account_seconds;
   for (const Quotation& q : result.quotations)
     append_quotation_record(out, q, result), maybe_flush();
   append_summary_record(
       out, result, rejected,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() -
+          account_seconds);
   sink(out);
   return texts_status(result);
 }

@@ -42,13 +42,27 @@ void append_summary_record(std::string& out, const ScanResult& result, uint64_t 
 // {"type":"rejected",...}: a record that could not be used, with its reason.
 void append_rejection_record(std::string& out, const Rejection& rejection);
 
+// Merged accounts made while the story records are written
+// (ScanOptions::accounts_on_demand): write_scan_jsonl() calls `make` before
+// the story records [first, last) are written, range after range in order, the
+// ranges covering every story; `make` fills their accounts (Scanner::
+// make_accounts(), which counts its time to the story stage in result.stats)
+// and may drop those of the stories before `first`. The time spent in `make`
+// is not writing: it is left out of the summary's write time.
+struct StoryAccounts {
+  std::function<void(size_t first, size_t last)> make;
+  size_t range = 4096;  ///< stories per call
+  double seconds = 0;   ///< time spent in `make`, added by write_scan_jsonl()
+};
+
 // All records of a result, in order: run, links (each followed by its
 // provenance and passages), families, stories, quotations, summary. They reach
 // `sink` in chunks of about a megabyte. Not OK when a text the records quote
 // could not be read back (texts_status(), report/texts.h): the output is then
-// incomplete.
+// incomplete. `accounts`: see StoryAccounts; null when the result has them.
 Status write_scan_jsonl(const Params& params, const ScanResult& result, uint64_t rejected,
-                        const std::function<void(std::string_view)>& sink);
+                        const std::function<void(std::string_view)>& sink,
+                        StoryAccounts* accounts = nullptr);
 // The same into one string (small results, tests; a read error is not reported).
 std::string scan_to_jsonl(const Params& params, const ScanResult& result, uint64_t rejected);
 

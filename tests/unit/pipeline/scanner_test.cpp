@@ -163,9 +163,9 @@ TEST(MemoryBudget, TheStoresShareOneBudgetThreeThreeTwo) {
   EXPECT_EQ(n.terms, UINT64_MAX);
 }
 
-// Every record but run and summary, as `kindred scan` writes them.
-std::string records(const ScanResult& r) {
-  std::istringstream in(report::scan_to_jsonl(Params{}, r, 0));
+// The lines of JSON Lines output but the run and summary records.
+std::string without_run_and_summary(const std::string& jsonl) {
+  std::istringstream in(jsonl);
   std::string line, out;
   while (std::getline(in, line)) {
     if (line.find("\"type\":\"run\"") == std::string::npos &&
@@ -174,6 +174,11 @@ std::string records(const ScanResult& r) {
     }
   }
   return out;
+}
+
+// Every record but run and summary, as `kindred scan` writes them.
+std::string records(const ScanResult& r) {
+  return without_run_and_summary(report::scan_to_jsonl(Params{}, r, 0));
 }
 
 // The default scan (stories, quotations, accounts, rewrites, passages) of a
@@ -206,6 +211,54 @@ TEST(MemoryBudget, NoBudgetChangesARecord) {
   size_t sentences = 0;
   for (const Story& st : spilled.stories) sentences += st.account.size();
   EXPECT_GT(sentences, memory.stories.size());  // the accounts were made
+}
+
+// Accounts made on demand, a few stories at a time while the records are
+// written (as `kindred scan` does), are the accounts finish() makes: every
+// record is the same; the writer asks for every story once, range after
+// range in order, and each story's account is there when its record is
+// written.
+TEST(Scanner, AccountsMadeOnDemandWriteTheSameRecords) {
+  synth::CorpusSpec spec;
+  spec.documents = 600;
+  spec.seed = 11;
+  spec.mean_words = 250;
+  spec.stories.fraction = 0.5;
+  const synth::Corpus corpus = synth::generate_corpus(spec);
+  ScanOptions o;
+  o.threads = 2;
+  Scanner whole(Params{}, o);
+  ASSERT_TRUE(whole.add(corpus.documents).empty());
+  const ScanResult expected = whole.finish();
+  ASSERT_GT(expected.stories.size(), 20u);
+
+  o.accounts_on_demand = true;
+  Scanner scanner(Params{}, o);
+  ASSERT_TRUE(scanner.add(corpus.documents).empty());
+  ScanResult result = scanner.finish();
+  ASSERT_EQ(result.stories.size(), expected.stories.size());
+  for (const Story& st : result.stories) EXPECT_TRUE(st.account.empty()) << st.id;
+
+  report::StoryAccounts accounts;
+  accounts.range = 7;  // ranges of several stories and a short last one
+  size_t next = 0, held_from = 0;
+  accounts.make = [&](size_t first, size_t last) {
+    EXPECT_EQ(first, next);
+    EXPECT_LE(last - first, accounts.range);
+    next = last;
+    for (; held_from < first; ++held_from) result.stories[held_from].account.clear();
+    scanner.make_accounts(result, first, last);
+    for (size_t i = first; i < last; ++i) {
+      EXPECT_EQ(result.stories[i].account.size(), expected.stories[i].account.size()) << i;
+    }
+  };
+  std::string out;
+  ASSERT_TRUE(report::write_scan_jsonl(Params{}, result, 0,
+                                       [&](std::string_view chunk) { out += chunk; }, &accounts)
+                  .is_ok());
+  EXPECT_EQ(next, result.stories.size());
+  EXPECT_GE(accounts.seconds, 0.0);
+  EXPECT_EQ(without_run_and_summary(out), records(expected));
 }
 
 }  // namespace
