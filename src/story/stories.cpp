@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 namespace kindred::story {
@@ -185,16 +186,40 @@ void candidate_features_of(const PreparedDoc& p, std::vector<uint64_t>& out) {
   for (const auto& [id, w] : p.names) out.push_back((uint64_t{1} << 63) | id);
 }
 
+// The candidate pairs' similarities as one flat table by unit (CSR): the
+// partners of unit x above it, ascending, in partner[begin[x], begin[x + 1]),
+// and their similarities at the same places. 12 bytes a pair, where a hash map
+// of them took ~40 and the scored list before it 16 more (issue 15).
+struct ScoredPairs {
+  std::vector<uint32_t> begin;  // by unit, n + 1 (empty: no pairs)
+  std::vector<uint32_t> partner;
+  std::vector<double> s;
+
+  // The index of the pair (x < y) in partner and s, or npos.
+  size_t find(uint32_t x, uint32_t y) const {
+    if (size_t{x} + 1 >= begin.size()) return npos;
+    const uint32_t* first = partner.data() + begin[x];
+    const uint32_t* last = partner.data() + begin[x + 1];
+    const uint32_t* it = std::lower_bound(first, last, y);
+    return it != last && *it == y ? size_t(it - partner.data()) : npos;
+  }
+  static constexpr size_t npos = SIZE_MAX;
+};
+
 // Similarities of unit pairs, each computed once: the candidates' first (as
-// scored), any other pair when first asked for, in the order asked.
+// scored: `scored`, or add()ed), any other pair when first asked for, in the
+// order asked.
 class SimilarityCache {
  public:
   SimilarityCache(std::span<const PreparedDoc> prepared,
-                  const std::unordered_map<uint64_t, double>& copy_of, const StoryParams& params)
-      : prepared_(prepared), copy_of_(copy_of), params_(params) {}
+                  const std::unordered_map<uint64_t, double>& copy_of, const StoryParams& params,
+                  ScoredPairs scored = {})
+      : prepared_(prepared), copy_of_(copy_of), params_(params), scored_(std::move(scored)) {}
   void add(uint64_t key, double s) { sim_.emplace(key, s); }
   void reserve(size_t n) { sim_.reserve(n); }
   double operator()(uint32_t x, uint32_t y) {
+    const size_t i = scored_.find(std::min(x, y), std::max(x, y));
+    if (i != ScoredPairs::npos) return scored_.s[i];
     const uint64_t k = unit_pair_key(x, y);
     auto it = sim_.find(k);
     if (it != sim_.end()) return it->second;
@@ -210,7 +235,8 @@ class SimilarityCache {
   std::span<const PreparedDoc> prepared_;
   const std::unordered_map<uint64_t, double>& copy_of_;
   const StoryParams& params_;
-  std::unordered_map<uint64_t, double> sim_;  // unit pair -> story similarity
+  ScoredPairs scored_;
+  std::unordered_map<uint64_t, double> sim_;  // other unit pairs -> story similarity
 };
 
 }  // namespace
@@ -339,32 +365,41 @@ std::vector<Story> cluster_stories(std::span<const PreparedDoc> prepared,
   CandidateParams cp;
   cp.max_postings = params.max_postings;
   cp.max_reads = params.max_reads;
-  const std::vector<uint64_t> candidates = candidate_pairs(input, cp, loop);
-
-  // The candidates' similarities, computed in parallel chunks.
-  struct Scored {
-    uint64_t key;
-    double s;
-  };
-  std::vector<Scored> scored(candidates.size());
-  loop(candidates.size(), [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      const uint64_t k = candidates[i];
-      auto c = copy_of.find(k);
-      scored[i] = {k, similarity(prepared[k >> 32], prepared[uint32_t(k)], params,
+  ScoredPairs scored;
+  {
+    // PERF (memory): the sorted keys become the flat table at once and go;
+    // scored by unit, so that a unit's spilled terms are read once in a row.
+    const std::vector<uint64_t> candidates = candidate_pairs(input, cp, loop);
+    scored.begin.assign(size_t{n} + 1, 0);
+    for (uint64_t k : candidates) ++scored.begin[(k >> 32) + 1];
+    std::partial_sum(scored.begin.begin(), scored.begin.end(), scored.begin.begin());
+    scored.partner.resize(candidates.size());
+    for (size_t i = 0; i < candidates.size(); ++i) scored.partner[i] = uint32_t(candidates[i]);
+  }
+  // The candidate search was their only reader: input.copies must not be
+  // called from here on.
+  std::vector<uint32_t>().swap(copy_begin);
+  std::vector<uint32_t>().swap(copy_partner);
+  // The candidates' similarities, computed in parallel chunks of units.
+  scored.s.resize(scored.partner.size());
+  loop(n, [&](size_t begin, size_t end) {
+    for (auto x = static_cast<uint32_t>(begin); x < end; ++x) {
+      for (uint32_t i = scored.begin[x]; i < scored.begin[x + 1]; ++i) {
+        const uint32_t y = scored.partner[i];
+        auto c = copy_of.find(unit_pair_key(x, y));
+        scored.s[i] = similarity(prepared[x], prepared[y], params,
                                  c == copy_of.end() ? 0.0 : c->second)
-                          .total};
+                          .total;
+      }
     }
   });
-  SimilarityCache unit_similarity(prepared, copy_of, params);
-  unit_similarity.reserve(scored.size());
   std::vector<Edge> edges;
-  for (const Scored& c : scored) {
-    unit_similarity.add(c.key, c.s);
-    if (c.s >= params.link) {
-      edges.push_back({c.s, static_cast<uint32_t>(c.key >> 32), static_cast<uint32_t>(c.key)});
+  for (uint32_t x = 0; x < n; ++x) {
+    for (uint32_t i = scored.begin[x]; i < scored.begin[x + 1]; ++i) {
+      if (scored.s[i] >= params.link) edges.push_back({scored.s[i], x, scored.partner[i]});
     }
   }
+  SimilarityCache unit_similarity(prepared, copy_of, params, std::move(scored));
   std::vector<char> is_unit(n);
   for (uint32_t d = 0; d < n; ++d) is_unit[d] = unit_of[d] == d;
   auto [units_in, group] = agglomerate(
