@@ -181,16 +181,22 @@ std::string records(const ScanResult& r) {
   return without_run_and_summary(report::scan_to_jsonl(Params{}, r, 0));
 }
 
+// A generated corpus of short articles, half of the originals independent
+// reports of shared events: stories, quotations and copies in one.
+synth::Corpus short_story_corpus(size_t documents, uint64_t seed) {
+  synth::CorpusSpec spec;
+  spec.documents = documents;
+  spec.seed = seed;
+  spec.mean_words = 250;
+  spec.stories.fraction = 0.5;
+  return synth::generate_corpus(spec);
+}
+
 // The default scan (stories, quotations, accounts, rewrites, passages) of a
 // generated corpus writes the same records with every store in memory and
 // with all of them spilled; the shingle sets spill past their share only.
 TEST(MemoryBudget, NoBudgetChangesARecord) {
-  synth::CorpusSpec spec;
-  spec.documents = 800;
-  spec.seed = 5;
-  spec.mean_words = 250;
-  spec.stories.fraction = 0.5;
-  const synth::Corpus corpus = synth::generate_corpus(spec);
+  const synth::Corpus corpus = short_story_corpus(800, 5);
   auto scan = [&](uint64_t budget) {
     ScanOptions o;
     o.threads = 2;
@@ -219,12 +225,7 @@ TEST(MemoryBudget, NoBudgetChangesARecord) {
 // range in order, and each story's account is there when its record is
 // written.
 TEST(Scanner, AccountsMadeOnDemandWriteTheSameRecords) {
-  synth::CorpusSpec spec;
-  spec.documents = 600;
-  spec.seed = 11;
-  spec.mean_words = 250;
-  spec.stories.fraction = 0.5;
-  const synth::Corpus corpus = synth::generate_corpus(spec);
+  const synth::Corpus corpus = short_story_corpus(600, 11);
   ScanOptions o;
   o.threads = 2;
   Scanner whole(Params{}, o);
