@@ -387,9 +387,9 @@ std::vector<Story> cluster_stories(std::span<const PreparedDoc> prepared,
       for (uint32_t i = scored.begin[x]; i < scored.begin[x + 1]; ++i) {
         const uint32_t y = scored.partner[i];
         auto c = copy_of.find(unit_pair_key(x, y));
-        scored.s[i] = similarity(prepared[x], prepared[y], params,
-                                 c == copy_of.end() ? 0.0 : c->second)
-                          .total;
+        scored.s[i] =
+            similarity(prepared[x], prepared[y], params, c == copy_of.end() ? 0.0 : c->second)
+                .total;
       }
     }
   });

@@ -254,8 +254,8 @@ TEST(Scanner, AccountsMadeOnDemandWriteTheSameRecords) {
     }
   };
   std::string out;
-  ASSERT_TRUE(report::write_scan_jsonl(Params{}, result, 0,
-                                       [&](std::string_view chunk) { out += chunk; }, &accounts)
+  ASSERT_TRUE(report::write_scan_jsonl(
+                  Params{}, result, 0, [&](std::string_view chunk) { out += chunk; }, &accounts)
                   .is_ok());
   EXPECT_EQ(next, result.stories.size());
   EXPECT_GE(accounts.seconds, 0.0);
