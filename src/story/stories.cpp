@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 
 namespace kindred::story {
@@ -119,6 +120,34 @@ double term_dot(const PreparedDoc& a, const PreparedDoc& b) {
   return sum;
 }
 
+// The factors on a pair's similarity that its time and its conflicts set:
+// e.time_factor and e.conflict_factor.
+void set_discounts(const StoryFeatures& fa, const StoryFeatures& fb, const StoryParams& params,
+                   StoryEvidence& e) {
+  if (fa.time && fb.time) {
+    const double days = std::abs(double(*fa.time - *fb.time)) / 86400.0;
+    const double w = params.time_window_days;
+    e.time_factor = days <= w ? 1.0 : std::pow(0.5, (days - w) / w);
+  }
+  if (years_conflict(fa.years, !fa.dated_years.empty(), fb.years, !fb.dated_years.empty()))
+    e.conflict_factor = params.year_conflict;
+  // The same, weaker, for the days of the week the texts name ("on
+  // Saturday"): a follow-up may name only the day of its own news.
+  if (fa.weekdays != 0 && fb.weekdays != 0 && (fa.weekdays & fb.weekdays) == 0)
+    e.conflict_factor *= params.weekday_conflict;
+}
+
+}  // namespace
+
+double story_similarity_bound(const StoryFeatures& fa, const StoryFeatures& fb,
+                              const StoryParams& params, double copy_containment) {
+  StoryEvidence e;
+  set_discounts(fa, fb, params, e);
+  return e.time_factor * (1 - (1 - copy_containment) * (1 - e.conflict_factor));
+}
+
+namespace {
+
 StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const StoryParams& params,
                          double copy_containment) {
   StoryEvidence e;
@@ -133,19 +162,7 @@ StoryEvidence similarity(const PreparedDoc& a, const PreparedDoc& b, const Story
   e.quotes =
       1.0 - std::pow(0.5, double(matched_quotes(*a.features, *b.features, params.quote_match)));
   e.copy = copy_containment;
-  if (a.features->time && b.features->time) {
-    const double days = std::abs(double(*a.features->time - *b.features->time)) / 86400.0;
-    const double w = params.time_window_days;
-    e.time_factor = days <= w ? 1.0 : std::pow(0.5, (days - w) / w);
-  }
-  const StoryFeatures& fa = *a.features;
-  const StoryFeatures& fb = *b.features;
-  if (years_conflict(fa.years, !fa.dated_years.empty(), fb.years, !fb.dated_years.empty()))
-    e.conflict_factor = params.year_conflict;
-  // The same, weaker, for the days of the week the texts name ("on
-  // Saturday"): a follow-up may name only the day of its own news.
-  if (fa.weekdays != 0 && fb.weekdays != 0 && (fa.weekdays & fb.weekdays) == 0)
-    e.conflict_factor *= params.weekday_conflict;
+  set_discounts(*a.features, *b.features, params, e);
   // Names and numbers corroborate more than they prove: the same people and
   // places recur across unrelated stories, and so do round numbers, so they
   // count half.
@@ -204,6 +221,8 @@ struct ScoredPairs {
     return it != last && *it == y ? size_t(it - partner.data()) : npos;
   }
   static constexpr size_t npos = SIZE_MAX;
+  // In s: a pair left for the cache to compute when asked.
+  static constexpr double kUnscored = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Similarities of unit pairs, each computed once: the candidates' first (as
@@ -219,7 +238,7 @@ class SimilarityCache {
   void reserve(size_t n) { sim_.reserve(n); }
   double operator()(uint32_t x, uint32_t y) {
     const size_t i = scored_.find(std::min(x, y), std::max(x, y));
-    if (i != ScoredPairs::npos) return scored_.s[i];
+    if (i != ScoredPairs::npos && !std::isnan(scored_.s[i])) return scored_.s[i];
     const uint64_t k = unit_pair_key(x, y);
     auto it = sim_.find(k);
     if (it != sim_.end()) return it->second;
@@ -381,15 +400,24 @@ std::vector<Story> cluster_stories(std::span<const PreparedDoc> prepared,
   std::vector<uint32_t>().swap(copy_begin);
   std::vector<uint32_t>().swap(copy_partner);
   // The candidates' similarities, computed in parallel chunks of units.
+  // PERF: a pair whose discounts (time apart, conflicting years) keep it
+  // below the link threshold cannot be an edge: it is not scored here but
+  // left to the cache, which computes it if the agglomeration asks (the
+  // same value, so no record changes). The margin covers rounding.
   scored.s.resize(scored.partner.size());
   loop(n, [&](size_t begin, size_t end) {
     for (auto x = static_cast<uint32_t>(begin); x < end; ++x) {
       for (uint32_t i = scored.begin[x]; i < scored.begin[x + 1]; ++i) {
         const uint32_t y = scored.partner[i];
         auto c = copy_of.find(unit_pair_key(x, y));
-        scored.s[i] =
-            similarity(prepared[x], prepared[y], params, c == copy_of.end() ? 0.0 : c->second)
-                .total;
+        const double copy = c == copy_of.end() ? 0.0 : c->second;
+        if (story_similarity_bound(*prepared[x].features, *prepared[y].features, params, copy) *
+                (1 + 1e-9) <
+            params.link) {
+          scored.s[i] = ScoredPairs::kUnscored;
+          continue;
+        }
+        scored.s[i] = similarity(prepared[x], prepared[y], params, copy).total;
       }
     }
   });

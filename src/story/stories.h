@@ -172,6 +172,14 @@ StoryEvidence story_similarity(const StoryFeatures& a, const StoryFeatures& b,
                                const StoryStats& stats, const StoryParams& params,
                                double copy_containment = 0);
 
+// The most story_similarity() can give the pair, from its discounts alone
+// (time apart, conflicting years or weekdays; all its independent evidence
+// at 1): no words, names, numbers or quotations are compared, so it costs a
+// fraction of a similarity. A pair whose bound is below the link threshold
+// cannot be an edge (cluster_stories() does not score it).
+double story_similarity_bound(const StoryFeatures& a, const StoryFeatures& b,
+                              const StoryParams& params, double copy_containment = 0);
+
 class TermStore;  // story/term_store.h
 
 // A document's evidence weighted once against the collection: what

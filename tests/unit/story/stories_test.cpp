@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "normalize/tokenize.h"
 #include "story/account.h"
@@ -145,6 +146,60 @@ TEST(StorySimilarity, NeedsNoCollection) {
   const StoryParams p;
   EXPECT_GT(story_similarity(f[0], f[1], none, p).total,
             story_similarity(f[0], f[2], none, p).total);
+}
+
+TEST(StorySimilarityBound, NeverBelowTheSimilarity) {
+  // Every pair of reports of two events, and of the same event with
+  // conflicting years and weekdays, at several distances in time and
+  // copy containments: the bound is never below the similarity.
+  std::vector<std::string> texts = kTexts;
+  for (const char* t :
+       {"Dock workers in Velmora walked out in March 2009 after talks collapsed, Tomasz Wrobel "
+        "said on Thursday.",
+        "Dock workers in Velmora walked out in March 2014 after talks collapsed, Tomasz Wrobel "
+        "said on Sunday."})
+    texts.emplace_back(t);
+  std::vector<StoryFeatures> f = features(texts);
+  const StoryStats stats(f);
+  const StoryParams p;
+  const std::vector<std::optional<int64_t>> times = {std::nullopt, 0,          86400 * 2,
+                                                     86400 * 9,    86400 * 30, 86400 * 400};
+  int below_link = 0;
+  for (size_t a = 0; a < f.size(); ++a) {
+    for (size_t b = 0; b < f.size(); ++b) {
+      for (size_t t = 0; t < times.size() && a != b; ++t) {
+        f[a].time = t % 2 == 0 ? std::nullopt : std::optional<int64_t>(0);  // one side undated
+        f[b].time = times[t];
+        for (double copy : {0.0, 0.5, 0.95}) {
+          const double bound = story_similarity_bound(f[a], f[b], p, copy);
+          const double total = story_similarity(f[a], f[b], stats, p, copy).total;
+          EXPECT_GE(bound, total) << a << " " << b << " t" << t << " copy " << copy;
+          EXPECT_LE(bound, 1.0);
+          below_link += bound < p.link;
+        }
+      }
+      f[a].time = f[b].time = std::nullopt;
+    }
+  }
+  EXPECT_GT(below_link, 0);  // the bound rules pairs out
+}
+
+TEST(StorySimilarityBound, IsTheDiscountsAlone) {
+  std::vector<StoryFeatures> f = features({kTexts[0], kTexts[2], kTexts[3]});
+  const StoryParams p;
+  EXPECT_DOUBLE_EQ(story_similarity_bound(f[0], f[1], p), 1.0);  // undated, nothing conflicts
+  // Monday and Thursday named.
+  EXPECT_DOUBLE_EQ(story_similarity_bound(f[0], f[2], p), p.weekday_conflict);
+  f[0].time = 0;
+  f[1].time = 86400 * 60;  // two months apart: no longer a candidate edge
+  EXPECT_LT(story_similarity_bound(f[0], f[1], p), p.link);
+  // ... unless one copies the other.
+  EXPECT_NEAR(story_similarity_bound(f[0], f[1], p, 1.0),
+              story_similarity(f[0], f[1], StoryStats(), p, 1.0).total, 1e-12);
+  const auto years =
+      features({"Dock workers in Velmora walked out in March 2009, the union said.",
+                "Dock workers in Velmora walked out in March 2014, the union said."});
+  EXPECT_DOUBLE_EQ(story_similarity_bound(years[0], years[1], p), p.year_conflict);
 }
 
 TEST(ClusterStories, FamiliesInsideStoriesAndSameCityKeptApart) {
